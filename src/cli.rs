@@ -1,0 +1,95 @@
+//! Command-line definitions (clap). Parsing only: `app` does the work.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "peakpath",
+    version,
+    about = "Scenario simulator for county carbon-peak plans (碳达峰实施方案)",
+    long_about = "Scenario simulator for county carbon-peak plans (碳达峰实施方案).\n\n\
+        Runs the reference model of MODEL.md on scenario files (TOML), with Monte Carlo over \
+        uncertain assumptions, and evaluates the plan's indicators. Without a scenario file, \
+        commands use the Huzhu County plan scenario embedded in the binary.\n\n\
+        Exit codes: 0 success, 2 bad input or usage, 1 anything else, 130 interrupted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a scenario: the central run, and Monte Carlo unless --central.
+    Run(RunArgs),
+    /// Combine the partial results of shards (run --shard K/N) into one run's files.
+    Merge(MergeArgs),
+    /// Check scenario files; print one line per problem (FILE:LINE:COL: field: …).
+    Validate {
+        /// Scenario files to check.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the fully resolved scenario (after extends), every parameter with its distribution, as JSON.
+    Resolve {
+        /// Scenario file (default: the embedded plan scenario).
+        file: Option<PathBuf>,
+    },
+    /// Print the plan's indicator table (指标体系).
+    Indicators {
+        /// Language of the names.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Scenario file (default: the plan scenario embedded in the binary).
+    pub scenario: Option<PathBuf>,
+    /// Only the central run (every distribution at its median).
+    #[arg(long)]
+    pub central: bool,
+    /// Number of Monte Carlo runs.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
+    pub runs: u64,
+    /// Seed of the random streams: run i uses ChaCha8 keyed by the seed, stream i.
+    #[arg(long, default_value_t = 20231001)]
+    pub seed: u64,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Output folder (default: outputs/<scenario id>).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Run only shard K of N (e.g. 3/8) and write a partial result for `peakpath merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Overwrite the results of another run in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    /// Continue an interrupted run from DIR/checkpoint.json.
+    #[arg(long)]
+    pub resume: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Folders written by `peakpath run --shard K/N`.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder for the merged results.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the results of another run in the output folder.
+    #[arg(long)]
+    pub force: bool,
+}

@@ -1,0 +1,199 @@
+//! Running the model: the central run, and Monte Carlo over run indices.
+//!
+//! Run `i` of seed `s` draws its parameters from ChaCha8 (rand_chacha) keyed by
+//! `SeedableRng::seed_from_u64(s)` on stream `i`: a named, portable generator whose output
+//! depends only on `(s, i)`. Every statistic is accumulated exactly (integer bucket counts,
+//! fixed-point sums), so partial results merge associatively: the same seed and number of runs
+//! give the same bytes whatever the thread count, chunking or sharding.
+
+use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::model::{self, Trajectory, VARS};
+use crate::scenario::{Sampler, Scenario};
+use crate::stats::SeriesStats;
+
+/// The generator of run `index` for `seed`.
+pub fn run_rng(seed: u64, index: u64) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(index);
+    rng
+}
+
+/// Draw one state of the world into `values` (one value per parameter, in order).
+#[inline]
+pub fn draw(samplers: &[Sampler], seed: u64, index: u64, values: &mut [f64]) {
+    let mut rng = run_rng(seed, index);
+    for (v, s) in values.iter_mut().zip(samplers) {
+        *v = s.draw(&mut rng);
+    }
+}
+
+/// The central run: every distribution at its median (MODEL.md §2).
+pub fn central(sc: &Scenario) -> Trajectory {
+    let mut tr = Trajectory::new(&sc.spec);
+    model::simulate(&sc.spec, &sc.medians(), &mut tr);
+    tr
+}
+
+/// What one run contributes; everything is an exact integer or fixed-point sum.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Accumulator {
+    pub runs: u64,
+    pub n_years: usize,
+    /// `series[var · n_years + t]`.
+    pub series: Vec<SeriesStats>,
+    /// `met[indicator][target year]`: runs meeting the target.
+    pub met: Vec<[u64; 2]>,
+    /// Runs whose peak year is `y0 + t`.
+    pub peak_hist: Vec<u64>,
+    /// Runs that peaked by `options.peak_by` (MODEL.md §7).
+    pub peaked: u64,
+    /// Runs meeting every binding 2025 target that the scenario can evaluate.
+    pub all_binding_2025: u64,
+}
+
+impl Accumulator {
+    pub fn new(n_years: usize) -> Self {
+        Accumulator {
+            runs: 0,
+            n_years,
+            series: vec![SeriesStats::new(); VARS.len() * n_years],
+            met: vec![[0, 0]; INDICATORS.len()],
+            peak_hist: vec![0; n_years],
+            peaked: 0,
+            all_binding_2025: 0,
+        }
+    }
+
+    pub fn merge(&mut self, o: &Accumulator) {
+        self.runs += o.runs;
+        for (a, b) in self.series.iter_mut().zip(&o.series) {
+            a.merge(b);
+        }
+        for (a, b) in self.met.iter_mut().zip(&o.met) {
+            a[0] += b[0];
+            a[1] += b[1];
+        }
+        for (a, b) in self.peak_hist.iter_mut().zip(&o.peak_hist) {
+            *a += b;
+        }
+        self.peaked += o.peaked;
+        self.all_binding_2025 += o.all_binding_2025;
+    }
+
+    /// Add one run's results.
+    pub fn push(&mut self, sc: &Scenario, binding: &[usize], values: &[f64], tr: &Trajectory) {
+        self.runs += 1;
+        for (s, x) in self.series.iter_mut().zip(&tr.data) {
+            s.push(*x);
+        }
+        let spec = &sc.spec;
+        for (i, m) in self.met.iter_mut().enumerate() {
+            for (k, c) in m.iter_mut().enumerate() {
+                if sc.indicators.met(i, k, spec, values, tr) == Some(true) {
+                    *c += 1;
+                }
+            }
+        }
+        let peak = tr.peak_year();
+        self.peak_hist[(peak - spec.y0) as usize] += 1;
+        if tr.peaked_by(spec.options.peak_by) {
+            self.peaked += 1;
+        }
+        if binding.iter().all(|&i| sc.indicators.met(i, 0, spec, values, tr) == Some(true)) {
+            self.all_binding_2025 += 1;
+        }
+    }
+}
+
+/// Receives progress from a long run; the library never prints.
+pub trait Observer: Sync {
+    /// `done` more runs have finished.
+    fn advance(&self, _done: u64) {}
+    /// Whether the user asked to stop (Ctrl-C); checked between chunks.
+    fn should_stop(&self) -> bool {
+        false
+    }
+}
+
+/// An observer that does nothing.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// A stop flag shared with a signal handler.
+pub struct StopFlag<'a>(pub &'a AtomicBool);
+impl Observer for StopFlag<'_> {
+    fn should_stop(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Runs per work item handed to a thread.
+pub const CHUNK: u64 = 4096;
+
+/// Evaluate runs `range` of `seed` in parallel on the current rayon pool and return their
+/// merged statistics, or `None` if the observer asked to stop first.
+pub fn monte_carlo(sc: &Scenario, seed: u64, range: Range<u64>, obs: &dyn Observer) -> Option<Accumulator> {
+    let samplers = sc.samplers();
+    let binding = sc.indicators.binding_2025();
+    let n_years = sc.spec.n_years();
+    let chunks: Vec<Range<u64>> = (range.start..range.end)
+        .step_by(CHUNK as usize)
+        .map(|s| s..(s + CHUNK).min(range.end))
+        .collect();
+    let stopped = AtomicBool::new(false);
+    let acc = chunks
+        .par_iter()
+        .fold(
+            || (Accumulator::new(n_years), vec![0.0; sc.params.len()], Trajectory::new(&sc.spec)),
+            |(mut acc, mut values, mut tr), chunk| {
+                if stopped.load(Ordering::Relaxed) || obs.should_stop() {
+                    stopped.store(true, Ordering::Relaxed);
+                    return (acc, values, tr);
+                }
+                for i in chunk.clone() {
+                    draw(&samplers, seed, i, &mut values);
+                    model::simulate(&sc.spec, &values, &mut tr);
+                    acc.push(sc, &binding, &values, &tr);
+                }
+                obs.advance(chunk.end - chunk.start);
+                (acc, values, tr)
+            },
+        )
+        .map(|(acc, _, _)| acc)
+        .reduce(
+            || Accumulator::new(n_years),
+            |mut a, b| {
+                a.merge(&b);
+                a
+            },
+        );
+    if stopped.load(Ordering::Relaxed) { None } else { Some(acc) }
+}
+
+/// The run indices of shard `k` of `n` (1-based) out of `runs`: contiguous and balanced.
+pub fn shard_range(runs: u64, k: u64, n: u64) -> Range<u64> {
+    let lo = (u128::from(runs) * u128::from(k - 1) / u128::from(n)) as u64;
+    let hi = (u128::from(runs) * u128::from(k) / u128::from(n)) as u64;
+    lo..hi
+}
+
+/// The quantile levels reported in `summary.csv`.
+pub const QUANTILES: [f64; 7] = [0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95];
+
+/// Indicator summary for one target year.
+pub fn p_met(acc: &Accumulator, i: usize, k: usize) -> f64 {
+    acc.met[i][k] as f64 / acc.runs.max(1) as f64
+}
+
+/// Target-year index of a year, if it is one.
+pub fn target_index(year: i32) -> Option<usize> {
+    TARGET_YEARS.iter().position(|&y| y == year)
+}

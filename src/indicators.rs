@@ -1,0 +1,224 @@
+//! The plan's 28 indicators (指标体系, indicator 10 as `10a` and `10b`) and how each is
+//! evaluated (MODEL.md §8).
+//!
+//! The table is re-keyed from the plan's text (shared/seed/indicators.csv). Targets the plan
+//! leaves to the province or city (完成省市下达目标) or gives without a number (稳中有降) are
+//! `None` here: a scenario may supply them; without one the indicator reports "no target".
+
+use serde::Serialize;
+
+use crate::model::{ModelSpec, PathSpec, Trajectory, Var};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Met when value ≥ target.
+    AtLeast,
+    /// Met when value ≤ target.
+    AtMost,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::AtLeast => "at_least",
+            Direction::AtMost => "at_most",
+        }
+    }
+    /// MODEL.md §8: on the right side of the target, exactly.
+    #[inline]
+    pub fn met(self, value: f64, target: f64) -> bool {
+        match self {
+            Direction::AtLeast => value >= target,
+            Direction::AtMost => value <= target,
+        }
+    }
+}
+
+/// How an indicator's value is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Source {
+    /// Decline over the five-year period, in %: `100·(1 − X[end]/X[start])`.
+    Decline(Var),
+    /// A model variable at the year, times a scale (100 for fractions shown as %).
+    Level(Var, f64),
+    /// The scenario's own path for the indicator (`[indicators."N"] path = …`).
+    Path,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorDef {
+    pub id: &'static str,
+    pub category_zh: &'static str,
+    pub category_en: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub unit: &'static str,
+    /// The 2020 column as the plan prints it.
+    pub base_text: &'static str,
+    pub base: Option<f64>,
+    pub target_2025: Option<f64>,
+    pub target_2030: Option<f64>,
+    /// The target columns as the plan prints them.
+    pub target_text: [&'static str; 2],
+    pub direction: Direction,
+    /// 约束性 (binding) or 预期性 (expected).
+    pub binding: bool,
+    pub lead_zh: &'static str,
+    pub source: Source,
+}
+
+/// The years the plan sets targets for.
+pub const TARGET_YEARS: [i32; 2] = [2025, 2030];
+
+use Direction::{AtLeast, AtMost};
+use Source::{Decline, Level, Path};
+
+macro_rules! ind {
+    ($id:literal, $cz:literal, $ce:literal, $nz:literal, $ne:literal, $unit:literal, $bt:literal, $b:expr,
+     $t25:expr, $t30:expr, [$tt25:literal, $tt30:literal], $dir:expr, $bind:expr, $lead:literal, $src:expr) => {
+        IndicatorDef {
+            id: $id, category_zh: $cz, category_en: $ce, name_zh: $nz, name_en: $ne, unit: $unit,
+            base_text: $bt, base: $b, target_2025: $t25, target_2030: $t30, target_text: [$tt25, $tt30],
+            direction: $dir, binding: $bind, lead_zh: $lead, source: $src,
+        }
+    };
+}
+
+/// The indicator table of the plan (互助土族自治县碳达峰实施方案, 指标体系).
+pub static INDICATORS: &[IndicatorDef] = &[
+    ind!("1", "综合指标", "Overall", "万元GDP能耗下降", "Decline of energy use per 10k yuan GDP", "%", "1.6", Some(1.6), Some(12.5), None, ["12.5", "完成省市下达目标"], AtLeast, true, "县发展和改革委员会、县工业和信息化局", Decline(Var::EnergyIntensity)),
+    ind!("2", "综合指标", "Overall", "单位GDP CO2排放量下降", "Decline of CO2 per unit GDP", "%", "完成省市下达目标", None, Some(12.0), None, ["12", "完成省市下达目标"], AtLeast, true, "县发展和改革委员会", Decline(Var::Co2Intensity)),
+    ind!("3", "能源转型", "Energy transition", "煤炭最高消费", "Maximum coal consumption", "万t", "23.92", Some(23.92), Some(23.92), Some(23.92), ["23.92", "≤23.92"], AtMost, false, "县住房和城乡建设局", Level(Var::CoalT, 1.0)),
+    ind!("4", "能源转型", "Energy transition", "光伏装机容量", "PV installed capacity", "MW", "179.7", Some(179.7), Some(300.0), Some(500.0), ["300", "500"], AtLeast, false, "县发展和改革委员会", Level(Var::CapPv, 1.0)),
+    ind!("5", "能源转型", "Energy transition", "非化石能源消费比重", "Non-fossil share of energy consumption", "%", "--", None, Some(50.0), Some(52.7), ["50", "52.7"], AtLeast, true, "县发展和改革委员会", Level(Var::NonfossilShare, 100.0)),
+    ind!("6", "能源转型", "Energy transition", "水电装机容量", "Hydropower installed capacity", "MW", "103.74", Some(103.74), Some(118.74), Some(120.0), ["118.74", "120"], AtLeast, false, "县发展和改革委员会", Level(Var::CapHydro, 1.0)),
+    ind!("7", "农业减碳", "Agriculture", "农田残膜回收率", "Farmland residual film recovery rate", "%", "90", Some(90.0), Some(92.0), Some(92.0), ["92", "≥92"], AtLeast, false, "县农业农村和科技局", Path),
+    ind!("8", "农业减碳", "Agriculture", "规模畜禽养殖场粪污资源化利用", "Manure resource use at large livestock farms", "%", "70以上", Some(70.0), Some(90.0), Some(90.0), ["≥90", "≥90"], AtLeast, false, "县农业农村和科技局", Path),
+    ind!("9", "农业减碳", "Agriculture", "农作物秸秆综合利用率", "Crop straw comprehensive utilisation rate", "%", "65", Some(65.0), Some(90.0), Some(90.0), ["≥90", "≥90"], AtLeast, false, "县农业农村和科技局", Path),
+    ind!("10a", "农业减碳", "Agriculture", "化肥使用量减少(较2018年)", "Reduction of fertiliser use vs 2018", "%", "40和30", None, Some(30.0), Some(30.0), ["30和20", "30和20"], AtLeast, false, "县农业农村和科技局", Path),
+    ind!("10b", "农业减碳", "Agriculture", "农药使用量减少(较2018年)", "Reduction of pesticide use vs 2018", "%", "40和30", None, Some(20.0), Some(20.0), ["30和20", "30和20"], AtLeast, false, "县农业农村和科技局", Path),
+    ind!("11", "农业减碳", "Agriculture", "农畜产品加工转化率", "Agricultural and livestock product processing conversion rate", "%", "49", Some(49.0), Some(55.0), Some(60.0), ["55", "60"], AtLeast, false, "县农业农村和科技局", Path),
+    ind!("12", "农业减碳", "Agriculture", "主要农作物良种覆盖率", "Improved-variety coverage of main crops", "%", "--", None, Some(98.0), Some(98.0), ["98", "98"], AtLeast, true, "县农业农村和科技局", Path),
+    ind!("13", "工业减碳", "Industry", "青稞酒产值", "Highland barley liquor output value", "亿元", "7", Some(7.0), Some(10.0), Some(10.0), ["10", "≥10"], AtLeast, false, "互助县绿色产业园管委会、县工业和信息化局", Path),
+    ind!("14", "工业减碳", "Industry", "规上单位工业增加值能耗下降率", "Decline of energy use per unit value added of above-scale industry", "%", "完成省市下达目标", None, Some(12.5), None, ["12.5", "完成省市下达目标"], AtLeast, true, "县工业和信息化局", Decline(Var::IndustryIntensity)),
+    ind!("15", "工业减碳", "Industry", "新建项目能耗准入标准(万元增加值能耗)", "Energy admission standard of new projects (energy per 10k yuan value added)", "tce/万元", "完成省市下达目标", None, None, None, ["完成省市下达目标", "稳中有降"], AtMost, true, "县工业和信息化局", Path),
+    ind!("16", "生态固碳", "Ecological carbon sinks", "森林覆盖率", "Forest coverage", "%", "42.34", Some(42.34), Some(44.19), Some(44.25), ["44.19", "≥44.25"], AtLeast, true, "县林业和草原局", Level(Var::ForestCover, 100.0)),
+    ind!("17", "生态固碳", "Ecological carbon sinks", "草原综合植被盖度", "Grassland comprehensive vegetation cover", "%", "--", None, Some(58.5), Some(60.0), ["58.5", "60"], AtLeast, true, "县林业和草原局", Level(Var::GrassCover, 100.0)),
+    ind!("18", "生态固碳", "Ecological carbon sinks", "湿地保护率", "Wetland protection rate", "%", "--", None, Some(51.0), Some(51.0), ["51", "≥51"], AtLeast, true, "县林业和草原局", Path),
+    ind!("19", "生态固碳", "Ecological carbon sinks", "城镇绿化覆盖率", "Urban green coverage rate", "%", "31.2", Some(31.2), Some(39.5), Some(39.5), ["39.5", "≥39.5"], AtLeast, false, "县林业和草原局", Path),
+    ind!("20", "城建减碳", "Urban and rural construction", "城镇新建居住建筑执行节能标准", "Energy-saving standard applied to new urban residential buildings", "%", "75", Some(75.0), Some(75.0), Some(78.0), ["75以上", "78"], AtLeast, false, "县住房和城乡建设局", Path),
+    ind!("21", "城建减碳", "Urban and rural construction", "新建公共建筑执行节能标准", "Energy-saving standard applied to new public buildings", "%", "二级以上", None, Some(72.0), Some(75.0), ["72", "75"], AtLeast, false, "县住房和城乡建设局", Path),
+    ind!("22", "城建减碳", "Urban and rural construction", "县城空气质量优良天数比例", "Share of days with good air quality in the county town", "%", "88", Some(88.0), Some(92.0), Some(92.0), ["92", "≥92"], AtLeast, false, "县住房和城乡建设局", Path),
+    ind!("23", "城建减碳", "Urban and rural construction", "全县生活垃圾无害化处理率", "Harmless treatment rate of household waste", "%", "--", None, Some(97.0), Some(98.5), ["97", "98.5"], AtLeast, true, "县城市管理综合执法局", Path),
+    ind!("24", "交通低碳", "Transport", "新增和更新新能源、清洁能源公交车比例", "Share of new-energy or clean-energy buses among new and replaced buses", "%", "100", Some(100.0), Some(100.0), Some(100.0), ["100", "100"], AtLeast, false, "县交通运输局", Path),
+    ind!("25", "交通低碳", "Transport", "新增和更新新能源、清洁能源巡游出租车比例", "Share of new-energy or clean-energy cruising taxis among new and replaced taxis", "%", "--", None, Some(50.0), Some(75.0), ["50", "75"], AtLeast, false, "县交通运输局", Path),
+    ind!("26", "交通低碳", "Transport", "新增新能源、清洁能源网络预约出租车比例", "Share of new-energy or clean-energy ride-hailing cars among new ones", "%", "--", None, Some(50.0), Some(80.0), ["50", "80"], AtLeast, false, "县交通运输局", Path),
+    ind!("27", "交通低碳", "Transport", "农村商品物流配送率", "Rural goods logistics delivery rate", "%", "--", None, Some(30.0), Some(30.0), ["30", "≥30"], AtLeast, false, "县商务局", Path),
+    ind!("28", "全民低碳", "Low carbon for all", "党政领导干部参加生态文明培训的人数比例", "Share of party and government leaders trained in ecological civilisation", "%", "--", None, Some(100.0), Some(100.0), ["100", "100"], AtLeast, true, "县委组织部", Path),
+];
+
+pub fn find(id: &str) -> Option<usize> {
+    INDICATORS.iter().position(|d| d.id == id)
+}
+
+/// What a scenario says about one indicator.
+#[derive(Debug, Clone, Default)]
+pub struct Setting {
+    /// The indicator's own path (for `Source::Path` indicators).
+    pub path: Option<PathSpec>,
+    /// Targets that replace or supply the plan's (index 0: 2025, 1: 2030).
+    pub target: [Option<f64>; 2],
+}
+
+/// The indicators as one scenario evaluates them.
+#[derive(Debug, Clone)]
+pub struct IndicatorSet {
+    pub settings: Vec<Setting>,
+}
+
+impl IndicatorSet {
+    /// The target of indicator `i` in target year index `k` (0: 2025, 1: 2030).
+    pub fn target(&self, i: usize, k: usize) -> Option<f64> {
+        let d = &INDICATORS[i];
+        self.settings[i].target[k].or(if k == 0 { d.target_2025 } else { d.target_2030 })
+    }
+
+    /// Value of indicator `i` at `year`, or `None` when the scenario cannot say.
+    pub fn value(&self, i: usize, spec: &ModelSpec, v: &[f64], tr: &Trajectory, year: i32) -> Option<f64> {
+        let d = &INDICATORS[i];
+        match d.source {
+            Source::Decline(var) => {
+                let start = if year <= 2025 { 2020 } else { year - 5 };
+                let x0 = tr.at(var, start)?;
+                let x1 = tr.at(var, year)?;
+                Some(100.0 * (1.0 - x1 / x0))
+            }
+            Source::Level(var, scale) => tr.at(var, year).map(|x| x * scale),
+            Source::Path => {
+                let p = self.settings[i].path.as_ref()?;
+                (year >= spec.y0 && year <= spec.y1).then(|| p.at(v, year))
+            }
+        }
+    }
+
+    /// Whether indicator `i` meets its target in year index `k`: `None` for "no target" or
+    /// no value.
+    pub fn met(&self, i: usize, k: usize, spec: &ModelSpec, v: &[f64], tr: &Trajectory) -> Option<bool> {
+        let t = self.target(i, k)?;
+        let x = self.value(i, spec, v, tr, TARGET_YEARS[k])?;
+        Some(INDICATORS[i].direction.met(x, t))
+    }
+
+    /// Indices of binding indicators that have a 2025 target and a value in this scenario:
+    /// the ones "all binding 2025 targets met" is judged on.
+    pub fn binding_2025(&self) -> Vec<usize> {
+        (0..INDICATORS.len())
+            .filter(|&i| {
+                let d = &INDICATORS[i];
+                d.binding
+                    && self.target(i, 0).is_some()
+                    && (!matches!(d.source, Source::Path) || self.settings[i].path.is_some())
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_matches_the_plan() {
+        assert_eq!(INDICATORS.len(), 29, "28 indicators with 10 split in two");
+        let binding = INDICATORS.iter().filter(|d| d.binding).count();
+        assert_eq!(binding, 11, "the table marks 11 binding indicators");
+        // Cross-check against the re-keyed CSV of the plan.
+        let csv = include_str!("../tests/data/plan_indicators.csv");
+        let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            let id = &rec[0];
+            let ids: Vec<&str> = if id == "10" { vec!["10a", "10b"] } else { vec![id] };
+            for id in ids {
+                let d = &INDICATORS[find(id).unwrap()];
+                assert_eq!(d.base_text, &rec[6], "base of {id}");
+                assert_eq!(d.binding, &rec[10] == "约束性", "binding of {id}");
+                assert_eq!(d.direction.name(), &rec[9], "direction of {id}");
+                let num = |s: &str| s.trim_start_matches('≥').trim_start_matches('≤').trim_end_matches("以上").parse::<f64>().ok();
+                if id != "10a" && id != "10b" {
+                    assert_eq!(d.target_2025, num(&rec[7]), "2025 target of {id}");
+                    assert_eq!(d.target_2030, num(&rec[8]), "2030 target of {id}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn met_is_exact_at_the_target() {
+        assert!(Direction::AtLeast.met(50.0, 50.0));
+        assert!(!Direction::AtLeast.met(49.999_999, 50.0));
+        assert!(Direction::AtMost.met(23.92, 23.92));
+        assert!(!Direction::AtMost.met(23.920_001, 23.92));
+    }
+}

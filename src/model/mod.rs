@@ -1,0 +1,406 @@
+//! The reference model of MODEL.md, as a pure function of a parameter vector.
+//!
+//! [`simulate`] takes the model's structure ([`ModelSpec`], built once from a validated
+//! scenario) and one value per parameter (medians for the central run, a draw for a Monte
+//! Carlo run, a design point for sensitivity analysis) and fills a [`Trajectory`]. It does no
+//! I/O, draws no random numbers and allocates nothing once the trajectory exists.
+
+mod vars;
+
+pub use vars::{VARS, Var, VarInfo};
+
+use serde::Serialize;
+
+/// Index of a parameter in the scenario's parameter list.
+pub type P = usize;
+
+/// Sectors of final demand (MODEL.md §4).
+pub const SECTORS: [&str; 4] = ["industry", "buildings", "transport", "agriculture"];
+/// Final fuels (MODEL.md §4).
+pub const FUELS: [&str; 5] = ["coal", "oil", "gas", "electricity", "biomass"];
+pub const COAL: usize = 0;
+pub const OIL: usize = 1;
+pub const GAS: usize = 2;
+pub const ELEC: usize = 3;
+pub const BIOMASS: usize = 4;
+pub const INDUSTRY: usize = 0;
+/// Local generation technologies (MODEL.md §5).
+pub const TECHS: [&str; 3] = ["pv", "hydro", "wind"];
+
+/// Electricity at its calorific value, tce/MWh (当量值; GB/T 2589). 1 GWh = 0.01229 万tce.
+pub const K_CAL: f64 = 0.1229;
+/// Raw coal to standard coal, tce per tonne (GB/T 2589).
+pub const COAL_TCE_PER_T: f64 = 0.7143;
+
+/// How electricity counts in total energy consumption (MODEL.md §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Accounting {
+    /// 发电煤耗法 (等价值): `k_eq[y]` tce/MWh, the reference option.
+    CoalEquivalent,
+    /// 当量值: `k_cal` = 0.1229 tce/MWh.
+    Calorific,
+}
+
+/// Basis of the grid emission factor (REFERENCE.md §3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GridBasis {
+    Provincial,
+    Regional,
+    National,
+}
+
+impl GridBasis {
+    pub const ALL: [(&'static str, GridBasis); 3] = [
+        ("provincial", GridBasis::Provincial),
+        ("regional", GridBasis::Regional),
+        ("national", GridBasis::National),
+    ];
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(_, b)| *b == self).map_or("", |(n, _)| n)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Options {
+    pub accounting: Accounting,
+    pub grid_basis: GridBasis,
+    /// Credit exported electricity with avoided grid emissions (negative indirect CO₂).
+    pub credit_exports: bool,
+    /// The year by which emissions must have peaked (MODEL.md §7).
+    pub peak_by: i32,
+}
+
+/// A path given at milestone years (MODEL.md §1), optionally with a delivery ratio.
+#[derive(Debug, Clone)]
+pub struct PathSpec {
+    /// Milestones, strictly increasing, the first at `y0`.
+    pub points: Vec<(i32, P)>,
+    pub delivery: Option<P>,
+}
+
+impl PathSpec {
+    /// The achieved path at `year`: milestones moved by the delivery ratio, interpolated
+    /// linearly, flat after the last.
+    #[inline]
+    pub fn at(&self, v: &[f64], year: i32) -> f64 {
+        let base = v[self.points[0].1];
+        let r = self.delivery.map_or(1.0, |d| v[d]);
+        let ach = |p: P| base + r * (v[p] - base);
+        interpolate(&self.points, year, |p| ach(*p))
+    }
+}
+
+/// Linear interpolation over milestones; flat before the first and after the last.
+#[inline]
+fn interpolate<T>(points: &[(i32, T)], year: i32, value: impl Fn(&T) -> f64) -> f64 {
+    let i = points.partition_point(|(y, _)| *y <= year);
+    if i == 0 {
+        return value(&points[0].1);
+    }
+    if i == points.len() {
+        return value(&points[i - 1].1);
+    }
+    let (ya, a) = &points[i - 1];
+    let (yb, b) = &points[i];
+    let t = f64::from(year - ya) / f64::from(yb - ya);
+    let (va, vb) = (value(a), value(b));
+    va + t * (vb - va)
+}
+
+/// Rates by plan period: `ends[k]` is the last year of period k; years after the previous
+/// end up to and including it use its rate.
+#[derive(Debug, Clone)]
+pub struct Periods {
+    pub ends: Vec<(i32, P)>,
+}
+
+impl Periods {
+    #[inline]
+    pub fn at(&self, v: &[f64], year: i32) -> f64 {
+        let i = self.ends.partition_point(|(end, _)| *end < year);
+        v[self.ends[i.min(self.ends.len() - 1)].1]
+    }
+}
+
+/// A path of fuel-share vectors for one sector, with the sector's delivery ratio.
+#[derive(Debug, Clone)]
+pub struct MixSpec {
+    pub points: Vec<(i32, [f64; 5])>,
+    pub delivery: Option<P>,
+}
+
+impl MixSpec {
+    /// Achieved shares at `year` (MODEL.md §4). The delivery ratio is bounded at each
+    /// milestone so that no share leaves [0, 1]; the shares still sum to one because one
+    /// ratio moves every fuel.
+    pub fn at(&self, v: &[f64], year: i32, out: &mut [f64; 5]) {
+        let r = self.delivery.map_or(1.0, |d| v[d]);
+        let base = &self.points[0].1;
+        let achieved = |m: &[f64; 5]| -> [f64; 5] {
+            let rr = bounded_ratio(base, m, r);
+            let mut w = [0.0; 5];
+            for f in 0..5 {
+                w[f] = base[f] + rr * (m[f] - base[f]);
+            }
+            w
+        };
+        let i = self.points.partition_point(|(y, _)| *y <= year);
+        if i == 0 || i == self.points.len() {
+            *out = achieved(&self.points[i.saturating_sub(1)].1);
+            return;
+        }
+        let (ya, a) = &self.points[i - 1];
+        let (yb, b) = &self.points[i];
+        let t = f64::from(year - ya) / f64::from(yb - ya);
+        let (wa, wb) = (achieved(a), achieved(b));
+        for f in 0..5 {
+            out[f] = wa[f] + t * (wb[f] - wa[f]);
+        }
+    }
+}
+
+/// The ratio `r` limited to the interval that keeps `base + r·(m − base)` inside [0, 1].
+#[inline]
+pub fn bounded_ratio(base: &[f64; 5], m: &[f64; 5], r: f64) -> f64 {
+    let (mut lo, mut hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    for f in 0..5 {
+        let d = m[f] - base[f];
+        if d > 0.0 {
+            hi = hi.min((1.0 - base[f]) / d);
+            lo = lo.max(-base[f] / d);
+        } else if d < 0.0 {
+            hi = hi.min(-base[f] / d);
+            lo = lo.max((1.0 - base[f]) / d);
+        }
+    }
+    r.clamp(lo.min(hi), hi.max(lo))
+}
+
+#[derive(Debug, Clone)]
+pub struct SectorSpec {
+    /// Final energy of the sector in `y0`, 万tce.
+    pub energy0: P,
+    /// Elasticity of the sector's activity to GDP.
+    pub elasticity: P,
+    /// Yearly efficiency gain by period (fraction per year).
+    pub efficiency: Periods,
+    pub mix: MixSpec,
+}
+
+#[derive(Debug, Clone)]
+pub struct TechSpec {
+    /// Installed capacity, MW.
+    pub capacity: PathSpec,
+    /// Full-load hours, h/yr.
+    pub hours: P,
+}
+
+/// Everything the equations need, with each number a parameter index.
+#[derive(Debug, Clone)]
+pub struct ModelSpec {
+    pub y0: i32,
+    pub y1: i32,
+    pub options: Options,
+    pub gdp0: P,
+    pub growth: Periods,
+    pub industry_share: PathSpec,
+    pub sectors: [SectorSpec; 4],
+    pub loss: P,
+    pub k_eq: PathSpec,
+    pub techs: [TechSpec; 3],
+    /// The grid emission factor of the chosen basis, tCO₂/MWh.
+    pub ef_grid: PathSpec,
+    pub nf_grid: PathSpec,
+    /// CO₂ factors of coal, oil and gas, tCO₂/tce.
+    pub ef_fuel: [P; 3],
+    pub land_ha: P,
+    pub forest_cover: PathSpec,
+    pub forest_rate: P,
+    pub grass_ha: P,
+    pub grass_cover: PathSpec,
+    pub grass_rate: P,
+    pub wetland_ha: P,
+    pub wetland_rate: P,
+}
+
+impl ModelSpec {
+    pub fn n_years(&self) -> usize {
+        (self.y1 - self.y0 + 1) as usize
+    }
+    pub fn years(&self) -> impl Iterator<Item = i32> + use<> {
+        self.y0..=self.y1
+    }
+}
+
+/// Every variable of one run, `data[var · n_years + t]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trajectory {
+    pub y0: i32,
+    pub n_years: usize,
+    pub data: Vec<f64>,
+}
+
+impl Trajectory {
+    pub fn new(spec: &ModelSpec) -> Self {
+        let n = spec.n_years();
+        Trajectory { y0: spec.y0, n_years: n, data: vec![0.0; n * VARS.len()] }
+    }
+    #[inline]
+    pub fn row(&self, v: Var) -> &[f64] {
+        let i = v as usize * self.n_years;
+        &self.data[i..i + self.n_years]
+    }
+    #[inline]
+    pub fn at(&self, v: Var, year: i32) -> Option<f64> {
+        let t = usize::try_from(year - self.y0).ok().filter(|t| *t < self.n_years)?;
+        Some(self.data[v as usize * self.n_years + t])
+    }
+    #[inline]
+    fn set(&mut self, v: Var, t: usize, x: f64) {
+        self.data[v as usize * self.n_years + t] = x;
+    }
+    #[inline]
+    fn get(&self, v: Var, t: usize) -> f64 {
+        self.data[v as usize * self.n_years + t]
+    }
+
+    /// The first year holding the maximum of energy CO₂ (MODEL.md §7).
+    pub fn peak_year(&self) -> i32 {
+        let co2 = self.row(Var::Co2);
+        let mut best = 0;
+        for (t, &x) in co2.iter().enumerate() {
+            if x > co2[best] {
+                best = t;
+            }
+        }
+        self.y0 + best as i32
+    }
+
+    /// Peak year ≤ `by` and the last year strictly below the peak.
+    pub fn peaked_by(&self, by: i32) -> bool {
+        let p = self.peak_year();
+        let co2 = self.row(Var::Co2);
+        p <= by && co2[self.n_years - 1] < co2[(p - self.y0) as usize]
+    }
+}
+
+/// Run the reference model (MODEL.md §3–§7) for one parameter vector.
+pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
+    use Var::*;
+    let k_cal_wan = K_CAL / 10.0; // 万tce per GWh
+    let loss = v[s.loss];
+    let mut demand = [0.0f64; 4];
+    let mut w = [[0.0f64; 5]; 4];
+    let mut cap_prev = [0.0f64; 3];
+    let ef = [v[s.ef_fuel[0]], v[s.ef_fuel[1]], v[s.ef_fuel[2]]];
+    let grass0 = s.grass_cover.at(v, s.y0);
+    let mut gdp = v[s.gdp0];
+    for (t, year) in s.years().enumerate() {
+        // §3 Economy.
+        let g = if t == 0 { 0.0 } else { s.growth.at(v, year) };
+        if t > 0 {
+            gdp *= 1.0 + g;
+        }
+        let va = gdp * s.industry_share.at(v, year);
+        out.set(Gdp, t, gdp);
+        out.set(VaIndustry, t, va);
+        // §4 Final energy demand and fuel mix.
+        let mut fuel = [0.0f64; 5];
+        for (k, sec) in s.sectors.iter().enumerate() {
+            demand[k] = if t == 0 {
+                v[sec.energy0]
+            } else {
+                demand[k] * (1.0 + v[sec.elasticity] * g) * (1.0 - sec.efficiency.at(v, year))
+            };
+            sec.mix.at(v, year, &mut w[k]);
+            for f in 0..5 {
+                fuel[f] += demand[k] * w[k][f];
+            }
+        }
+        for (k, var) in [DemandIndustry, DemandBuildings, DemandTransport, DemandAgriculture]
+            .into_iter()
+            .enumerate()
+        {
+            out.set(var, t, demand[k]);
+        }
+        for (f, var) in [FinalCoal, FinalOil, FinalGas, FinalElectricity, FinalBiomass]
+            .into_iter()
+            .enumerate()
+        {
+            out.set(var, t, fuel[f]);
+        }
+        let elec = fuel[ELEC] / (k_cal_wan * (1.0 - loss));
+        out.set(ElecConsumption, t, elec);
+        // §5 Power supply.
+        let mut local = 0.0;
+        for (p, tech) in s.techs.iter().enumerate() {
+            let c = tech.capacity.at(v, year);
+            let h = v[tech.hours];
+            let generation = if t == 0 { c * h / 1000.0 } else { 0.5 * (cap_prev[p] + c) * h / 1000.0 };
+            cap_prev[p] = c;
+            local += generation;
+            out.set([CapPv, CapHydro, CapWind][p], t, c);
+            out.set([GenPv, GenHydro, GenWind][p], t, generation);
+        }
+        let import = elec - local;
+        out.set(LocalGen, t, local);
+        out.set(NetImport, t, import);
+        let ef_grid = s.ef_grid.at(v, year);
+        let nf_grid = s.nf_grid.at(v, year);
+        out.set(EfGrid, t, ef_grid);
+        out.set(NfGrid, t, nf_grid);
+        // §6 Total energy consumption and the non-fossil share.
+        let k = match s.options.accounting {
+            Accounting::CoalEquivalent => s.k_eq.at(v, year),
+            Accounting::Calorific => K_CAL,
+        };
+        out.set(KElec, t, k);
+        let tec = fuel[COAL] + fuel[OIL] + fuel[GAS] + fuel[BIOMASS] + elec * k / 10.0;
+        let nf = fuel[BIOMASS] + k / 10.0 * (local.min(elec) + import.max(0.0) * nf_grid);
+        out.set(Tec, t, tec);
+        out.set(NonfossilEnergy, t, nf);
+        out.set(NonfossilShare, t, nf / tec);
+        out.set(EnergyIntensity, t, tec / gdp);
+        // §7 CO₂, coal, sinks.
+        let co2_f = [fuel[COAL] * ef[0], fuel[OIL] * ef[1], fuel[GAS] * ef[2]];
+        let direct = co2_f[0] + co2_f[1] + co2_f[2];
+        let indirect = if s.options.credit_exports { import } else { import.max(0.0) } * ef_grid / 10.0;
+        let co2 = direct + indirect;
+        out.set(Co2Coal, t, co2_f[0]);
+        out.set(Co2Oil, t, co2_f[1]);
+        out.set(Co2Gas, t, co2_f[2]);
+        out.set(Co2Direct, t, direct);
+        out.set(Co2Indirect, t, indirect);
+        out.set(Co2, t, co2);
+        out.set(Co2Intensity, t, co2 / gdp);
+        out.set(CoalT, t, fuel[COAL] / COAL_TCE_PER_T);
+        let forest_cover = s.forest_cover.at(v, year);
+        let grass_cover = s.grass_cover.at(v, year);
+        let sink_forest = v[s.land_ha] * forest_cover * v[s.forest_rate] / 1e4;
+        let sink_grass = if grass0 > 0.0 {
+            v[s.grass_ha] * v[s.grass_rate] * grass_cover / grass0 / 1e4
+        } else {
+            0.0
+        };
+        let sink_wet = v[s.wetland_ha] * v[s.wetland_rate] / 1e4;
+        let sinks = sink_forest + sink_grass + sink_wet;
+        out.set(ForestCover, t, forest_cover);
+        out.set(GrassCover, t, grass_cover);
+        out.set(SinkForest, t, sink_forest);
+        out.set(SinkGrassland, t, sink_grass);
+        out.set(SinkWetland, t, sink_wet);
+        out.set(SinkTotal, t, sinks);
+        out.set(NetEmissions, t, co2 - sinks);
+        // §8 indicator 14: industry's energy with electricity re-counted at k, per value added.
+        let wel = w[INDUSTRY][ELEC];
+        let ind_energy = demand[INDUSTRY] * (1.0 - wel + wel * k / K_CAL);
+        out.set(IndustryEnergy, t, ind_energy);
+        out.set(IndustryIntensity, t, ind_energy / va);
+    }
+    debug_assert!(out.get(Gdp, 0) > 0.0);
+}
+
+#[cfg(test)]
+mod tests;

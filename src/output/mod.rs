@@ -1,0 +1,208 @@
+//! Exporters: CSV and JSON files of a run, written atomically.
+//!
+//! Every file is rendered in memory, written to a temporary name in the output folder and
+//! renamed into place, so an interrupted program never leaves a half-written file. Numbers
+//! are printed with Rust's shortest round-trip formatting, so equal values give equal bytes.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use crate::engine::{self, Accumulator, QUANTILES};
+use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::model::{Trajectory, VARS};
+use crate::scenario::Scenario;
+
+/// Write `bytes` to `dir/name` through a temporary file and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+/// The marker that says a folder holds peakpath results.
+pub const MARKER: &str = "run.json";
+
+/// Make sure `dir` can take this run's files: create it, refuse one that holds another
+/// run's results unless `force`, and prove it is writable, before any long work starts.
+pub fn prepare_dir(dir: &Path, force: bool, own_files: &[&str]) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!("{}: expected an output folder, found a file", dir.display()));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the output folder: {e}", dir.display()))?;
+    if !force {
+        let existing: Vec<String> = own_files.iter().filter(|f| dir.join(f).exists()).map(|f| f.to_string()).collect();
+        if !existing.is_empty() {
+            return Err(format!(
+                "{}: expected an empty output folder, found another run's results ({}); use --force to overwrite them or choose another --out",
+                dir.display(),
+                existing.join(", ")
+            ));
+        }
+    }
+    let probe = dir.join(format!(".peakpath-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(|e| format!("{}: output folder is not writable: {e}", dir.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
+/// `f64` as CSV text: shortest round-trip; empty for NaN.
+pub fn num(x: f64) -> String {
+    if x.is_nan() { String::new() } else { format!("{x}") }
+}
+
+fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    w.write_record(header).expect("in-memory write");
+    for r in rows {
+        w.write_record(&r).expect("in-memory write");
+    }
+    w.into_inner().expect("in-memory flush")
+}
+
+/// `trajectories.csv`: `scenario,variable,unit,year,value` for every variable and year.
+pub fn trajectories_csv(sc: &Scenario, tr: &Trajectory) -> Vec<u8> {
+    let rows = VARS.iter().flat_map(|v| {
+        let row = tr.row(v.var);
+        (0..tr.n_years).map(move |t| {
+            vec![sc.info.id.clone(), v.name.to_string(), v.unit.to_string(), (tr.y0 + t as i32).to_string(), num(row[t])]
+        })
+    });
+    csv_bytes(&["scenario", "variable", "unit", "year", "value"], rows)
+}
+
+/// Columns of `indicators.csv`.
+pub const INDICATOR_COLUMNS: &[&str] = &["id", "name_zh", "name_en", "unit", "year", "value", "target", "direction", "binding", "met"];
+
+/// `indicators.csv`: the central run's value, target and whether it is met; with a Monte
+/// Carlo accumulator also `p_met`, the share of runs meeting the target.
+pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>) -> Vec<u8> {
+    let values = sc.medians();
+    let mut header = INDICATOR_COLUMNS.to_vec();
+    if acc.is_some() {
+        header.push("p_met");
+    }
+    let mut rows = Vec::new();
+    for (i, d) in INDICATORS.iter().enumerate() {
+        for (k, &year) in TARGET_YEARS.iter().enumerate() {
+            let value = sc.indicators.value(i, &sc.spec, &values, tr, year);
+            let target = sc.indicators.target(i, k);
+            let met = match (value, target) {
+                (_, None) => "no target".to_string(),
+                (None, Some(_)) => "no value".to_string(),
+                (Some(v), Some(t)) => d.direction.met(v, t).to_string(),
+            };
+            let mut r = vec![
+                d.id.to_string(),
+                d.name_zh.to_string(),
+                d.name_en.to_string(),
+                d.unit.to_string(),
+                year.to_string(),
+                value.map_or(String::new(), num),
+                target.map_or(String::new(), num),
+                d.direction.name().to_string(),
+                if d.binding { "binding" } else { "expected" }.to_string(),
+                met,
+            ];
+            if let Some(a) = acc {
+                let evaluable = target.is_some() && value.is_some();
+                r.push(if evaluable { num(engine::p_met(a, i, k)) } else { String::new() });
+            }
+            rows.push(r);
+        }
+    }
+    csv_bytes(&header, rows)
+}
+
+/// `summary.csv`: mean and quantiles of every variable and year.
+pub fn summary_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
+    let n = acc.n_years;
+    let rows = VARS.iter().flat_map(|v| {
+        (0..n).map(move |t| {
+            let s = &acc.series[v.var as usize * n + t];
+            let mut r = vec![sc.info.id.clone(), v.name.to_string(), v.unit.to_string(), (sc.spec.y0 + t as i32).to_string(), num(s.mean())];
+            r.extend(QUANTILES.iter().map(|&q| num(s.quantile(q))));
+            r
+        })
+    });
+    csv_bytes(&["scenario", "variable", "unit", "year", "mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"], rows)
+}
+
+/// `peak.csv`: the distribution of the peak year over the horizon.
+pub fn peak_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
+    let rows = acc.peak_hist.iter().enumerate().map(|(t, &c)| {
+        vec![(sc.spec.y0 + t as i32).to_string(), num(c as f64 / acc.runs.max(1) as f64)]
+    });
+    csv_bytes(&["peak_year", "probability"], rows)
+}
+
+/// Headline numbers of the central run, for `run.json` and the terminal.
+pub fn central_headline(sc: &Scenario, tr: &Trajectory) -> serde_json::Value {
+    use crate::model::Var;
+    let at = |v: Var, y: i32| tr.at(v, y);
+    serde_json::json!({
+        "co2_wan_t": { "2020": at(Var::Co2, 2020), "2025": at(Var::Co2, 2025), "2030": at(Var::Co2, 2030), "end": at(Var::Co2, sc.spec.y1) },
+        "peak_year": tr.peak_year(),
+        "peaked_by": { "year": sc.spec.options.peak_by, "value": tr.peaked_by(sc.spec.options.peak_by) },
+        "nonfossil_share_pct": { "2020": at(Var::NonfossilShare, 2020).map(|x| x * 100.0), "2025": at(Var::NonfossilShare, 2025).map(|x| x * 100.0), "2030": at(Var::NonfossilShare, 2030).map(|x| x * 100.0) },
+        "coal_wan_t": { "2020": at(Var::CoalT, 2020), "2025": at(Var::CoalT, 2025), "2030": at(Var::CoalT, 2030) },
+    })
+}
+
+/// The part of `run.json` that describes the scenario and options.
+pub fn run_json_base(sc: &Scenario, scenario_path: &str, options: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "program": "peakpath",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": { "id": sc.info.id, "name_zh": sc.info.name_zh, "name_en": sc.info.name_en, "path": scenario_path, "files": sc.files, "content_sha256": sc.hash },
+        "years": [sc.spec.y0, sc.spec.y1],
+        "model_options": {
+            "grid_emission_factor_basis": sc.spec.options.grid_basis.name(),
+            "electricity_accounting": sc.spec.options.accounting,
+            "credit_exports": sc.spec.options.credit_exports,
+            "peak_by": sc.spec.options.peak_by,
+        },
+        "options": options,
+    })
+}
+
+/// Render JSON with a trailing newline.
+pub fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// A table of the plan's indicators as text, for `peakpath indicators`.
+pub fn indicator_table(zh: bool) -> String {
+    let mut s = String::new();
+    let (h_id, h_name, h_unit, h_base, h_25, h_30, h_bind) = if zh {
+        ("序号", "指标名称", "单位", "2020年", "2025年", "2030年", "属性")
+    } else {
+        ("id", "indicator", "unit", "2020", "2025", "2030", "type")
+    };
+    let _ = writeln!(s, "{h_id}\t{h_name}\t{h_unit}\t{h_base}\t{h_25}\t{h_30}\t{h_bind}");
+    for d in INDICATORS {
+        let name = if zh { d.name_zh } else { d.name_en };
+        let bind = match (zh, d.binding) {
+            (true, true) => "约束性",
+            (true, false) => "预期性",
+            (false, true) => "binding",
+            (false, false) => "expected",
+        };
+        let _ = writeln!(s, "{}\t{}\t{}\t{}\t{}\t{}\t{}", d.id, name, d.unit, d.base_text, d.target_text[0], d.target_text[1], bind);
+    }
+    s
+}
+
+/// Paths of the files a run writes.
+pub fn out_file(dir: &Path, name: &str) -> PathBuf {
+    dir.join(name)
+}

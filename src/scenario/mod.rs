@@ -1,0 +1,123 @@
+//! Scenarios: files, inheritance, distributions and the validated [`Scenario`].
+//!
+//! A scenario file is TOML. It is read into a spanned tree (`source`), merged with the files
+//! it `extends`, then read field by field into a [`Scenario`] (`schema`) that nothing
+//! downstream re-checks. Every number of the model becomes a [`ParamDef`]: a named field path
+//! with its distribution; a run is then just a vector of values, one per parameter.
+
+pub mod dist;
+mod schema;
+pub mod source;
+
+use std::path::Path;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+pub use dist::{Dist, Sampler};
+pub use source::{Diag, Diags, Disk, EMBEDDED, EMBEDDED_PREFIX, Embedded, Loc, Sources};
+
+use crate::indicators::IndicatorSet;
+use crate::model::ModelSpec;
+
+/// One number of the scenario: its field path, unit and distribution.
+#[derive(Debug, Clone, Serialize)]
+pub struct ParamDef {
+    /// Field path as written in the file, e.g. `power.pv.capacity_mw.delivery`.
+    pub path: String,
+    pub unit: &'static str,
+    #[serde(flatten)]
+    pub dist: Dist,
+    #[serde(skip)]
+    pub at: Option<Loc>,
+}
+
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct ScenarioInfo {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub description: String,
+}
+
+/// A validated scenario, ready to run.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub info: ScenarioInfo,
+    pub spec: ModelSpec,
+    pub indicators: IndicatorSet,
+    pub params: Vec<ParamDef>,
+    /// Indices of the parameters that are uncertain (not fixed).
+    pub uncertain: Vec<usize>,
+    /// The files read, root first.
+    pub files: Vec<String>,
+    /// The merged file content, as JSON (for `resolve`, diffs and the hash).
+    pub resolved: serde_json::Value,
+    /// SHA-256 of the resolved content (hex).
+    pub hash: String,
+    /// The text of every file read (name, text), so that a partial result can rebuild it.
+    pub texts: Vec<(String, String)>,
+}
+
+impl Scenario {
+    fn assemble(info: ScenarioInfo, spec: ModelSpec, indicators: IndicatorSet, params: Vec<ParamDef>) -> Scenario {
+        let uncertain = params.iter().enumerate().filter(|(_, p)| !p.dist.is_fixed()).map(|(i, _)| i).collect();
+        Scenario { info, spec, indicators, params, uncertain, files: Vec::new(), resolved: serde_json::Value::Null, hash: String::new(), texts: Vec::new() }
+    }
+
+    /// Load a scenario file and everything it extends, from disk.
+    pub fn load(path: &Path) -> Result<Scenario, Diags> {
+        Self::load_from(&Disk, path)
+    }
+
+    /// Load one of the scenarios embedded in the binary (`plan.toml`, `baseline.toml`, `enhanced.toml`).
+    pub fn embedded(name: &str) -> Result<Scenario, Diags> {
+        Self::load_from(&Embedded, &Path::new(EMBEDDED_PREFIX).join(name))
+    }
+
+    pub fn load_from(fs: &dyn source::FileSystem, path: &Path) -> Result<Scenario, Diags> {
+        let (tree, sources) = source::load_tree(fs, path)?;
+        let mut sc = schema::read(&tree, &sources)?;
+        sc.files = sources.files.iter().map(|f| f.name.clone()).collect();
+        sc.texts = sources.files.iter().map(|f| (f.name.clone(), f.text.clone())).collect();
+        sc.resolved = source::to_json(&tree);
+        let text = serde_json::to_string(&sc.resolved).unwrap_or_default();
+        sc.hash = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        Ok(sc)
+    }
+
+    /// Rebuild a scenario from the texts saved with a partial result.
+    pub fn from_texts(texts: &[(String, String)]) -> Result<Scenario, Diags> {
+        let root = texts.first().map(|(n, _)| n.clone()).unwrap_or_default();
+        Self::load_from(&source::Memory(texts.to_vec()), Path::new(&root))
+    }
+
+    /// The parameter vector of the central run: every distribution at its median.
+    pub fn medians(&self) -> Vec<f64> {
+        self.params.iter().map(|p| p.dist.median()).collect()
+    }
+
+    /// Samplers for every parameter, in order.
+    pub fn samplers(&self) -> Vec<Sampler> {
+        self.params.iter().map(|p| Sampler::new(&p.dist)).collect()
+    }
+
+    /// A display name: Chinese or English name, else the id.
+    pub fn name(&self, zh: bool) -> &str {
+        let n = if zh { &self.info.name_zh } else { &self.info.name_en };
+        if n.is_empty() { &self.info.id } else { n }
+    }
+
+    /// Every parameter with its distribution, as JSON (for `resolve`).
+    pub fn resolved_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "scenario": self.info,
+            "files": self.files,
+            "content_sha256": self.hash,
+            "options": self.spec.options,
+            "years": [self.spec.y0, self.spec.y1],
+            "parameters": self.params,
+            "content": self.resolved,
+        })
+    }
+}
