@@ -1,52 +1,22 @@
 //! Glue between the command line and the library: load, validate, simulate, export.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{Cli, Command, Lang, MergeArgs, RunArgs};
-use peakpath::engine::{self, Accumulator, Observer};
+use peakpath::engine::{self, Accumulator};
 use peakpath::output::{self, write_atomic};
-use peakpath::scenario::{Diags, EMBEDDED_PREFIX, Scenario};
+use peakpath::scenario::Scenario;
+use peakpath::terminal::{install_ctrlc, progress};
 use peakpath::stats::RELATIVE_ACCURACY;
 
-/// An error with its exit code: 2 for bad input or usage, 1 for anything else.
-#[derive(Debug)]
-pub enum AppError {
-    Input(String),
-    Other(String),
-    Interrupted(String),
-}
-
-impl AppError {
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            AppError::Input(_) => 2,
-            AppError::Other(_) => 1,
-            AppError::Interrupted(_) => 130,
-        }
-    }
-    pub fn message(&self) -> &str {
-        match self {
-            AppError::Input(m) | AppError::Other(m) | AppError::Interrupted(m) => m,
-        }
-    }
-}
-
-impl From<Diags> for AppError {
-    fn from(d: Diags) -> Self {
-        AppError::Input(d.to_string())
-    }
-}
+pub use peakpath::error::Error as AppError;
 
 type Result<T> = std::result::Result<T, AppError>;
 
-fn io_err(path: &Path) -> impl Fn(std::io::Error) -> AppError + '_ {
-    move |e| AppError::Other(format!("{}: {e}", path.display()))
-}
+use peakpath::error::io as io_err;
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -66,12 +36,8 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-/// Load a scenario file, or the embedded plan scenario.
 fn load(file: Option<&Path>) -> Result<(Scenario, String)> {
-    match file {
-        Some(p) => Ok((Scenario::load(p)?, p.display().to_string())),
-        None => Ok((Scenario::embedded("plan.toml")?, format!("{EMBEDDED_PREFIX}/plan.toml"))),
-    }
+    Ok(Scenario::load_or_plan(file)?)
 }
 
 fn cmd_validate(files: &[PathBuf]) -> Result<()> {
@@ -127,47 +93,6 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
         b = b.num_threads(usize::from(t));
     }
     b.build().map_err(|e| AppError::Other(format!("cannot start worker threads: {e}")))
-}
-
-/// Progress bar on a terminal, nothing otherwise; Ctrl-C sets the stop flag.
-struct Progress {
-    bar: Option<indicatif::ProgressBar>,
-    stop: &'static AtomicBool,
-    done: AtomicU64,
-}
-
-impl Observer for Progress {
-    fn advance(&self, n: u64) {
-        self.done.fetch_add(n, Ordering::Relaxed);
-        if let Some(b) = &self.bar {
-            b.inc(n);
-        }
-    }
-    fn should_stop(&self) -> bool {
-        self.stop.load(Ordering::Relaxed)
-    }
-}
-
-static STOP: AtomicBool = AtomicBool::new(false);
-
-fn install_ctrlc() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst));
-    });
-}
-
-fn progress(total: u64, already: u64) -> Progress {
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let b = indicatif::ProgressBar::new(total);
-        b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b.set_position(already);
-        b
-    });
-    Progress { bar, stop: &STOP, done: AtomicU64::new(0) }
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {

@@ -16,8 +16,11 @@
 //! ```
 
 pub mod engine;
+pub mod error;
 pub mod indicators;
 pub mod model;
 pub mod output;
+pub mod report;
 pub mod scenario;
 pub mod stats;
+pub mod terminal;

@@ -70,6 +70,15 @@ impl Scenario {
         Self::load_from(&Disk, path)
     }
 
+    /// Load a scenario file, or the plan scenario embedded in the binary when `file` is
+    /// `None`; also returns the path as shown to the user.
+    pub fn load_or_plan(file: Option<&Path>) -> Result<(Scenario, String), Diags> {
+        match file {
+            Some(p) => Ok((Self::load(p)?, p.display().to_string())),
+            None => Ok((Self::embedded("plan.toml")?, format!("{EMBEDDED_PREFIX}/plan.toml"))),
+        }
+    }
+
     /// Load one of the scenarios embedded in the binary (`plan.toml`, `baseline.toml`, `enhanced.toml`).
     pub fn embedded(name: &str) -> Result<Scenario, Diags> {
         Self::load_from(&Embedded, &Path::new(EMBEDDED_PREFIX).join(name))

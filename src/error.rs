@@ -1,0 +1,46 @@
+//! The error a command ends with, and its exit code.
+
+use crate::scenario::Diags;
+
+/// An error with its exit code: 2 for bad input or usage, 1 for anything else, 130 when
+/// the user interrupted a long run (its checkpoint is kept).
+#[derive(Debug)]
+pub enum Error {
+    Input(String),
+    Other(String),
+    Interrupted(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Input(_) => 2,
+            Error::Other(_) => 1,
+            Error::Interrupted(_) => 130,
+        }
+    }
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Input(m) | Error::Other(m) | Error::Interrupted(m) => m,
+        }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Diags> for Error {
+    fn from(d: Diags) -> Self {
+        Error::Input(d.to_string())
+    }
+}
+
+/// An I/O error on `path`, as an `Error::Other`.
+pub fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    move |e| Error::Other(format!("{}: {e}", path.display()))
+}

@@ -1,0 +1,125 @@
+//! Charts (SVG via plotters), PNG rasterisation (resvg) and the self-contained
+//! HTML report.
+//!
+//! Everything here takes plain data and returns strings/bytes. The only I/O is
+//! the system-font discovery in [`png`]. All user-facing labels are passed in
+//! already translated, except the generic chart words in [`Word`], which are
+//! translated here via [`Lang`].
+
+pub mod charts;
+pub mod html;
+pub mod png;
+
+pub use charts::{
+    BarChart, BoardRow, FanChart, FanSeries, IndexBars, IndexSeries, StackedArea, Target, Tornado,
+    TornadoRow, Waterfall, XyChart, XySeries, bar_chart_probabilities, fan_chart, index_bars,
+    indicator_board, line_xy, stacked_area, tornado, waterfall,
+};
+pub use html::{ReportData, render_report};
+pub use png::{PngError, cjk_font_available, svg_to_png};
+
+/// Font-family list written into every SVG `<text>`. CJK fonts first so that
+/// Chinese renders in browsers and in resvg; the generic fallback last.
+pub const FONT_FAMILY: &str = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Hiragino Sans GB, sans-serif";
+
+/// Language of the generic chart words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// Generic chart words translated by this module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Word {
+    Median,
+    Band50,
+    Band90,
+    CentralRun,
+    Base2020,
+    Target,
+    Probability,
+    Binding,
+    NoTarget,
+    RiskHigh,
+    RiskMid,
+    RiskLow,
+    Increase,
+    Decrease,
+    Total,
+    ParamLow,
+    ParamHigh,
+    BaseValue,
+    Year,
+}
+
+impl Lang {
+    pub fn word(self, w: Word) -> &'static str {
+        use Word::*;
+        match self {
+            Lang::Zh => match w {
+                Median => "中位数",
+                Band50 => "50 % 区间",
+                Band90 => "90 % 区间",
+                CentralRun => "中心情景",
+                Base2020 => "2020 基数",
+                Target => "目标",
+                Probability => "概率",
+                Binding => "约束性",
+                NoTarget => "无目标/无数据",
+                RiskHigh => "≥ 90 %",
+                RiskMid => "50–90 %",
+                RiskLow => "< 50 %",
+                Increase => "增加",
+                Decrease => "减少",
+                Total => "合计",
+                ParamLow => "参数取低值",
+                ParamHigh => "参数取高值",
+                BaseValue => "基准值",
+                Year => "年份",
+            },
+            Lang::En => match w {
+                Median => "median",
+                Band50 => "50 % band",
+                Band90 => "90 % band",
+                CentralRun => "central run",
+                Base2020 => "2020 base",
+                Target => "target",
+                Probability => "probability",
+                Binding => "binding",
+                NoTarget => "no target / no data",
+                RiskHigh => "≥ 90 %",
+                RiskMid => "50–90 %",
+                RiskLow => "< 50 %",
+                Increase => "increase",
+                Decrease => "decrease",
+                Total => "total",
+                ParamLow => "parameter low",
+                ParamHigh => "parameter high",
+                BaseValue => "base value",
+                Year => "year",
+            },
+        }
+    }
+}
+
+/// Error from chart rendering.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartError {
+    /// Input data is inconsistent (length mismatch, nothing to draw, NaN ...).
+    InvalidData(String),
+    /// plotters failed while drawing.
+    Draw(String),
+}
+
+impl std::fmt::Display for ChartError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ChartError::InvalidData(s) => write!(f, "invalid chart data: {s}"),
+            ChartError::Draw(s) => write!(f, "chart drawing failed: {s}"),
+        }
+    }
+}
+
+impl std::error::Error for ChartError {}
