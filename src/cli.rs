@@ -37,6 +37,16 @@ pub enum Command {
         /// Scenario file (default: the embedded plan scenario).
         file: Option<PathBuf>,
     },
+    /// Run several scenarios with the same seed and compare them side by side.
+    Compare(CompareArgs),
+    /// Write DIR/report.html, a self-contained report of a run folder (charts inline, no external requests).
+    Report {
+        /// A folder written by `peakpath run`.
+        dir: PathBuf,
+        /// Language of every label, title and legend.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.
@@ -49,6 +59,15 @@ pub enum Command {
 pub enum Lang {
     Zh,
     En,
+}
+
+impl From<Lang> for peakpath::report::Lang {
+    fn from(l: Lang) -> Self {
+        match l {
+            Lang::Zh => peakpath::report::Lang::Zh,
+            Lang::En => peakpath::report::Lang::En,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -79,6 +98,49 @@ pub struct RunArgs {
     /// Continue an interrupted run from DIR/checkpoint.json.
     #[arg(long)]
     pub resume: bool,
+    #[command(flatten)]
+    pub look: LookArgs,
+    /// Also write DIR/report.html.
+    #[arg(long)]
+    pub report: bool,
+}
+
+/// How charts look.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct LookArgs {
+    /// Language of every chart label, title and legend.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
+    /// Also write PNG charts beside the SVG ones.
+    #[arg(long)]
+    pub png: bool,
+    /// Write no charts at all.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario files to compare (two or more).
+    #[arg(required = true, num_args = 2..)]
+    pub scenarios: Vec<PathBuf>,
+    /// Monte Carlo runs per scenario.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
+    pub runs: u64,
+    /// Seed, the same for every scenario.
+    #[arg(long, default_value_t = 20231001)]
+    pub seed: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
+    /// Output folder.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Overwrite the results of another comparison in the output folder.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub look: LookArgs,
 }
 
 #[derive(Args, Debug)]

@@ -24,3 +24,4 @@ pub mod report;
 pub mod scenario;
 pub mod stats;
 pub mod terminal;
+pub mod visual;

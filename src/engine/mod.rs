@@ -51,6 +51,8 @@ pub struct Accumulator {
     pub series: Vec<SeriesStats>,
     /// `met[indicator][target year]`: runs meeting the target.
     pub met: Vec<[u64; 2]>,
+    /// `indicator_values[indicator · 2 + target year]`: the indicator's value in each run.
+    pub indicator_values: Vec<SeriesStats>,
     /// Runs whose peak year is `y0 + t`.
     pub peak_hist: Vec<u64>,
     /// Runs that peaked by `options.peak_by` (MODEL.md §7).
@@ -66,6 +68,7 @@ impl Accumulator {
             n_years,
             series: vec![SeriesStats::new(); VARS.len() * n_years],
             met: vec![[0, 0]; INDICATORS.len()],
+            indicator_values: vec![SeriesStats::new(); INDICATORS.len() * 2],
             peak_hist: vec![0; n_years],
             peaked: 0,
             all_binding_2025: 0,
@@ -80,6 +83,9 @@ impl Accumulator {
         for (a, b) in self.met.iter_mut().zip(&o.met) {
             a[0] += b[0];
             a[1] += b[1];
+        }
+        for (a, b) in self.indicator_values.iter_mut().zip(&o.indicator_values) {
+            a.merge(b);
         }
         for (a, b) in self.peak_hist.iter_mut().zip(&o.peak_hist) {
             *a += b;
@@ -97,7 +103,15 @@ impl Accumulator {
         let spec = &sc.spec;
         for (i, m) in self.met.iter_mut().enumerate() {
             for (k, c) in m.iter_mut().enumerate() {
-                if sc.indicators.met(i, k, spec, values, tr) == Some(true) {
+                let Some(x) = sc.indicators.value(i, spec, values, tr, TARGET_YEARS[k]) else {
+                    continue;
+                };
+                self.indicator_values[i * 2 + k].push(x);
+                if sc
+                    .indicators
+                    .target(i, k)
+                    .is_some_and(|t| INDICATORS[i].direction.met(x, t))
+                {
                     *c += 1;
                 }
             }
@@ -107,7 +121,10 @@ impl Accumulator {
         if tr.peaked_by(spec.options.peak_by) {
             self.peaked += 1;
         }
-        if binding.iter().all(|&i| sc.indicators.met(i, 0, spec, values, tr) == Some(true)) {
+        if binding
+            .iter()
+            .all(|&i| sc.indicators.met(i, 0, spec, values, tr) == Some(true))
+        {
             self.all_binding_2025 += 1;
         }
     }
@@ -140,7 +157,12 @@ pub const CHUNK: u64 = 4096;
 
 /// Evaluate runs `range` of `seed` in parallel on the current rayon pool and return their
 /// merged statistics, or `None` if the observer asked to stop first.
-pub fn monte_carlo(sc: &Scenario, seed: u64, range: Range<u64>, obs: &dyn Observer) -> Option<Accumulator> {
+pub fn monte_carlo(
+    sc: &Scenario,
+    seed: u64,
+    range: Range<u64>,
+    obs: &dyn Observer,
+) -> Option<Accumulator> {
     let samplers = sc.samplers();
     let binding = sc.indicators.binding_2025();
     let n_years = sc.spec.n_years();
@@ -152,7 +174,13 @@ pub fn monte_carlo(sc: &Scenario, seed: u64, range: Range<u64>, obs: &dyn Observ
     let acc = chunks
         .par_iter()
         .fold(
-            || (Accumulator::new(n_years), vec![0.0; sc.params.len()], Trajectory::new(&sc.spec)),
+            || {
+                (
+                    Accumulator::new(n_years),
+                    vec![0.0; sc.params.len()],
+                    Trajectory::new(&sc.spec),
+                )
+            },
             |(mut acc, mut values, mut tr), chunk| {
                 if stopped.load(Ordering::Relaxed) || obs.should_stop() {
                     stopped.store(true, Ordering::Relaxed);
@@ -175,7 +203,11 @@ pub fn monte_carlo(sc: &Scenario, seed: u64, range: Range<u64>, obs: &dyn Observ
                 a
             },
         );
-    if stopped.load(Ordering::Relaxed) { None } else { Some(acc) }
+    if stopped.load(Ordering::Relaxed) {
+        None
+    } else {
+        Some(acc)
+    }
 }
 
 /// The run indices of shard `k` of `n` (1-based) out of `runs`: contiguous and balanced.

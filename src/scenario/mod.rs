@@ -60,9 +60,29 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    fn assemble(info: ScenarioInfo, spec: ModelSpec, indicators: IndicatorSet, params: Vec<ParamDef>) -> Scenario {
-        let uncertain = params.iter().enumerate().filter(|(_, p)| !p.dist.is_fixed()).map(|(i, _)| i).collect();
-        Scenario { info, spec, indicators, params, uncertain, files: Vec::new(), resolved: serde_json::Value::Null, hash: String::new(), texts: Vec::new() }
+    fn assemble(
+        info: ScenarioInfo,
+        spec: ModelSpec,
+        indicators: IndicatorSet,
+        params: Vec<ParamDef>,
+    ) -> Scenario {
+        let uncertain = params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.dist.is_fixed())
+            .map(|(i, _)| i)
+            .collect();
+        Scenario {
+            info,
+            spec,
+            indicators,
+            params,
+            uncertain,
+            files: Vec::new(),
+            resolved: serde_json::Value::Null,
+            hash: String::new(),
+            texts: Vec::new(),
+        }
     }
 
     /// Load a scenario file and everything it extends, from disk.
@@ -75,7 +95,10 @@ impl Scenario {
     pub fn load_or_plan(file: Option<&Path>) -> Result<(Scenario, String), Diags> {
         match file {
             Some(p) => Ok((Self::load(p)?, p.display().to_string())),
-            None => Ok((Self::embedded("plan.toml")?, format!("{EMBEDDED_PREFIX}/plan.toml"))),
+            None => Ok((
+                Self::embedded("plan.toml")?,
+                format!("{EMBEDDED_PREFIX}/plan.toml"),
+            )),
         }
     }
 
@@ -88,10 +111,17 @@ impl Scenario {
         let (tree, sources) = source::load_tree(fs, path)?;
         let mut sc = schema::read(&tree, &sources)?;
         sc.files = sources.files.iter().map(|f| f.name.clone()).collect();
-        sc.texts = sources.files.iter().map(|f| (f.name.clone(), f.text.clone())).collect();
+        sc.texts = sources
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), f.text.clone()))
+            .collect();
         sc.resolved = source::to_json(&tree);
         let text = serde_json::to_string(&sc.resolved).unwrap_or_default();
-        sc.hash = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        sc.hash = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Ok(sc)
     }
 
@@ -99,6 +129,33 @@ impl Scenario {
     pub fn from_texts(texts: &[(String, String)]) -> Result<Scenario, Diags> {
         let root = texts.first().map(|(n, _)| n.clone()).unwrap_or_default();
         Self::load_from(&source::Memory(texts.to_vec()), Path::new(&root))
+    }
+
+    /// The comment at the end of the line that sets parameter `i` (its source or
+    /// "[A]"), or, failing that, the comment on the line above.
+    pub fn param_note(&self, i: usize) -> String {
+        let Some(at) = self.params[i].at else {
+            return String::new();
+        };
+        let Some((_, text)) = self.texts.get(at.file) else {
+            return String::new();
+        };
+        let start = text[..at.offset.min(text.len())]
+            .rfind('\n')
+            .map_or(0, |p| p + 1);
+        let line = text[start..].lines().next().unwrap_or("");
+        let comment = |l: &str| l.split_once(" #").map(|(_, c)| c.trim().to_string());
+        comment(line)
+            .or_else(|| {
+                let prev = text[..start.saturating_sub(1)]
+                    .rsplit('\n')
+                    .next()
+                    .unwrap_or("");
+                prev.trim_start()
+                    .strip_prefix('#')
+                    .map(|c| c.trim().to_string())
+            })
+            .unwrap_or_default()
     }
 
     /// The parameter vector of the central run: every distribution at its median.
@@ -113,7 +170,11 @@ impl Scenario {
 
     /// A display name: Chinese or English name, else the id.
     pub fn name(&self, zh: bool) -> &str {
-        let n = if zh { &self.info.name_zh } else { &self.info.name_en };
+        let n = if zh {
+            &self.info.name_zh
+        } else {
+            &self.info.name_en
+        };
         if n.is_empty() { &self.info.id } else { n }
     }
 
