@@ -678,10 +678,13 @@ pub fn report_html(d: &RunData, lang: Lang) -> Result<String, Error> {
             format!("Carbon-peak scenario report — {}", d.scenario_name(lang))
         },
         scenario: d.scenario_name(lang),
-        run_date: d.run["scenario"]["content_sha256"]
-            .as_str()
-            .map(|h| format!("scenario sha256 {}", &h[..12.min(h.len())]))
-            .unwrap_or_default(),
+        run_date: format!(
+            "{} (scenario sha256 {})",
+            today(),
+            d.run["scenario"]["content_sha256"]
+                .as_str()
+                .map_or("", |h| &h[..12.min(h.len())])
+        ),
         headline,
         board_svg,
         charts,
@@ -697,4 +700,21 @@ pub fn write_report(dir: &Path, lang: Lang) -> Result<(), Error> {
     let d = RunData::read(dir)?;
     let html = report_html(&d, lang)?;
     write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock (civil-from-days, H. Hinnant).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
 }
