@@ -301,7 +301,7 @@ impl FileSystem for Memory {
 /// Read a file and its `extends` chain, and merge them. The root file is `sources.files[0]`.
 pub fn load_tree(fs: &dyn FileSystem, path: &Path) -> Result<(Node, Sources), Diags> {
     let mut sources = Sources::default();
-    let mut stack: Vec<PathBuf> = Vec::new();
+    let mut stack: Vec<(PathBuf, String)> = Vec::new();
     let node = load_rec(fs, path, None, &mut sources, &mut stack)?;
     Ok((node, sources))
 }
@@ -311,7 +311,7 @@ fn load_rec(
     path: &Path,
     from: Option<Loc>,
     sources: &mut Sources,
-    stack: &mut Vec<PathBuf>,
+    stack: &mut Vec<(PathBuf, String)>,
 ) -> Result<Node, Diags> {
     let fail_at = |sources: &Sources, msg: String| -> Diags {
         match from {
@@ -326,9 +326,11 @@ fn load_rec(
         }
     };
     let canon = fs.canonical(path);
-    if let Some(pos) = stack.iter().position(|p| *p == canon) {
+    if let Some(pos) = stack.iter().position(|(p, _)| *p == canon) {
+        // Name the files as the user wrote them (relative to where they were given), not by
+        // their canonical absolute paths, which differ from machine to machine.
         let chain: Vec<String> =
-            stack[pos..].iter().chain([&canon]).map(|p| p.display().to_string()).collect();
+            stack[pos..].iter().map(|(_, name)| name.clone()).chain([fs.display(path)]).collect();
         return Err(fail_at(
             sources,
             format!("expected a chain of files without a loop, found a cycle: {}", chain.join(" → ")),
@@ -385,7 +387,7 @@ fn load_rec(
         )]));
     };
     let parent_path = path.parent().unwrap_or(Path::new("")).join(rel);
-    stack.push(canon);
+    stack.push((canon, fs.display(path)));
     let parent = load_rec(fs, &parent_path, Some(ext.at), sources, stack)?;
     stack.pop();
     Ok(merge(parent, parsed))
