@@ -145,7 +145,10 @@ impl Dist {
             Dist::Lognormal { median, sigma } => vec![median, sigma],
         };
         if let Some(bad) = all.iter().find(|v| !v.is_finite() || v.abs() > 1e15) {
-            return Err(format!("expected finite numbers of magnitude below 1e15, found {bad}"));
+            return Err(format!(
+                "expected finite numbers of magnitude below 1e15, found {}",
+                super::source::show_num(*bad)
+            ));
         }
         match *self {
             Dist::Fixed { .. } => Ok(()),

@@ -164,6 +164,17 @@ impl Node {
     }
 }
 
+/// A number as shown in a message: as written for ordinary magnitudes, in exponent form
+/// when that is much shorter (`1e308`, not 309 digits).
+pub fn show_num(x: f64) -> String {
+    let plain = x.to_string();
+    if plain.len() <= 15 {
+        return plain;
+    }
+    let exp = format!("{x:e}");
+    if exp.len() < plain.len() { exp } else { plain }
+}
+
 pub fn is_year_key(k: &str) -> bool {
     k.len() == 4 && k.bytes().all(|b| b.is_ascii_digit())
 }
@@ -185,7 +196,12 @@ fn convert(v: &toml::Spanned<DeValue<'_>>, file: usize) -> Node {
                 .to_string();
             match i64::from_str_radix(&body, i.radix()) {
                 Ok(x) => Kind::Int(if neg { -x } else { x }),
-                Err(_) => Kind::Float(f64::INFINITY),
+                // Beyond i64: keep its magnitude so that range checks report the number
+                // written (1e20), not "inf".
+                Err(_) => {
+                    let x = if i.radix() == 10 { body.parse().unwrap_or(f64::INFINITY) } else { f64::INFINITY };
+                    Kind::Float(if neg { -x } else { x })
+                }
             }
         }
         DeValue::Float(f) => {
@@ -462,6 +478,16 @@ mod tests {
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(6), (2, 1));
         assert_eq!(f.line_col(6 + "中文 ".len()), (2, 4));
+    }
+
+    #[test]
+    fn numbers_in_messages_stay_short() {
+        assert_eq!(show_num(1e308), "1e308");
+        assert_eq!(show_num(-2.5e20), "-2.5e20");
+        assert_eq!(show_num(1e9), "1000000000");
+        assert_eq!(show_num(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(show_num(1e-6), "0.000001");
+        assert_eq!(show_num(f64::NAN), "NaN");
     }
 
     #[test]
