@@ -392,6 +392,16 @@ fn load_rec(
             }
         }
     }?;
+    if parsed.entries().is_some_and(<[_]>::is_empty) {
+        // Without this, a file of comments alone would list every missing field (dozens
+        // of lines) instead of saying what is wrong.
+        return Err(offset_diag(
+            sources,
+            file,
+            0,
+            "expected a scenario (TOML tables such as [economy]), found only comments and blank lines".into(),
+        ));
+    }
     let Some(ext) = parsed.get("extends") else {
         return Ok(parsed);
     };
