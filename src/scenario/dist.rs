@@ -156,33 +156,33 @@ impl Dist {
                 if min < max {
                     Ok(())
                 } else {
-                    Err(format!("uniform needs min < max, found min {min} ≥ max {max}"))
+                    Err(format!("expected uniform(min, max) with min < max, found min {min} ≥ max {max}"))
                 }
             }
             Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
                 let n = if matches!(self, Dist::Pert { .. }) { "pert" } else { "triangular" };
                 if !(min < max) {
-                    Err(format!("{n} needs min < max, found min {min} ≥ max {max}"))
+                    Err(format!("expected {n}(min, mode, max) with min < max, found min {min} ≥ max {max}"))
                 } else if mode < min {
-                    Err(format!("{n} needs min ≤ mode ≤ max, found min {min} > mode {mode}"))
+                    Err(format!("expected {n}(min, mode, max) with min ≤ mode ≤ max, found min {min} > mode {mode}"))
                 } else if mode > max {
-                    Err(format!("{n} needs min ≤ mode ≤ max, found mode {mode} > max {max}"))
+                    Err(format!("expected {n}(min, mode, max) with min ≤ mode ≤ max, found mode {mode} > max {max}"))
                 } else {
                     Ok(())
                 }
             }
             Dist::Normal { mean, sd, min, max } => {
                 if sd <= 0.0 {
-                    return Err(format!("normal needs sd > 0, found sd {sd}"));
+                    return Err(format!("expected normal(mean, sd) with sd > 0, found sd {sd}"));
                 }
                 if let (Some(lo), Some(hi)) = (min, max) {
                     if lo >= hi {
-                        return Err(format!("normal needs min < max, found min {lo} ≥ max {hi}"));
+                        return Err(format!("expected normal(mean, sd, min, max) with min < max, found min {lo} ≥ max {hi}"));
                     }
                     let n = Normal::new(mean, sd).map_err(|e| e.to_string())?;
                     if n.cdf(hi) - n.cdf(lo) < 1e-6 {
                         return Err(format!(
-                            "normal({mean}, {sd}) has almost no mass inside [{lo}, {hi}]: expected a truncation range near the mean"
+                            "expected a truncation range near the mean, found normal({mean}, {sd}) with almost no mass inside [{lo}, {hi}]"
                         ));
                     }
                 }
@@ -190,9 +190,9 @@ impl Dist {
             }
             Dist::Lognormal { median, sigma } => {
                 if median <= 0.0 {
-                    Err(format!("lognormal needs median > 0, found {median}"))
+                    Err(format!("expected lognormal(median, sigma) with median > 0, found median {median}"))
                 } else if sigma <= 0.0 || sigma > 5.0 {
-                    Err(format!("lognormal needs 0 < sigma ≤ 5, found sigma {sigma}"))
+                    Err(format!("expected lognormal(median, sigma) with 0 < sigma ≤ 5, found sigma {sigma}"))
                 } else {
                     Ok(())
                 }
