@@ -161,7 +161,8 @@ impl Dist {
             }
             Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
                 let n = if matches!(self, Dist::Pert { .. }) { "pert" } else { "triangular" };
-                if !(min < max) {
+                // NaN was rejected above, so this is the negation of min < max.
+                if min >= max {
                     Err(format!("expected {n}(min, mode, max) with min < max, found min {min} ≥ max {max}"))
                 } else if mode < min {
                     Err(format!("expected {n}(min, mode, max) with min ≤ mode ≤ max, found min {min} > mode {mode}"))
