@@ -14,7 +14,11 @@ fn base_year_reproduces_the_plans_2020_figures() {
         let mut tr = Trajectory::new(&sc.spec);
         simulate(&sc.spec, &sc.medians(), &mut tr);
         let at = |v| tr.at(v, 2020).unwrap();
-        assert!((at(Var::CoalT) - 23.92).abs() < 0.005, "{name}: coal {}", at(Var::CoalT));
+        assert!(
+            (at(Var::CoalT) - 23.92).abs() < 0.005,
+            "{name}: coal {}",
+            at(Var::CoalT)
+        );
         assert!((at(Var::CapPv) - 179.7).abs() < 1e-9);
         assert!((at(Var::CapHydro) - 103.74).abs() < 1e-9);
         assert!((at(Var::ForestCover) * 100.0 - 42.34).abs() < 1e-9);
@@ -26,7 +30,10 @@ fn path_with_delivery_by_hand() {
     // Path 100 (2020) → 200 (2025) → 300 (2030), delivery 0.5:
     // achieved 100, 150, 200; 2027 = 150 + 2/5·50 = 170; flat after 2030.
     let v = vec![100.0, 200.0, 300.0, 0.5];
-    let p = PathSpec { points: vec![(2020, 0), (2025, 1), (2030, 2)], delivery: Some(3) };
+    let p = PathSpec {
+        points: vec![(2020, 0), (2025, 1), (2030, 2)],
+        delivery: Some(3),
+    };
     assert_eq!(p.at(&v, 2020), 100.0);
     assert_eq!(p.at(&v, 2025), 150.0);
     assert!((p.at(&v, 2027) - 170.0).abs() < 1e-12);
@@ -92,12 +99,20 @@ fn hand_values() -> Vec<f64> {
 }
 
 fn flat(p: P) -> PathSpec {
-    PathSpec { points: vec![(2020, p)], delivery: None }
+    PathSpec {
+        points: vec![(2020, p)],
+        delivery: None,
+    }
 }
 
 fn hand_spec() -> ModelSpec {
-    let const_periods = |p: P| Periods { ends: vec![(2023, p)] };
-    let fixed_mix = |w: [f64; 5]| MixSpec { points: vec![(2020, w)], delivery: None };
+    let const_periods = |p: P| Periods {
+        ends: vec![(2023, p)],
+    };
+    let fixed_mix = |w: [f64; 5]| MixSpec {
+        points: vec![(2020, w)],
+        delivery: None,
+    };
     ModelSpec {
         y0: 2020,
         y1: 2023,
@@ -108,15 +123,25 @@ fn hand_spec() -> ModelSpec {
             peak_by: 2021,
         },
         gdp0: GDP0,
-        growth: Periods { ends: vec![(2021, G1), (2023, G2)] },
-        industry_share: PathSpec { points: vec![(2020, SHARE20), (2022, SHARE22)], delivery: None },
+        growth: Periods {
+            ends: vec![(2021, G1), (2023, G2)],
+        },
+        industry_share: PathSpec {
+            points: vec![(2020, SHARE20), (2022, SHARE22)],
+            delivery: None,
+        },
         sectors: [
             SectorSpec {
                 energy0: IND_E0,
                 elasticity: IND_ELAST,
-                efficiency: Periods { ends: vec![(2021, IND_A1), (2023, IND_A2)] },
+                efficiency: Periods {
+                    ends: vec![(2021, IND_A1), (2023, IND_A2)],
+                },
                 mix: MixSpec {
-                    points: vec![(2020, [0.5, 0.1, 0.1, 0.3, 0.0]), (2022, [0.3, 0.1, 0.1, 0.5, 0.0])],
+                    points: vec![
+                        (2020, [0.5, 0.1, 0.1, 0.3, 0.0]),
+                        (2022, [0.3, 0.1, 0.1, 0.5, 0.0]),
+                    ],
                     delivery: Some(IND_MIX_R),
                 },
             },
@@ -145,18 +170,36 @@ fn hand_spec() -> ModelSpec {
         loss: LOSS,
         k_eq: flat(K_EQ),
         techs: [
-            TechSpec { capacity: PathSpec { points: vec![(2020, PV20), (2022, PV22)], delivery: Some(PV_R) }, hours: PV_H },
-            TechSpec { capacity: flat(HY_C), hours: HY_H },
-            TechSpec { capacity: flat(ZERO), hours: PV_H },
+            TechSpec {
+                capacity: PathSpec {
+                    points: vec![(2020, PV20), (2022, PV22)],
+                    delivery: Some(PV_R),
+                },
+                hours: PV_H,
+            },
+            TechSpec {
+                capacity: flat(HY_C),
+                hours: HY_H,
+            },
+            TechSpec {
+                capacity: flat(ZERO),
+                hours: PV_H,
+            },
         ],
         ef_grid: flat(EF_GRID),
         nf_grid: flat(NF_GRID),
         ef_fuel: [EF_COAL, EF_OIL, EF_GAS],
         land_ha: LAND,
-        forest_cover: PathSpec { points: vec![(2020, FOREST20), (2023, FOREST23)], delivery: None },
+        forest_cover: PathSpec {
+            points: vec![(2020, FOREST20), (2023, FOREST23)],
+            delivery: None,
+        },
         forest_rate: FOREST_RATE,
         grass_ha: GRASS_HA,
-        grass_cover: PathSpec { points: vec![(2020, GRASS20), (2022, GRASS22)], delivery: None },
+        grass_cover: PathSpec {
+            points: vec![(2020, GRASS20), (2022, GRASS22)],
+            delivery: None,
+        },
         grass_rate: GRASS_RATE,
         wetland_ha: WET_HA,
         wetland_rate: WET_RATE,
@@ -176,7 +219,10 @@ fn hand() -> Trajectory {
 /// `a` equals `b` up to 1e-12 relative (rounding of a different but equivalent formula).
 #[track_caller]
 fn close(a: f64, b: f64) {
-    assert!((a - b).abs() <= 1e-12 * b.abs().max(1.0), "got {a}, expected {b}");
+    assert!(
+        (a - b).abs() <= 1e-12 * b.abs().max(1.0),
+        "got {a}, expected {b}"
+    );
 }
 
 /// The row of `var` for 2020–2023.
@@ -188,7 +234,11 @@ fn row(tr: &Trajectory, var: Var) -> [f64; 4] {
 #[track_caller]
 fn close_row(got: [f64; 4], want: [f64; 4]) {
     for (t, (g, w)) in got.iter().zip(want).enumerate() {
-        assert!((g - w).abs() <= 1e-9 * w.abs().max(1.0), "year {}: got {g}, expected {w}", 2020 + t);
+        assert!(
+            (g - w).abs() <= 1e-9 * w.abs().max(1.0),
+            "year {}: got {g}, expected {w}",
+            2020 + t
+        );
     }
 }
 
@@ -199,7 +249,10 @@ fn gdp_compounds_with_the_rate_of_the_period_holding_the_year() {
     // 2022, 2023 are in the period ending 2023 (5 %): 115.5, 121.275.
     close_row(row(&tr, Var::Gdp), [100.0, 110.0, 115.5, 121.275]);
     // VA = GDP · share; share 0.30 (2020) → 0.40 (2022), 0.35 in 2021, flat 0.40 in 2023.
-    close_row(row(&tr, Var::VaIndustry), [30.0, 110.0 * 0.35, 115.5 * 0.4, 121.275 * 0.4]);
+    close_row(
+        row(&tr, Var::VaIndustry),
+        [30.0, 110.0 * 0.35, 115.5 * 0.4, 121.275 * 0.4],
+    );
     // 38.5, 46.2, 48.51 written out.
     close_row(row(&tr, Var::VaIndustry), [30.0, 38.5, 46.2, 48.51]);
 }
@@ -211,7 +264,10 @@ fn sector_demand_recursion_with_elasticity_and_efficiency() {
     // 2021: 10 · 1.05 · 0.98 = 10.29
     // 2022: 10.29 · 1.025 · 0.99 = 10.4417775
     // 2023: 10.4417775 · 1.025 · 0.99 = 10.595793718125
-    close_row(row(&tr, Var::DemandIndustry), [10.0, 10.29, 10.4417775, 10.595793718125]);
+    close_row(
+        row(&tr, Var::DemandIndustry),
+        [10.0, 10.29, 10.4417775, 10.595793718125],
+    );
     // Buildings: elasticity 0 and no efficiency gain: flat 5.
     close_row(row(&tr, Var::DemandBuildings), [5.0; 4]);
     // Transport: elasticity 1: grows with GDP, 2 → 2.2 → 2.31 → 2.4255.
@@ -244,7 +300,13 @@ fn fuel_shares_move_by_the_delivery_ratio() {
     // 5·(0.2, 0, 0.2, 0.4, 0.2) + transport 2·(0, 1, 0, 0, 0) = (6, 3, 2, 5, 1).
     let tr = hand();
     let at = |v: Var, y: i32| tr.at(v, y).unwrap();
-    for (var, want) in [(Var::FinalCoal, 6.0), (Var::FinalOil, 3.0), (Var::FinalGas, 2.0), (Var::FinalElectricity, 5.0), (Var::FinalBiomass, 1.0)] {
+    for (var, want) in [
+        (Var::FinalCoal, 6.0),
+        (Var::FinalOil, 3.0),
+        (Var::FinalGas, 2.0),
+        (Var::FinalElectricity, 5.0),
+        (Var::FinalBiomass, 1.0),
+    ] {
         close(at(var, 2020), want);
     }
     // 2021: industry 10.29·(0.45, 0.1, 0.1, 0.35, 0): coal 4.6305 + 1 = 5.6305,
@@ -270,10 +332,16 @@ fn bounded_ratio_keeps_every_share_in_the_unit_interval() {
     // 0.5 → 0 hits coal 0 at r = 1 and electricity 1 at r = 7/6: the tighter, 1, wins.
     close(bounded_ratio(&base, &[0.0, 0.1, 0.0, 0.9, 0.0], 1.1), 1.0);
     // Through MixSpec with an over-delivery of 3: shares at the clamp, still summing to one.
-    let mix = MixSpec { points: vec![(2020, base), (2022, m)], delivery: Some(0) };
+    let mix = MixSpec {
+        points: vec![(2020, base), (2022, m)],
+        delivery: Some(0),
+    };
     let mut w = [0.0; 5];
     mix.at(&[3.0], 2022, &mut w);
-    assert!(w.iter().all(|x| (-1e-15..=1.0 + 1e-15).contains(x)), "{w:?}");
+    assert!(
+        w.iter().all(|x| (-1e-15..=1.0 + 1e-15).contains(x)),
+        "{w:?}"
+    );
     close(w[0], 0.0);
     close(w[3], 0.8);
     close(w.iter().sum(), 1.0);
@@ -287,9 +355,18 @@ fn bounded_ratio_keeps_every_share_in_the_unit_interval() {
 fn electricity_includes_losses() {
     let tr = hand();
     // E = F_el / (0.01229 · (1 − 0.2)): 2020 5 / 0.009832 = 508.543531326… GWh.
-    close(tr.at(Var::ElecConsumption, 2020).unwrap(), 5.0 / (0.01229 * 0.8));
-    close(tr.at(Var::ElecConsumption, 2020).unwrap(), 508.5435313262815);
-    close(tr.at(Var::ElecConsumption, 2021).unwrap(), 5.6015 / 0.009832);
+    close(
+        tr.at(Var::ElecConsumption, 2020).unwrap(),
+        5.0 / (0.01229 * 0.8),
+    );
+    close(
+        tr.at(Var::ElecConsumption, 2020).unwrap(),
+        508.5435313262815,
+    );
+    close(
+        tr.at(Var::ElecConsumption, 2021).unwrap(),
+        5.6015 / 0.009832,
+    );
 }
 
 #[test]
@@ -306,7 +383,10 @@ fn generation_half_year_rule_and_base_year_rule() {
     close_row(row(&tr, Var::LocalGen), [300.0, 325.0, 375.0, 400.0]);
     // Net import M = E − L: 2020 508.5435… − 300 = 208.5435…
     close(tr.at(Var::NetImport, 2020).unwrap(), 5.0 / 0.009832 - 300.0);
-    close(tr.at(Var::NetImport, 2023).unwrap(), tr.at(Var::ElecConsumption, 2023).unwrap() - 400.0);
+    close(
+        tr.at(Var::NetImport, 2023).unwrap(),
+        tr.at(Var::ElecConsumption, 2023).unwrap() - 400.0,
+    );
 }
 
 #[test]
@@ -320,12 +400,18 @@ fn tec_and_nonfossil_share_coal_equivalent() {
     // NF = biomass + k/10·(min(L, E) + max(M, 0)·nf_grid) = 1 + 0.03·(300 + 208.54·0.8) = 15.005…
     let nf = 1.0 + 0.03 * (300.0 + (e - 300.0) * 0.8);
     close(tr.at(Var::NonfossilEnergy, 2020).unwrap(), nf);
-    close(tr.at(Var::NonfossilEnergy, 2020).unwrap(), 15.005044751830756);
+    close(
+        tr.at(Var::NonfossilEnergy, 2020).unwrap(),
+        15.005044751830756,
+    );
     close(tr.at(Var::NonfossilShare, 2020).unwrap(), nf / tec);
     close(tr.at(Var::KElec, 2020).unwrap(), 0.3);
     // EI = TEC / GDP.
     close(tr.at(Var::EnergyIntensity, 2020).unwrap(), tec / 100.0);
-    close(tr.at(Var::EnergyIntensity, 2021).unwrap(), tr.at(Var::Tec, 2021).unwrap() / 110.0);
+    close(
+        tr.at(Var::EnergyIntensity, 2021).unwrap(),
+        tr.at(Var::Tec, 2021).unwrap() / 110.0,
+    );
 }
 
 #[test]
@@ -379,7 +465,10 @@ fn direct_and_indirect_co2() {
     close(tr.at(Var::Co2Indirect, 2020).unwrap(), m * 0.05);
     close(tr.at(Var::Co2, 2020).unwrap(), 24.8 + m * 0.05);
     close(tr.at(Var::Co2, 2020).unwrap(), 35.22717656631407);
-    close(tr.at(Var::Co2Intensity, 2020).unwrap(), (24.8 + m * 0.05) / 100.0);
+    close(
+        tr.at(Var::Co2Intensity, 2020).unwrap(),
+        (24.8 + m * 0.05) / 100.0,
+    );
     // Credit for exports changes nothing while the county imports.
     let mut spec = hand_spec();
     spec.options.credit_exports = true;
@@ -414,22 +503,34 @@ fn sinks_by_hand() {
     let tr = hand();
     // Forest: 10 000 ha · cover · 2 t/ha / 1e4; cover 0.4 → 0.5 over 2020–2023:
     // 0.4, 0.4333…, 0.4666…, 0.5 → 0.8, 0.8666…, 0.9333…, 1.0 万t.
-    close_row(row(&tr, Var::SinkForest), [0.8, 0.8 + 0.2 / 3.0, 0.8 + 0.4 / 3.0, 1.0]);
+    close_row(
+        row(&tr, Var::SinkForest),
+        [0.8, 0.8 + 0.2 / 3.0, 0.8 + 0.4 / 3.0, 1.0],
+    );
     // Grassland: 5 000 ha · 1 t/ha · cover/cover[2020] / 1e4; cover 0.5, 0.55, 0.6, 0.6:
     // 0.5, 0.55, 0.6, 0.6 万t.
     close_row(row(&tr, Var::SinkGrassland), [0.5, 0.55, 0.6, 0.6]);
     // Wetland: 200 ha · 5 t/ha / 1e4 = 0.1 万t.
     close_row(row(&tr, Var::SinkWetland), [0.1; 4]);
-    close_row(row(&tr, Var::SinkTotal), [1.4, 0.8 + 0.2 / 3.0 + 0.65, 0.8 + 0.4 / 3.0 + 0.7, 1.7]);
+    close_row(
+        row(&tr, Var::SinkTotal),
+        [1.4, 0.8 + 0.2 / 3.0 + 0.65, 0.8 + 0.4 / 3.0 + 0.7, 1.7],
+    );
     // Net = energy CO2 − sinks.
     for y in 2020..=2023 {
-        close(tr.at(Var::NetEmissions, y).unwrap(), tr.at(Var::Co2, y).unwrap() - tr.at(Var::SinkTotal, y).unwrap());
+        close(
+            tr.at(Var::NetEmissions, y).unwrap(),
+            tr.at(Var::Co2, y).unwrap() - tr.at(Var::SinkTotal, y).unwrap(),
+        );
     }
     // Grassland sink depends on cover relative to 2020: doubling both covers leaves it alone.
     let mut v = hand_values();
     v[GRASS20] = 0.25;
     v[GRASS22] = 0.3;
-    close_row(row(&run(&hand_spec(), &v), Var::SinkGrassland), [0.5, 0.55, 0.6, 0.6]);
+    close_row(
+        row(&run(&hand_spec(), &v), Var::SinkGrassland),
+        [0.5, 0.55, 0.6, 0.6],
+    );
 }
 
 #[test]
@@ -453,7 +554,11 @@ fn peak_year_of_the_hand_model() {
 
 /// A trajectory of 2020–2024 whose only content is the energy CO2 row.
 fn co2_path(co2: [f64; 5]) -> Trajectory {
-    let mut tr = Trajectory { y0: 2020, n_years: 5, data: vec![0.0; 5 * VARS.len()] };
+    let mut tr = Trajectory {
+        y0: 2020,
+        n_years: 5,
+        data: vec![0.0; 5 * VARS.len()],
+    };
     for (t, x) in co2.into_iter().enumerate() {
         tr.set(Var::Co2, t, x);
     }
@@ -492,7 +597,9 @@ fn peak_is_the_first_maximum_and_must_hold_to_the_end() {
 #[test]
 fn periods_pick_the_period_holding_the_year() {
     let v = [0.1, 0.2, 0.3];
-    let p = Periods { ends: vec![(2025, 0), (2030, 1), (2035, 2)] };
+    let p = Periods {
+        ends: vec![(2025, 0), (2030, 1), (2035, 2)],
+    };
     assert_eq!(p.at(&v, 2021), 0.1);
     assert_eq!(p.at(&v, 2025), 0.1);
     assert_eq!(p.at(&v, 2026), 0.2);

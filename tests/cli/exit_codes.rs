@@ -34,9 +34,20 @@ fn help_and_version_exit_0() {
 fn bad_shard_specs_exit_2() {
     let tmp = TempDir::new("shard");
     for spec in ["0/3", "4/3", "1/0", "3", "a/b", "-1/3"] {
-        let out = peakpath(["run", "--runs", "10", &format!("--shard={spec}"), "--out", &tmp.arg("o")]);
+        let out = peakpath([
+            "run",
+            "--runs",
+            "10",
+            &format!("--shard={spec}"),
+            "--out",
+            &tmp.arg("o"),
+        ]);
         assert_eq!(out.code, 2, "--shard {spec}: {}", out.stderr);
-        assert!(out.stderr.contains("--shard"), "--shard {spec}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("--shard"),
+            "--shard {spec}: {}",
+            out.stderr
+        );
         assert!(!tmp.join("o/shard.json").exists());
     }
 }
@@ -44,13 +55,27 @@ fn bad_shard_specs_exit_2() {
 #[test]
 fn missing_scenario_file_exits_2_and_names_it() {
     let tmp = TempDir::new("missing");
-    let out = peakpath(["run", "no/such/scenario.toml", "--central", "--out", &tmp.arg("o")]).expect_code(2);
-    assert_eq!(out.stderr.trim_end(), "no/such/scenario.toml:1:1: file not found");
+    let out = peakpath([
+        "run",
+        "no/such/scenario.toml",
+        "--central",
+        "--out",
+        &tmp.arg("o"),
+    ])
+    .expect_code(2);
+    assert_eq!(
+        out.stderr.trim_end(),
+        "no/such/scenario.toml:1:1: file not found"
+    );
     peakpath(["resolve", "no/such/scenario.toml"]).expect_code(2);
     peakpath(["validate", "no/such/scenario.toml"]).expect_code(2);
     // A folder is not a scenario file.
     let out = peakpath(["validate", "scenarios"]).expect_code(2);
-    assert!(out.stderr.contains("expected a file, found a directory"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("expected a file, found a directory"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -59,7 +84,12 @@ fn output_folder_that_is_a_file_exits_2() {
     let file = tmp.join("results");
     std::fs::write(&file, b"not a folder").unwrap();
     let out = peakpath(["run", "--central", "--out", &tmp.arg("results")]).expect_code(2);
-    assert!(out.stderr.contains("expected an output folder, found a file"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("expected an output folder, found a file"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(read(&file), b"not a folder");
 }
 
@@ -70,12 +100,21 @@ fn existing_results_need_force() {
     peakpath(["run", "--central", "--out", &dir]).ok();
     let before = read(tmp.join("o/trajectories.csv"));
     // Another scenario into the same folder: refused, files untouched.
-    let out = peakpath(["run", "scenarios/baseline.toml", "--central", "--out", &dir]).expect_code(2);
+    let out =
+        peakpath(["run", "scenarios/baseline.toml", "--central", "--out", &dir]).expect_code(2);
     assert!(out.stderr.contains("--force"), "{}", out.stderr);
     assert!(out.stderr.contains("trajectories.csv"), "{}", out.stderr);
     assert_eq!(read(tmp.join("o/trajectories.csv")), before);
     // With --force it is overwritten.
-    peakpath(["run", "scenarios/baseline.toml", "--central", "--out", &dir, "--force"]).ok();
+    peakpath([
+        "run",
+        "scenarios/baseline.toml",
+        "--central",
+        "--out",
+        &dir,
+        "--force",
+    ])
+    .ok();
     assert_ne!(read(tmp.join("o/trajectories.csv")), before);
 }
 

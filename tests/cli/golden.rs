@@ -58,7 +58,14 @@ fn embedded_plan_is_the_shipped_plan() {
     let a = TempDir::new("embedded");
     let b = TempDir::new("file");
     peakpath(["run", "--central", "--out", &a.arg("")]).ok();
-    peakpath(["run", "scenarios/plan.toml", "--central", "--out", &b.arg("")]).ok();
+    peakpath([
+        "run",
+        "scenarios/plan.toml",
+        "--central",
+        "--out",
+        &b.arg(""),
+    ])
+    .ok();
     for name in FILES {
         crate::util::same_bytes(&a.join(name), &b.join(name));
     }

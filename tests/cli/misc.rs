@@ -9,7 +9,11 @@ fn leaves(v: &Value, path: &str, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, x) in m {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 leaves(x, &p, out);
             }
         }
@@ -62,10 +66,21 @@ fn resolve_lists_every_parameter_with_its_distribution() {
     // One parameter checked in full: the plan's PV delivery (power.pv in plan.toml).
     let out = peakpath(["resolve", "scenarios/plan.toml"]).ok();
     let json: Value = serde_json::from_str(&out.stdout).unwrap();
-    let pv = json["parameters"].as_array().unwrap().iter().find(|p| p["path"] == "power.pv.capacity_mw.delivery").unwrap();
+    let pv = json["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["path"] == "power.pv.capacity_mw.delivery")
+        .unwrap();
     assert_eq!(pv["dist"], "pert");
-    assert_eq!((pv["min"].as_f64(), pv["mode"].as_f64(), pv["max"].as_f64()), (Some(0.5), Some(0.9), Some(1.1)));
-    assert_eq!(json["files"], serde_json::json!(["scenarios/plan.toml", "scenarios/baseline.toml"]));
+    assert_eq!(
+        (pv["min"].as_f64(), pv["mode"].as_f64(), pv["max"].as_f64()),
+        (Some(0.5), Some(0.9), Some(1.1))
+    );
+    assert_eq!(
+        json["files"],
+        serde_json::json!(["scenarios/plan.toml", "scenarios/baseline.toml"])
+    );
     assert_eq!(json["options"]["grid_basis"], "provincial");
     // The embedded plan resolves to the same content.
     let embedded: Value = serde_json::from_str(&peakpath(["resolve"]).ok().stdout).unwrap();
@@ -87,7 +102,11 @@ fn indicators_in_english_prints_29_rows() {
         assert!(r.ends_with("\tbinding") || r.ends_with("\texpected"), "{r}");
     }
     assert_eq!(rows.iter().filter(|r| r.ends_with("\tbinding")).count(), 11);
-    assert!(rows[3].starts_with("4\tPV installed capacity\tMW\t179.7\t300\t500\t"), "{}", rows[3]);
+    assert!(
+        rows[3].starts_with("4\tPV installed capacity\tMW\t179.7\t300\t500\t"),
+        "{}",
+        rows[3]
+    );
     // Chinese is the default.
     let zh = peakpath(["indicators"]).ok();
     assert!(zh.stdout.starts_with("序号\t指标名称"), "{}", zh.stdout);

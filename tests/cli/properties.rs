@@ -11,7 +11,8 @@ use proptest::prelude::*;
 fn plan() -> &'static (Scenario, Vec<Sampler>) {
     static PLAN: OnceLock<(Scenario, Vec<Sampler>)> = OnceLock::new();
     PLAN.get_or_init(|| {
-        let sc = Scenario::load(&crate::util::root().join("scenarios/plan.toml")).expect("plan loads");
+        let sc =
+            Scenario::load(&crate::util::root().join("scenarios/plan.toml")).expect("plan loads");
         let s = sc.samplers();
         (sc, s)
     })

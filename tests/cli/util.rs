@@ -26,7 +26,11 @@ impl Output {
     /// Panic, showing everything, unless the exit code is `code`.
     #[track_caller]
     pub fn expect_code(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "expected exit code {code}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "expected exit code {code}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
     #[track_caller]
@@ -62,8 +66,13 @@ impl TempDir {
     pub fn new(label: &str) -> TempDir {
         static N: AtomicUsize = AtomicUsize::new(0);
         let n = N.fetch_add(1, Ordering::Relaxed);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        let p = std::env::temp_dir().join(format!("peakpath-test-{label}-{}-{n}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let p = std::env::temp_dir().join(format!(
+            "peakpath-test-{label}-{}-{n}-{nanos}",
+            std::process::id()
+        ));
         std::fs::create_dir_all(&p).expect("create temp dir");
         TempDir(p)
     }
@@ -96,7 +105,12 @@ pub fn read_string(p: impl AsRef<Path>) -> String {
 pub fn same_bytes(a: &Path, b: &Path) {
     let (x, y) = (read(a), read(b));
     if x != y {
-        panic!("{} and {} differ: {}", a.display(), b.display(), first_difference(&x, &y));
+        panic!(
+            "{} and {} differ: {}",
+            a.display(),
+            b.display(),
+            first_difference(&x, &y)
+        );
     }
 }
 
@@ -108,14 +122,23 @@ pub fn first_difference(x: &[u8], y: &[u8]) -> String {
             return format!("line {}:\n  {a}\n  {b}", i + 1);
         }
     }
-    format!("one has {} lines, the other {}", x.lines().count(), y.lines().count())
+    format!(
+        "one has {} lines, the other {}",
+        x.lines().count(),
+        y.lines().count()
+    )
 }
 
 /// Parse a CSV file with a header into rows of (column → value).
 pub fn csv_rows(p: impl AsRef<Path>) -> Vec<std::collections::HashMap<String, String>> {
     let text = read_string(p);
     let mut lines = text.lines();
-    let header: Vec<String> = lines.next().expect("header").split(',').map(str::to_string).collect();
+    let header: Vec<String> = lines
+        .next()
+        .expect("header")
+        .split(',')
+        .map(str::to_string)
+        .collect();
     lines
         .map(|l| {
             // The files tested here quote nothing in the columns looked at; split plainly
