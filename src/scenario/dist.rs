@@ -165,7 +165,8 @@ impl Dist {
         };
         if let Some(bad) = all.iter().find(|v| !v.is_finite() || v.abs() > 1e15) {
             return Err(format!(
-                "expected finite numbers of magnitude below 1e15, found {bad}"
+                "expected finite numbers of magnitude below 1e15, found {}",
+                super::source::show_num(*bad)
             ));
         }
         match *self {
@@ -175,7 +176,7 @@ impl Dist {
                     Ok(())
                 } else {
                     Err(format!(
-                        "uniform needs min < max, found min {min} ≥ max {max}"
+                        "expected uniform(min, max) with min < max, found min {min} ≥ max {max}"
                     ))
                 }
             }
@@ -185,15 +186,18 @@ impl Dist {
                 } else {
                     "triangular"
                 };
-                if !(min < max) {
-                    Err(format!("{n} needs min < max, found min {min} ≥ max {max}"))
+                // NaN was rejected above, so this is the negation of min < max.
+                if min >= max {
+                    Err(format!(
+                        "expected {n}(min, mode, max) with min < max, found min {min} ≥ max {max}"
+                    ))
                 } else if mode < min {
                     Err(format!(
-                        "{n} needs min ≤ mode ≤ max, found min {min} > mode {mode}"
+                        "expected {n}(min, mode, max) with min ≤ mode ≤ max, found min {min} > mode {mode}"
                     ))
                 } else if mode > max {
                     Err(format!(
-                        "{n} needs min ≤ mode ≤ max, found mode {mode} > max {max}"
+                        "expected {n}(min, mode, max) with min ≤ mode ≤ max, found mode {mode} > max {max}"
                     ))
                 } else {
                     Ok(())
@@ -201,16 +205,20 @@ impl Dist {
             }
             Dist::Normal { mean, sd, min, max } => {
                 if sd <= 0.0 {
-                    return Err(format!("normal needs sd > 0, found sd {sd}"));
+                    return Err(format!(
+                        "expected normal(mean, sd) with sd > 0, found sd {sd}"
+                    ));
                 }
                 if let (Some(lo), Some(hi)) = (min, max) {
                     if lo >= hi {
-                        return Err(format!("normal needs min < max, found min {lo} ≥ max {hi}"));
+                        return Err(format!(
+                            "expected normal(mean, sd, min, max) with min < max, found min {lo} ≥ max {hi}"
+                        ));
                     }
                     let n = Normal::new(mean, sd).map_err(|e| e.to_string())?;
                     if n.cdf(hi) - n.cdf(lo) < 1e-6 {
                         return Err(format!(
-                            "normal({mean}, {sd}) has almost no mass inside [{lo}, {hi}]: expected a truncation range near the mean"
+                            "expected a truncation range near the mean, found normal({mean}, {sd}) with almost no mass inside [{lo}, {hi}]"
                         ));
                     }
                 }
@@ -218,10 +226,12 @@ impl Dist {
             }
             Dist::Lognormal { median, sigma } => {
                 if median <= 0.0 {
-                    Err(format!("lognormal needs median > 0, found {median}"))
+                    Err(format!(
+                        "expected lognormal(median, sigma) with median > 0, found median {median}"
+                    ))
                 } else if sigma <= 0.0 || sigma > 5.0 {
                     Err(format!(
-                        "lognormal needs 0 < sigma ≤ 5, found sigma {sigma}"
+                        "expected lognormal(median, sigma) with 0 < sigma ≤ 5, found sigma {sigma}"
                     ))
                 } else {
                     Ok(())

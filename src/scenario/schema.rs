@@ -5,7 +5,7 @@
 //! horizon or out of order are reported with `file:line:col: field.path: expected …, found …`.
 
 use super::dist::{Dist, SYNTAX};
-use super::source::{Diag, Diags, Kind, Loc, Node, Sources, is_year_key, suggest};
+use super::source::{Diag, Diags, Kind, Loc, Node, Sources, is_year_key, show_num, suggest};
 use super::{ParamDef, Scenario, ScenarioInfo};
 use crate::indicators::{self, INDICATORS, IndicatorSet, Setting};
 use crate::model::{
@@ -117,7 +117,7 @@ impl<'s> Reader<'s> {
         let dist = match &n.kind {
             Kind::Int(i) => Ok(Dist::Fixed { value: *i as f64 }),
             Kind::Float(f) if f.is_finite() => Ok(Dist::Fixed { value: *f }),
-            Kind::Float(f) => Err(format!("expected a finite number, found {f}")),
+            Kind::Float(f) => Err(format!("expected a finite number, found {}", show_num(*f))),
             Kind::Str(s) => Dist::parse(s),
             _ => Err(format!("expected {SYNTAX}, found {}", n.found())),
         };
@@ -131,7 +131,7 @@ impl<'s> Reader<'s> {
         let (lo, hi) = dist.support();
         if lo < r.0 || hi > r.1 {
             let what = if dist.is_fixed() {
-                format!("{lo}")
+                show_num(lo)
             } else if lo.is_infinite() || hi.is_infinite() {
                 format!(
                     "{} with unbounded support (give min and max to truncate it)",
@@ -141,13 +141,17 @@ impl<'s> Reader<'s> {
                 format!(
                     "{} reaching {}",
                     dist.to_syntax(),
-                    if lo < r.0 { lo } else { hi }
+                    show_num(if lo < r.0 { lo } else { hi })
                 )
             };
             self.err(
                 n.at,
                 field,
-                format!("expected values in [{}, {}] {unit}, found {what}", r.0, r.1),
+                format!(
+                    "expected values in [{}, {}] {unit}, found {what}",
+                    show_num(r.0),
+                    show_num(r.1)
+                ),
             );
             return self.dummy(field);
         }
@@ -268,6 +272,7 @@ impl<'s> Reader<'s> {
         PathSpec { points, delivery }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn path(
         &mut self,
         parent: &Node,
@@ -292,6 +297,7 @@ impl<'s> Reader<'s> {
     }
 
     /// Rates by period `{ 2025 = …, 2030 = …, 2035 = … }` covering `y0+1 … y1`.
+    #[allow(clippy::too_many_arguments)]
     fn periods(
         &mut self,
         parent: &Node,

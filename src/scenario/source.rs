@@ -194,6 +194,17 @@ impl Node {
     }
 }
 
+/// A number as shown in a message: as written for ordinary magnitudes, in exponent form
+/// when that is much shorter (`1e308`, not 309 digits).
+pub fn show_num(x: f64) -> String {
+    let plain = x.to_string();
+    if plain.len() <= 15 {
+        return plain;
+    }
+    let exp = format!("{x:e}");
+    if exp.len() < plain.len() { exp } else { plain }
+}
+
 pub fn is_year_key(k: &str) -> bool {
     k.len() == 4 && k.bytes().all(|b| b.is_ascii_digit())
 }
@@ -218,7 +229,16 @@ fn convert(v: &toml::Spanned<DeValue<'_>>, file: usize) -> Node {
                 .to_string();
             match i64::from_str_radix(&body, i.radix()) {
                 Ok(x) => Kind::Int(if neg { -x } else { x }),
-                Err(_) => Kind::Float(f64::INFINITY),
+                // Beyond i64: keep its magnitude so that range checks report the number
+                // written (1e20), not "inf".
+                Err(_) => {
+                    let x = if i.radix() == 10 {
+                        body.parse().unwrap_or(f64::INFINITY)
+                    } else {
+                        f64::INFINITY
+                    };
+                    Kind::Float(if neg { -x } else { x })
+                }
             }
         }
         DeValue::Float(f) => {
@@ -351,7 +371,7 @@ impl FileSystem for Memory {
 /// Read a file and its `extends` chain, and merge them. The root file is `sources.files[0]`.
 pub fn load_tree(fs: &dyn FileSystem, path: &Path) -> Result<(Node, Sources), Diags> {
     let mut sources = Sources::default();
-    let mut stack: Vec<PathBuf> = Vec::new();
+    let mut stack: Vec<(PathBuf, String)> = Vec::new();
     let node = load_rec(fs, path, None, &mut sources, &mut stack)?;
     Ok((node, sources))
 }
@@ -361,7 +381,7 @@ fn load_rec(
     path: &Path,
     from: Option<Loc>,
     sources: &mut Sources,
-    stack: &mut Vec<PathBuf>,
+    stack: &mut Vec<(PathBuf, String)>,
 ) -> Result<Node, Diags> {
     let fail_at = |sources: &Sources, msg: String| -> Diags {
         match from {
@@ -376,11 +396,13 @@ fn load_rec(
         }
     };
     let canon = fs.canonical(path);
-    if let Some(pos) = stack.iter().position(|p| *p == canon) {
+    if let Some(pos) = stack.iter().position(|(p, _)| *p == canon) {
+        // Name the files as the user wrote them (relative to where they were given), not by
+        // their canonical absolute paths, which differ from machine to machine.
         let chain: Vec<String> = stack[pos..]
             .iter()
-            .chain([&canon])
-            .map(|p| p.display().to_string())
+            .map(|(_, name)| name.clone())
+            .chain([fs.display(path)])
             .collect();
         return Err(fail_at(
             sources,
@@ -441,6 +463,16 @@ fn load_rec(
             }
         }
     }?;
+    if parsed.entries().is_some_and(<[_]>::is_empty) {
+        // Without this, a file of comments alone would list every missing field (dozens
+        // of lines) instead of saying what is wrong.
+        return Err(offset_diag(
+            sources,
+            file,
+            0,
+            "expected a scenario (TOML tables such as [economy]), found only comments and blank lines".into(),
+        ));
+    }
     let Some(ext) = parsed.get("extends") else {
         return Ok(parsed);
     };
@@ -452,7 +484,7 @@ fn load_rec(
         )]));
     };
     let parent_path = path.parent().unwrap_or(Path::new("")).join(rel);
-    stack.push(canon);
+    stack.push((canon, fs.display(path)));
     let parent = load_rec(fs, &parent_path, Some(ext.at), sources, stack)?;
     stack.pop();
     Ok(merge(parent, parsed))
@@ -545,6 +577,16 @@ mod tests {
         assert_eq!(f.line_col(0), (1, 1));
         assert_eq!(f.line_col(6), (2, 1));
         assert_eq!(f.line_col(6 + "中文 ".len()), (2, 4));
+    }
+
+    #[test]
+    fn numbers_in_messages_stay_short() {
+        assert_eq!(show_num(1e308), "1e308");
+        assert_eq!(show_num(-2.5e20), "-2.5e20");
+        assert_eq!(show_num(1e9), "1000000000");
+        assert_eq!(show_num(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(show_num(1e-6), "0.000001");
+        assert_eq!(show_num(f64::NAN), "NaN");
     }
 
     #[test]

@@ -1,0 +1,27 @@
+//! End-to-end tests of the `peakpath` binary: one test binary (so the crate is linked once),
+//! its modules in `tests/cli/`. Every test runs the real executable on files in a fresh
+//! temporary folder and checks what a user would see: exit codes, messages, output bytes.
+//!
+//! Golden files (`tests/golden/`) and expected validation messages (`tests/fixtures/invalid/*.err`)
+//! are regenerated with `PEAKPATH_BLESS=1 cargo test --test cli`; review the diff before
+//! committing it.
+
+#[path = "cli/util.rs"]
+mod util;
+
+#[path = "cli/determinism.rs"]
+mod determinism;
+#[path = "cli/exit_codes.rs"]
+mod exit_codes;
+#[path = "cli/golden.rs"]
+mod golden;
+#[path = "cli/misc.rs"]
+mod misc;
+#[path = "cli/properties.rs"]
+mod properties;
+#[path = "cli/readme.rs"]
+mod readme;
+#[path = "cli/statistics.rs"]
+mod statistics;
+#[path = "cli/validate.rs"]
+mod validate;

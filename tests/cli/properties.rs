@@ -1,0 +1,109 @@
+//! Properties of the model over random states of the world drawn from the plan scenario's
+//! own distributions (`engine::draw` with random seeds and run indices).
+
+use std::sync::OnceLock;
+
+use peakpath::engine;
+use peakpath::model::{self, Trajectory, Var};
+use peakpath::scenario::{Sampler, Scenario};
+use proptest::prelude::*;
+
+fn plan() -> &'static (Scenario, Vec<Sampler>) {
+    static PLAN: OnceLock<(Scenario, Vec<Sampler>)> = OnceLock::new();
+    PLAN.get_or_init(|| {
+        let sc =
+            Scenario::load(&crate::util::root().join("scenarios/plan.toml")).expect("plan loads");
+        let s = sc.samplers();
+        (sc, s)
+    })
+}
+
+fn draw(seed: u64, index: u64) -> Vec<f64> {
+    let (sc, samplers) = plan();
+    let mut v = vec![0.0; sc.params.len()];
+    engine::draw(samplers, seed, index, &mut v);
+    v
+}
+
+fn simulate(v: &[f64]) -> Trajectory {
+    let sc = &plan().0;
+    let mut tr = Trajectory::new(&sc.spec);
+    model::simulate(&sc.spec, v, &mut tr);
+    tr
+}
+
+fn near(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn shares_sum_to_one_and_energy_is_conserved(seed in any::<u64>(), index in 0u64..1_000_000) {
+        let (sc, _) = plan();
+        let v = draw(seed, index);
+        let tr = simulate(&v);
+        for year in sc.spec.years() {
+            for sector in &sc.spec.sectors {
+                let mut w = [0.0; 5];
+                sector.mix.at(&v, year, &mut w);
+                prop_assert!(near(w.iter().sum(), 1.0), "{year}: shares {w:?}");
+                prop_assert!(w.iter().all(|x| (-1e-12..=1.0 + 1e-12).contains(x)), "{year}: shares {w:?}");
+            }
+            let at = |var| tr.at(var, year).unwrap();
+            let fuels: f64 = [Var::FinalCoal, Var::FinalOil, Var::FinalGas, Var::FinalElectricity, Var::FinalBiomass].map(at).iter().sum();
+            let demand: f64 = [Var::DemandIndustry, Var::DemandBuildings, Var::DemandTransport, Var::DemandAgriculture].map(at).iter().sum();
+            prop_assert!(near(fuels, demand), "{year}: fuels {fuels} vs demand {demand}");
+        }
+    }
+
+    #[test]
+    fn co2_is_never_negative_without_export_credit(seed in any::<u64>(), index in 0u64..1_000_000) {
+        let (sc, _) = plan();
+        prop_assert!(!sc.spec.options.credit_exports);
+        let tr = simulate(&draw(seed, index));
+        for (t, x) in tr.row(Var::Co2).iter().enumerate() {
+            prop_assert!(*x >= 0.0, "CO2 {x} in {}", sc.spec.y0 + t as i32);
+            prop_assert!(tr.row(Var::Co2Indirect)[t] >= 0.0);
+        }
+        let share = tr.row(Var::NonfossilShare);
+        prop_assert!(share.iter().all(|s| (0.0..=1.0).contains(s)), "{share:?}");
+    }
+
+    #[test]
+    fn sinks_add_up(seed in any::<u64>(), index in 0u64..1_000_000) {
+        let tr = simulate(&draw(seed, index));
+        for t in 0..tr.n_years {
+            let parts = tr.row(Var::SinkForest)[t] + tr.row(Var::SinkGrassland)[t] + tr.row(Var::SinkWetland)[t];
+            prop_assert!(near(parts, tr.row(Var::SinkTotal)[t]));
+            prop_assert!(near(tr.row(Var::NetEmissions)[t], tr.row(Var::Co2)[t] - tr.row(Var::SinkTotal)[t]));
+        }
+    }
+
+    #[test]
+    fn more_pv_never_raises_co2(seed in any::<u64>(), index in 0u64..1_000_000, scale in 1.0f64..5.0) {
+        let (sc, _) = plan();
+        let v = draw(seed, index);
+        let mut more = v.clone();
+        let mut scaled = 0;
+        for (i, p) in sc.params.iter().enumerate() {
+            let milestone = p.path.strip_prefix("power.pv.capacity_mw.").is_some_and(|k| k.len() == 4);
+            if milestone {
+                more[i] *= scale;
+                scaled += 1;
+            }
+        }
+        prop_assert_eq!(scaled, 3, "PV milestones 2020, 2025, 2030");
+        let (a, b) = (simulate(&v), simulate(&more));
+        for t in 0..a.n_years {
+            let year = sc.spec.y0 + t as i32;
+            prop_assert!(b.row(Var::CapPv)[t] >= a.row(Var::CapPv)[t]);
+            prop_assert!(b.row(Var::Co2)[t] <= a.row(Var::Co2)[t] + 1e-9, "{year}: CO2 {} → {} with {scale}× PV", a.row(Var::Co2)[t], b.row(Var::Co2)[t]);
+        }
+        // Not vacuous: with more PV the 2030 generation is larger.
+        if scale > 1.01 {
+            prop_assert!(b.at(Var::GenPv, 2030).unwrap() > a.at(Var::GenPv, 2030).unwrap());
+        }
+    }
+}
