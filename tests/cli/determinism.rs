@@ -32,13 +32,6 @@ fn thread_count_and_shards_do_not_change_the_results() {
     for f in FILES {
         same_bytes(&tmp.join("t1").join(f), &tmp.join("t2").join(f));
     }
-    // A different seed gives different results (the comparison above can fail).
-    run_seed("8", &tmp.arg("s8"), &["--threads", "2"]);
-    assert_ne!(
-        read(tmp.join("t1/summary.csv")),
-        read(tmp.join("s8/summary.csv"))
-    );
-
     // Three shards, merged, give the unsharded run's bytes.
     let shards: Vec<String> = (1..=3).map(|k| tmp.arg(&format!("shard{k}"))).collect();
     for (k, dir) in shards.iter().enumerate() {
@@ -95,6 +88,14 @@ fn thread_count_and_shards_do_not_change_the_results() {
         out.stderr
     );
     assert!(!tmp.join("bad/summary.csv").exists());
+    // The seed matters (so the byte comparisons above can fail): shard 3/3 of seed 8 has
+    // other statistics than shard 3/3 of seed 7.
+    let acc = |dir: &str| {
+        let p: serde_json::Value =
+            serde_json::from_slice(&read(format!("{dir}/shard.json"))).unwrap();
+        p["acc"].clone()
+    };
+    assert_ne!(acc(&shards[2]), acc(&other));
 
     // A missing shard is refused and named.
     let out = peakpath(["merge", &shards[0], &shards[2], "--out", &tmp.arg("bad")]).expect_code(2);
