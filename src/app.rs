@@ -29,6 +29,8 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("{text}");
             Ok(())
         }
+        Command::Decompose(a) => peakpath::decompose::run(a),
+        Command::Discover(a) => peakpath::discover::run(a),
         Command::Indicators { lang } => {
             print!("{}", output::indicator_table(lang == Lang::Zh));
             Ok(())
@@ -88,11 +90,7 @@ fn parse_shard(s: &str) -> Result<(u64, u64)> {
 }
 
 fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        b = b.num_threads(usize::from(t));
-    }
-    b.build().map_err(|e| AppError::Other(format!("cannot start worker threads: {e}")))
+    engine::thread_pool(threads.map(usize::from)).map_err(AppError::Other)
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {

@@ -37,6 +37,10 @@ pub enum Command {
         /// Scenario file (default: the embedded plan scenario).
         file: Option<PathBuf>,
     },
+    /// Why two central runs differ in energy CO₂: additive LMDI decomposition (scenario A vs B in a year, or two years of one scenario).
+    Decompose(peakpath::decompose::DecomposeArgs),
+    /// Which uncertain inputs make an outcome fail: Monte Carlo states as `run` draws them, then PRIM.
+    Discover(peakpath::discover::DiscoverArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.
@@ -62,7 +66,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
     pub runs: u64,
     /// Seed of the random streams: run i uses ChaCha8 keyed by the seed, stream i.
-    #[arg(long, default_value_t = 20231001)]
+    #[arg(long, default_value_t = peakpath::engine::DEFAULT_SEED)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]

@@ -27,6 +27,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
+/// Write a chart as `dir/stem.svg` and, when `png`, as `dir/stem.png` (rasterised at 2×).
+pub fn write_chart(dir: &Path, stem: &str, svg: &str, png: bool) -> Result<(), crate::error::Error> {
+    use crate::error::{Error, io};
+    let path = dir.join(format!("{stem}.svg"));
+    write_atomic(&path, svg.as_bytes()).map_err(io(&path))?;
+    if png {
+        let path = dir.join(format!("{stem}.png"));
+        let bytes = crate::report::svg_to_png(svg, 2.0).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+        write_atomic(&path, &bytes).map_err(io(&path))?;
+    }
+    Ok(())
+}
+
 /// The marker that says a folder holds peakpath results.
 pub const MARKER: &str = "run.json";
 
