@@ -30,6 +30,12 @@
 //!   net-imported (`M = E − L`, MODEL.md §5); `x = max(−M, 0) / E` the exported share.
 //! * `g = ef_grid / 10`, the **carbon factor of imported electricity** (万t CO₂ per GWh).
 //!
+//! Reading structure and intensity: industry's intensity is energy per value added, the
+//! concept of indicator 14. In the reference model a sector's demand follows GDP through
+//! its elasticity and does not depend on `industry_share`, so a structure effect is met by
+//! an equal and opposite part of the same sectors' intensity effects; their sum per sector
+//! is the change of the sector's final energy per unit of GDP.
+//!
 //! A factor that does not apply to a cell (`ef` for electricity, `λ, m, g` for fuels) is 1
 //! in both states and so has no effect. Each of the eight factors is one effect; every
 //! effect is also reported per sector (the sum over the sector's cells).
@@ -124,7 +130,7 @@ pub fn cells(st: &State) -> Result<Cells, String> {
     let g = at(Var::EfGrid)? / 10.0;
     let ef = [v[spec.ef_fuel[0]], v[spec.ef_fuel[1]], v[spec.ef_fuel[2]]];
     let lambda = 1.0 / (K_CAL / 10.0 * (1.0 - v[spec.loss]));
-    if !(elec > 0.0) {
+    if elec.is_nan() || elec <= 0.0 {
         return Err(format!("scenario {} {y}: electricity consumption is {elec} GWh; the import share is undefined", sc.info.id));
     }
     let m = import.max(0.0) / elec;
