@@ -158,6 +158,7 @@ impl Dist {
             }
             Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
                 let n = if matches!(self, Dist::Pert { .. }) { "pert" } else { "triangular" };
+                #[allow(clippy::neg_cmp_op_on_partial_ord)] // also rejects NaN
                 if !(min < max) {
                     Err(format!("{n} needs min < max, found min {min} ≥ max {max}"))
                 } else if mode < min {

@@ -176,6 +176,7 @@ impl<'s> Reader<'s> {
         PathSpec { points, delivery }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn path(&mut self, parent: &Node, key: &str, path: &str, unit: &'static str, r: Range, y0: i32, y1: i32) -> PathSpec {
         let field = join(path, key);
         match parent.get(key) {
@@ -188,6 +189,7 @@ impl<'s> Reader<'s> {
     }
 
     /// Rates by period `{ 2025 = …, 2030 = …, 2035 = … }` covering `y0+1 … y1`.
+    #[allow(clippy::too_many_arguments)]
     fn periods(&mut self, parent: &Node, key: &str, path: &str, unit: &'static str, r: Range, y0: i32, y1: i32) -> Periods {
         let field = join(path, key);
         let Some(n) = parent.get(key) else {
