@@ -12,7 +12,12 @@ use crate::report::{self, Lang, Waterfall};
 use crate::scenario::Scenario;
 
 /// Files `decompose` writes; a folder holding any of them holds another decomposition.
-const FILES: &[&str] = &["decomposition.csv", "decomposition.json", "decomposition.svg", "decomposition.png"];
+const FILES: &[&str] = &[
+    "decomposition.csv",
+    "decomposition.json",
+    "decomposition.svg",
+    "decomposition.png",
+];
 
 /// Arguments of `peakpath decompose`.
 #[derive(clap::Args, Debug, Clone)]
@@ -83,7 +88,12 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
     output::prepare_dir(&a.out, a.force, FILES).map_err(Error::Input)?;
     let state = |(i, y): (usize, i32)| {
         let (sc, _, v, tr) = &loaded[i];
-        State { scenario: sc, values: v, trajectory: tr, year: y }
+        State {
+            scenario: sc,
+            values: v,
+            trajectory: tr,
+            year: y,
+        }
     };
     let (s0, s1) = (state(ends[0]), state(ends[1]));
     let d = identity::decompose(&s0, &s1).map_err(Error::Other)?;
@@ -102,7 +112,11 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
         "effects": EFFECTS.iter().zip(d.effects).map(|(e, v)| (e.id.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
         "residual": d.residual(),
     });
-    write_atomic(&a.out.join("decomposition.json"), &output::json_bytes(&json)).map_err(io(&a.out))?;
+    write_atomic(
+        &a.out.join("decomposition.json"),
+        &output::json_bytes(&json),
+    )
+    .map_err(io(&a.out))?;
 
     let (lang, warning) = report::chart_lang(a.lang, a.png);
     if let Some(w) = warning {
@@ -111,9 +125,17 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
     let zh = lang == Lang::Zh;
     let wf = Waterfall {
         title: if zh {
-            format!("能源活动CO₂变化的LMDI分解：{} → {}", label(&s0, true), label(&s1, true))
+            format!(
+                "能源活动CO₂变化的LMDI分解：{} → {}",
+                label(&s0, true),
+                label(&s1, true)
+            )
         } else {
-            format!("LMDI decomposition of energy CO₂: {} → {}", label(&s0, false), label(&s1, false))
+            format!(
+                "LMDI decomposition of energy CO₂: {} → {}",
+                label(&s0, false),
+                label(&s1, false)
+            )
         },
         y_label: "万t CO₂".into(),
         start: (label(&s0, zh), d.co2_0),
@@ -148,8 +170,14 @@ fn end_json(s: &State, shown: &str) -> serde_json::Value {
 /// `decomposition.csv`: `effect,sector,value_wan_t_co2`; each effect for `all` sectors and
 /// per sector, then `total,all,ΔCO₂`.
 pub fn decomposition_csv(d: &Decomposition) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
-    let mut rows = vec![["effect".to_string(), "sector".into(), "value_wan_t_co2".into()]];
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut rows = vec![[
+        "effect".to_string(),
+        "sector".into(),
+        "value_wan_t_co2".into(),
+    ]];
     for (k, e) in EFFECTS.iter().enumerate() {
         rows.push([e.id.into(), "all".into(), num(d.effects[k])]);
         for (s, name) in SECTORS.iter().enumerate() {
@@ -166,7 +194,11 @@ pub fn decomposition_csv(d: &Decomposition) -> Vec<u8> {
 fn print_summary(d: &Decomposition, s0: &State, s1: &State, out: &Path) {
     let mut order: Vec<usize> = (0..EFFECTS.len()).collect();
     order.sort_by(|&i, &j| d.effects[j].abs().total_cmp(&d.effects[i].abs()));
-    let top: Vec<String> = order.iter().take(3).map(|&k| format!("{} {:+.2}", EFFECTS[k].id, d.effects[k])).collect();
+    let top: Vec<String> = order
+        .iter()
+        .take(3)
+        .map(|&k| format!("{} {:+.2}", EFFECTS[k].id, d.effects[k]))
+        .collect();
     eprintln!(
         "energy CO2 {} {} {:.2} → {} {} {:.2} 万t (change {:+.2}); largest effects: {}",
         s0.scenario.info.id,
@@ -186,10 +218,17 @@ mod tests {
     use super::*;
 
     fn scenario(name: &str) -> PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name)
     }
 
-    fn args(scenarios: Vec<PathBuf>, year: Option<i32>, from_to: Option<(i32, i32)>, out: &Path) -> DecomposeArgs {
+    fn args(
+        scenarios: Vec<PathBuf>,
+        year: Option<i32>,
+        from_to: Option<(i32, i32)>,
+        out: &Path,
+    ) -> DecomposeArgs {
         DecomposeArgs {
             scenarios,
             year,
@@ -207,30 +246,53 @@ mod tests {
     /// the central runs.
     #[test]
     fn decompose_writes_effects_that_sum_to_the_change() {
-        let out = std::env::temp_dir().join(format!("peakpath-test-decompose-{}", std::process::id()));
+        let out =
+            std::env::temp_dir().join(format!("peakpath-test-decompose-{}", std::process::id()));
         let cases = [
-            (vec![scenario("baseline.toml"), scenario("plan.toml")], Some(2030), None),
+            (
+                vec![scenario("baseline.toml"), scenario("plan.toml")],
+                Some(2030),
+                None,
+            ),
             (vec![scenario("plan.toml")], None, Some((2020, 2030))),
         ];
         for (files, year, from_to) in cases {
             run(args(files.clone(), year, from_to, &out)).unwrap();
             let text = std::fs::read_to_string(out.join("decomposition.csv")).unwrap();
             let mut rdr = csv::Reader::from_reader(text.as_bytes());
-            assert_eq!(rdr.headers().unwrap(), vec!["effect", "sector", "value_wan_t_co2"]);
-            let rows: Vec<(String, String, f64)> =
-                rdr.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[1].to_string(), r[2].parse().unwrap())).collect();
+            assert_eq!(
+                rdr.headers().unwrap(),
+                vec!["effect", "sector", "value_wan_t_co2"]
+            );
+            let rows: Vec<(String, String, f64)> = rdr
+                .records()
+                .map(|r| r.unwrap())
+                .map(|r| (r[0].to_string(), r[1].to_string(), r[2].parse().unwrap()))
+                .collect();
             assert_eq!(rows.len(), EFFECTS.len() * (1 + SECTORS.len()) + 1);
             let (last, body) = rows.split_last().unwrap();
             assert_eq!((last.0.as_str(), last.1.as_str()), ("total", "all"));
             let sum_all: f64 = body.iter().filter(|r| r.1 == "all").map(|r| r.2).sum();
-            assert!((sum_all - last.2).abs() < 1e-9 * 100.0, "{sum_all} vs {}", last.2);
+            assert!(
+                (sum_all - last.2).abs() < 1e-9 * 100.0,
+                "{sum_all} vs {}",
+                last.2
+            );
             for e in EFFECTS {
                 let all = body.iter().find(|r| r.0 == e.id && r.1 == "all").unwrap().2;
-                let per: f64 = body.iter().filter(|r| r.0 == e.id && r.1 != "all").map(|r| r.2).sum();
+                let per: f64 = body
+                    .iter()
+                    .filter(|r| r.0 == e.id && r.1 != "all")
+                    .map(|r| r.2)
+                    .sum();
                 assert!((all - per).abs() < 1e-9, "{}: {all} vs {per}", e.id);
             }
             let sc: Vec<Scenario> = files.iter().map(|f| Scenario::load(f).unwrap()).collect();
-            let co2 = |i: usize, y: i32| engine::central(&sc[i]).at(crate::model::Var::Co2, y).unwrap();
+            let co2 = |i: usize, y: i32| {
+                engine::central(&sc[i])
+                    .at(crate::model::Var::Co2, y)
+                    .unwrap()
+            };
             let expect = match (year, from_to) {
                 (Some(y), _) => co2(1, y) - co2(0, y),
                 (_, Some((a, b))) => co2(0, b) - co2(0, a),
@@ -248,7 +310,12 @@ mod tests {
         let out = std::env::temp_dir().join("peakpath-never-written");
         let bad = [
             args(vec![scenario("plan.toml")], Some(2030), None, &out),
-            args(vec![scenario("baseline.toml"), scenario("plan.toml")], None, Some((2020, 2030)), &out),
+            args(
+                vec![scenario("baseline.toml"), scenario("plan.toml")],
+                None,
+                Some((2020, 2030)),
+                &out,
+            ),
             args(vec![scenario("plan.toml")], None, Some((2020, 2099)), &out),
         ];
         for a in bad {

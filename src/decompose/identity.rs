@@ -68,14 +68,46 @@ pub struct Effect {
 
 /// The effects, in the order of the identity's factors.
 pub const EFFECTS: [Effect; 8] = [
-    Effect { id: "scale", zh: "经济规模", en: "Economic scale (GDP)" },
-    Effect { id: "structure", zh: "产业结构", en: "Economic structure" },
-    Effect { id: "intensity", zh: "部门能耗强度", en: "Sector energy intensity" },
-    Effect { id: "fuel_mix", zh: "终端用能结构", en: "Fuel mix" },
-    Effect { id: "fuel_emission_factors", zh: "燃料排放因子", en: "Fuel emission factors" },
-    Effect { id: "grid_losses", zh: "电网线损", en: "Grid losses" },
-    Effect { id: "import_share", zh: "外购电比例", en: "Import share of electricity" },
-    Effect { id: "grid_emission_factor", zh: "外购电排放因子", en: "Carbon factor of imported electricity" },
+    Effect {
+        id: "scale",
+        zh: "经济规模",
+        en: "Economic scale (GDP)",
+    },
+    Effect {
+        id: "structure",
+        zh: "产业结构",
+        en: "Economic structure",
+    },
+    Effect {
+        id: "intensity",
+        zh: "部门能耗强度",
+        en: "Sector energy intensity",
+    },
+    Effect {
+        id: "fuel_mix",
+        zh: "终端用能结构",
+        en: "Fuel mix",
+    },
+    Effect {
+        id: "fuel_emission_factors",
+        zh: "燃料排放因子",
+        en: "Fuel emission factors",
+    },
+    Effect {
+        id: "grid_losses",
+        zh: "电网线损",
+        en: "Grid losses",
+    },
+    Effect {
+        id: "import_share",
+        zh: "外购电比例",
+        en: "Import share of electricity",
+    },
+    Effect {
+        id: "grid_emission_factor",
+        zh: "外购电排放因子",
+        en: "Carbon factor of imported electricity",
+    },
 ];
 
 const N_EFFECTS: usize = EFFECTS.len();
@@ -119,26 +151,50 @@ pub fn cells(st: &State) -> Result<Cells, String> {
     let tr = st.trajectory;
     let y = st.year;
     let at = |var: Var| {
-        tr.at(var, y)
-            .ok_or_else(|| format!("scenario {}: year {y} is outside its years {}–{}", sc.info.id, spec.y0, spec.y1))
+        tr.at(var, y).ok_or_else(|| {
+            format!(
+                "scenario {}: year {y} is outside its years {}–{}",
+                sc.info.id, spec.y0, spec.y1
+            )
+        })
     };
     let gdp = at(Var::Gdp)?;
     let ind_share = at(Var::VaIndustry)? / gdp;
-    let demand = [at(Var::DemandIndustry)?, at(Var::DemandBuildings)?, at(Var::DemandTransport)?, at(Var::DemandAgriculture)?];
+    let demand = [
+        at(Var::DemandIndustry)?,
+        at(Var::DemandBuildings)?,
+        at(Var::DemandTransport)?,
+        at(Var::DemandAgriculture)?,
+    ];
     let elec = at(Var::ElecConsumption)?;
     let import = at(Var::NetImport)?;
     let g = at(Var::EfGrid)? / 10.0;
     let ef = [v[spec.ef_fuel[0]], v[spec.ef_fuel[1]], v[spec.ef_fuel[2]]];
     let lambda = 1.0 / (K_CAL / 10.0 * (1.0 - v[spec.loss]));
     if elec.is_nan() || elec <= 0.0 {
-        return Err(format!("scenario {} {y}: electricity consumption is {elec} GWh; the import share is undefined", sc.info.id));
+        return Err(format!(
+            "scenario {} {y}: electricity consumption is {elec} GWh; the import share is undefined",
+            sc.info.id
+        ));
     }
     let m = import.max(0.0) / elec;
-    let x = if spec.options.credit_exports { (-import).max(0.0) / elec } else { 0.0 };
+    let x = if spec.options.credit_exports {
+        (-import).max(0.0) / elec
+    } else {
+        0.0
+    };
 
-    let mut out = Cells { labels: Vec::new(), positive: Vec::new(), credit: Vec::new() };
+    let mut out = Cells {
+        labels: Vec::new(),
+        positive: Vec::new(),
+        credit: Vec::new(),
+    };
     for (s, name) in SECTORS.iter().enumerate() {
-        let share = if s == INDUSTRY { ind_share } else { 1.0 - ind_share };
+        let share = if s == INDUSTRY {
+            ind_share
+        } else {
+            1.0 - ind_share
+        };
         let activity = gdp * share;
         let intensity = if demand[s] == 0.0 {
             0.0
@@ -153,12 +209,16 @@ pub fn cells(st: &State) -> Result<Cells, String> {
         let mut w = [0.0; 5];
         spec.sectors[s].mix.at(v, y, &mut w);
         for (k, &f) in FOSSIL.iter().enumerate() {
-            out.labels.push(format!("{name}/{}", crate::model::FUELS[f]));
-            out.positive.push(vec![gdp, share, intensity, w[f], ef[k], 1.0, 1.0, 1.0]);
+            out.labels
+                .push(format!("{name}/{}", crate::model::FUELS[f]));
+            out.positive
+                .push(vec![gdp, share, intensity, w[f], ef[k], 1.0, 1.0, 1.0]);
         }
         out.labels.push(format!("{name}/electricity"));
-        out.positive.push(vec![gdp, share, intensity, w[ELEC], 1.0, lambda, m, g]);
-        out.credit.push(vec![gdp, share, intensity, w[ELEC], 1.0, lambda, x, g]);
+        out.positive
+            .push(vec![gdp, share, intensity, w[ELEC], 1.0, lambda, m, g]);
+        out.credit
+            .push(vec![gdp, share, intensity, w[ELEC], 1.0, lambda, x, g]);
     }
     Ok(out)
 }
@@ -189,7 +249,11 @@ impl Decomposition {
     }
 }
 
-fn lmdi(labels: &[String], x0: Vec<Vec<f64>>, xt: Vec<Vec<f64>>) -> Result<([f64; N_EFFECTS], [[f64; N_EFFECTS]; 4]), LmdiError> {
+fn lmdi(
+    labels: &[String],
+    x0: Vec<Vec<f64>>,
+    xt: Vec<Vec<f64>>,
+) -> Result<([f64; N_EFFECTS], [[f64; N_EFFECTS]; 4]), LmdiError> {
     let r = decompose_additive(&LmdiInput {
         factors: EFFECTS.iter().map(|e| e.id.to_string()).collect(),
         cells: labels.to_vec(),
@@ -210,16 +274,25 @@ fn lmdi(labels: &[String], x0: Vec<Vec<f64>>, xt: Vec<Vec<f64>>) -> Result<([f64
 pub fn decompose(a: &State, b: &State) -> Result<Decomposition, String> {
     let (ca, cb) = (cells(a)?, cells(b)?);
     let co2 = |st: &State| st.trajectory.at(Var::Co2, st.year).unwrap_or(f64::NAN);
-    let (mut effects, mut by_sector) = lmdi(&ca.labels, ca.positive.clone(), cb.positive.clone()).map_err(|e| e.to_string())?;
+    let (mut effects, mut by_sector) =
+        lmdi(&ca.labels, ca.positive.clone(), cb.positive.clone()).map_err(|e| e.to_string())?;
     let credit_labels: Vec<String> = SECTORS.iter().map(|s| format!("{s}/electricity")).collect();
-    let (ce, cs) = lmdi(&credit_labels, ca.credit.clone(), cb.credit.clone()).map_err(|e| e.to_string())?;
+    let (ce, cs) =
+        lmdi(&credit_labels, ca.credit.clone(), cb.credit.clone()).map_err(|e| e.to_string())?;
     for k in 0..N_EFFECTS {
         effects[k] -= ce[k];
         for s in 0..SECTORS.len() {
             by_sector[s][k] -= cs[s][k];
         }
     }
-    Ok(Decomposition { co2_0: co2(a), co2_t: co2(b), identity_0: ca.co2(), identity_t: cb.co2(), effects, by_sector })
+    Ok(Decomposition {
+        co2_0: co2(a),
+        co2_t: co2(b),
+        identity_0: ca.co2(),
+        identity_t: cb.co2(),
+        effects,
+        by_sector,
+    })
 }
 
 #[cfg(test)]
@@ -228,15 +301,29 @@ mod tests {
     use crate::engine;
 
     fn state<'a>(sc: &'a Scenario, v: &'a [f64], tr: &'a Trajectory, year: i32) -> State<'a> {
-        State { scenario: sc, values: v, trajectory: tr, year }
+        State {
+            scenario: sc,
+            values: v,
+            trajectory: tr,
+            year,
+        }
     }
 
     fn check(d: &Decomposition) {
         let scale = d.co2_0.abs().max(d.co2_t.abs());
-        assert!(d.residual().abs() <= 1e-9 * scale, "residual {} of {d:?}", d.residual());
+        assert!(
+            d.residual().abs() <= 1e-9 * scale,
+            "residual {} of {d:?}",
+            d.residual()
+        );
         for k in 0..N_EFFECTS {
             let s: f64 = d.by_sector.iter().map(|r| r[k]).sum();
-            assert!((s - d.effects[k]).abs() <= 1e-9 * scale, "{}: sectors {s} vs {}", EFFECTS[k].id, d.effects[k]);
+            assert!(
+                (s - d.effects[k]).abs() <= 1e-9 * scale,
+                "{}: sectors {s} vs {}",
+                EFFECTS[k].id,
+                d.effects[k]
+            );
         }
     }
 
@@ -245,13 +332,23 @@ mod tests {
     #[test]
     fn identity_equals_model_co2_and_effects_sum_to_the_change() {
         let names = ["baseline.toml", "plan.toml", "enhanced.toml"];
-        let scs: Vec<Scenario> = names.iter().map(|n| Scenario::embedded(n).unwrap()).collect();
-        let runs: Vec<(Vec<f64>, Trajectory)> = scs.iter().map(|sc| (sc.medians(), engine::central(sc))).collect();
+        let scs: Vec<Scenario> = names
+            .iter()
+            .map(|n| Scenario::embedded(n).unwrap())
+            .collect();
+        let runs: Vec<(Vec<f64>, Trajectory)> = scs
+            .iter()
+            .map(|sc| (sc.medians(), engine::central(sc)))
+            .collect();
         for ((sc, (v, tr)), name) in scs.iter().zip(&runs).zip(names) {
             for y in sc.spec.years() {
                 let c = cells(&state(sc, v, tr, y)).unwrap();
                 let model = tr.at(Var::Co2, y).unwrap();
-                assert!((c.co2() - model).abs() <= 1e-10 * model, "{name} {y}: identity {} vs model {model}", c.co2());
+                assert!(
+                    (c.co2() - model).abs() <= 1e-10 * model,
+                    "{name} {y}: identity {} vs model {model}",
+                    c.co2()
+                );
             }
             let d = decompose(&state(sc, v, tr, 2020), &state(sc, v, tr, 2030)).unwrap();
             check(&d);
@@ -260,7 +357,11 @@ mod tests {
         }
         for (i, j) in [(0, 1), (0, 2), (1, 2)] {
             let (a, b) = (&runs[i], &runs[j]);
-            let d = decompose(&state(&scs[i], &a.0, &a.1, 2030), &state(&scs[j], &b.0, &b.1, 2030)).unwrap();
+            let d = decompose(
+                &state(&scs[i], &a.0, &a.1, 2030),
+                &state(&scs[j], &b.0, &b.1, 2030),
+            )
+            .unwrap();
             check(&d);
             // Same growth outlook: no scale effect between scenarios.
             assert!(d.effects[0].abs() < 1e-9 * d.co2_0, "{d:?}");

@@ -14,14 +14,22 @@ use crate::report::{self, Lang, XyChart, XySeries};
 use crate::scenario::Scenario;
 
 /// Files `discover` writes; a folder holding any of them holds another discovery.
-const FILES: &[&str] = &["discover.json", "prim_trajectory.csv", "prim_box.csv", "prim_trajectory.svg", "prim_trajectory.png"];
+const FILES: &[&str] = &[
+    "discover.json",
+    "prim_trajectory.csv",
+    "prim_box.csv",
+    "prim_trajectory.svg",
+    "prim_trajectory.png",
+];
 
 /// The box chosen from the peeling trajectory.
 const SELECT: SelectRule = SelectRule::MaxF1 { min_coverage: 0.5 };
 
 /// Arguments of `peakpath discover`.
 #[derive(clap::Args, Debug, Clone)]
-#[command(after_help = "Example:\n  peakpath discover scenarios/plan.toml --outcome peaked_by_2030 --out outputs/discover-peak")]
+#[command(
+    after_help = "Example:\n  peakpath discover scenarios/plan.toml --outcome peaked_by_2030 --out outputs/discover-peak"
+)]
 pub struct DiscoverArgs {
     /// Scenario file (default: the plan scenario embedded in the binary).
     pub scenario: Option<PathBuf>,
@@ -57,7 +65,9 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
     let (sc, shown) = Scenario::load_or_plan(a.scenario.as_deref())?;
     let outcome = a.outcome.resolve(&sc).map_err(Error::Input)?;
     if sc.uncertain.is_empty() {
-        return Err(Error::Input(format!("{shown}: expected uncertain parameters to discover with, found every parameter fixed")));
+        return Err(Error::Input(format!(
+            "{shown}: expected uncertain parameters to discover with, found every parameter fixed"
+        )));
     }
     output::prepare_dir(&a.out, a.force, FILES).map_err(Error::Input)?;
     let pool = engine::thread_pool(a.threads.map(usize::from)).map_err(Error::Other)?;
@@ -82,13 +92,21 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
     if n_failed == 0 {
         json["box"] = serde_json::Value::Null;
         json["note"] = "the outcome holds in every run: there is nothing to discover".into();
-        write_atomic(&a.out.join("discover.json"), &output::json_bytes(&json)).map_err(io(&a.out))?;
-        eprintln!("{}: {} holds in all {} runs; nothing to discover (discover.json in {})", sc.info.id, a.outcome, a.runs, a.out.display());
+        write_atomic(&a.out.join("discover.json"), &output::json_bytes(&json))
+            .map_err(io(&a.out))?;
+        eprintln!(
+            "{}: {} holds in all {} runs; nothing to discover (discover.json in {})",
+            sc.info.id,
+            a.outcome,
+            a.runs,
+            a.out.display()
+        );
         return Ok(());
     }
 
     let params = PrimParams::default();
-    let traj = prim_columns(&ex.columns, &ex.failed, &params).map_err(|e| Error::Other(e.to_string()))?;
+    let traj =
+        prim_columns(&ex.columns, &ex.failed, &params).map_err(|e| Error::Other(e.to_string()))?;
     let chosen = select_box(&traj, SELECT).unwrap_or(0);
     let b = &traj[chosen];
     let limits: Vec<serde_json::Value> = b
@@ -131,10 +149,20 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
     if let Some(w) = warning {
         eprintln!("{w}");
     }
-    let svg = report::line_xy(&chart(&a.outcome, &traj, chosen, lang), lang).map_err(|e| Error::Other(e.to_string()))?;
+    let svg = report::line_xy(&chart(&a.outcome, &traj, chosen, lang), lang)
+        .map_err(|e| Error::Other(e.to_string()))?;
     output::write_chart(&a.out, "prim_trajectory", &svg, a.png)?;
 
-    print_summary(&sc, &a, failure_rate, &traj, chosen, &ex.inputs, started, &a.out);
+    print_summary(
+        &sc,
+        &a,
+        failure_rate,
+        &traj,
+        chosen,
+        &ex.inputs,
+        started,
+        &a.out,
+    );
     Ok(())
 }
 
@@ -143,7 +171,9 @@ fn finite(x: f64) -> Option<f64> {
 }
 
 fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     for r in rows {
         w.write_record(&r).expect("in-memory write");
     }
@@ -152,12 +182,20 @@ fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
 
 /// `prim_trajectory.csv`: `step,coverage,density,mass,n_restricted`, step 0 unrestricted.
 pub fn trajectory_csv(traj: &[PrimBox]) -> Vec<u8> {
-    let mut rows = vec![["step", "coverage", "density", "mass", "n_restricted"].map(String::from).to_vec()];
-    rows.extend(
-        traj.iter()
-            .enumerate()
-            .map(|(i, b)| vec![i.to_string(), num(b.coverage), num(b.density), num(b.mass), b.n_restricted.to_string()]),
-    );
+    let mut rows = vec![
+        ["step", "coverage", "density", "mass", "n_restricted"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    rows.extend(traj.iter().enumerate().map(|(i, b)| {
+        vec![
+            i.to_string(),
+            num(b.coverage),
+            num(b.density),
+            num(b.mass),
+            b.n_restricted.to_string(),
+        ]
+    }));
     csv_bytes(rows)
 }
 
@@ -165,10 +203,19 @@ pub fn trajectory_csv(traj: &[PrimBox]) -> Vec<u8> {
 /// scenario's field path and unit; an unrestricted side is empty.
 pub fn box_csv(sc: &Scenario, inputs: &[usize], b: &PrimBox) -> Vec<u8> {
     let side = |x: f64| if x.is_finite() { num(x) } else { String::new() };
-    let mut rows = vec![["input", "unit", "lower", "upper"].map(String::from).to_vec()];
+    let mut rows = vec![
+        ["input", "unit", "lower", "upper"]
+            .map(String::from)
+            .to_vec(),
+    ];
     rows.extend(b.restricted_dims().into_iter().map(|j| {
         let p = &sc.params[inputs[j]];
-        vec![p.path.clone(), p.unit.to_string(), side(b.lower[j]), side(b.upper[j])]
+        vec![
+            p.path.clone(),
+            p.unit.to_string(),
+            side(b.lower[j]),
+            side(b.upper[j]),
+        ]
     }));
     csv_bytes(rows)
 }
@@ -177,26 +224,45 @@ fn chart(outcome: &Outcome, traj: &[PrimBox], chosen: usize, lang: Lang) -> XyCh
     let zh = lang == Lang::Zh;
     let b = &traj[chosen];
     let chosen_label = if zh {
-        format!("选定的盒子（第{chosen}步）：覆盖率 {:.2}，密度 {:.2}", b.coverage, b.density)
+        format!(
+            "选定的盒子（第{chosen}步）：覆盖率 {:.2}，密度 {:.2}",
+            b.coverage, b.density
+        )
     } else {
-        format!("chosen box (step {chosen}): coverage {:.2}, density {:.2}", b.coverage, b.density)
+        format!(
+            "chosen box (step {chosen}): coverage {:.2}, density {:.2}",
+            b.coverage, b.density
+        )
     };
     XyChart {
         title: if zh {
             format!("PRIM 剥离轨迹：未能{}的情形", outcome.describe(true))
         } else {
-            format!("PRIM peeling trajectory: runs that fail to {}", outcome.describe(false))
+            format!(
+                "PRIM peeling trajectory: runs that fail to {}",
+                outcome.describe(false)
+            )
         },
         x_label: if zh { "覆盖率" } else { "coverage" }.into(),
         y_label: if zh { "密度" } else { "density" }.into(),
         series: vec![
             XySeries {
-                label: if zh { "剥离轨迹" } else { "peeling trajectory" }.into(),
+                label: if zh {
+                    "剥离轨迹"
+                } else {
+                    "peeling trajectory"
+                }
+                .into(),
                 points: traj.iter().map(|b| (b.coverage, b.density)).collect(),
                 point_labels: Vec::new(),
                 line: true,
             },
-            XySeries { label: chosen_label, points: vec![(b.coverage, b.density)], point_labels: Vec::new(), line: false },
+            XySeries {
+                label: chosen_label,
+                points: vec![(b.coverage, b.density)],
+                point_labels: Vec::new(),
+                line: false,
+            },
         ],
     }
 }
@@ -229,8 +295,16 @@ fn print_summary(
     );
     for j in b.restricted_dims() {
         let p = &sc.params[inputs[j]];
-        let lo = if b.lower[j].is_finite() { format!("{:.4}", b.lower[j]) } else { "−∞".into() };
-        let hi = if b.upper[j].is_finite() { format!("{:.4}", b.upper[j]) } else { "+∞".into() };
+        let lo = if b.lower[j].is_finite() {
+            format!("{:.4}", b.lower[j])
+        } else {
+            "−∞".into()
+        };
+        let hi = if b.upper[j].is_finite() {
+            format!("{:.4}", b.upper[j])
+        } else {
+            "+∞".into()
+        };
         eprintln!("  {lo} ≤ {} ≤ {hi} {}", p.path, p.unit);
     }
     eprintln!("results in {}", out.display());
@@ -267,12 +341,21 @@ mod tests {
         let (d1, d2) = (tmp("discover-1"), tmp("discover-2"));
         run(args(1, &d1)).unwrap();
         run(args(2, &d2)).unwrap();
-        for f in ["discover.json", "prim_trajectory.csv", "prim_box.csv", "prim_trajectory.svg"] {
-            let (a, b) = (std::fs::read(d1.join(f)).unwrap(), std::fs::read(d2.join(f)).unwrap());
+        for f in [
+            "discover.json",
+            "prim_trajectory.csv",
+            "prim_box.csv",
+            "prim_trajectory.svg",
+        ] {
+            let (a, b) = (
+                std::fs::read(d1.join(f)).unwrap(),
+                std::fs::read(d2.join(f)).unwrap(),
+            );
             assert!(!a.is_empty(), "{f}");
             assert_eq!(a, b, "{f} differs between 1 and 2 threads");
         }
-        let json: serde_json::Value = serde_json::from_slice(&std::fs::read(d1.join("discover.json")).unwrap()).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(d1.join("discover.json")).unwrap()).unwrap();
         assert_eq!(json["runs"], 2000);
         let rate = json["failure_rate"].as_f64().unwrap();
         assert!(rate > 0.0 && rate < 1.0, "{json}");
@@ -280,14 +363,18 @@ mod tests {
         let dens = json["box"]["density"].as_f64().unwrap();
         assert!(cov >= 0.5 && dens > rate, "{json}");
         let traj = std::fs::read_to_string(d1.join("prim_trajectory.csv")).unwrap();
-        assert!(traj.starts_with("step,coverage,density,mass,n_restricted\n0,1,"), "{traj}");
+        assert!(
+            traj.starts_with("step,coverage,density,mass,n_restricted\n0,1,"),
+            "{traj}"
+        );
         let boxes = std::fs::read_to_string(d1.join("prim_box.csv")).unwrap();
         let n = json["box"]["n_restricted"].as_u64().unwrap() as usize;
         assert!(n > 0);
         assert_eq!(boxes.lines().count(), 1 + n, "{boxes}");
         assert!(boxes.starts_with("input,unit,lower,upper\n"));
         // Every restricted input is a field of the scenario.
-        let sc = Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/plan.toml")).unwrap();
+        let sc = Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/plan.toml"))
+            .unwrap();
         for line in boxes.lines().skip(1) {
             let input = line.split(',').next().unwrap();
             assert!(sc.params.iter().any(|p| p.path == input), "{input}");

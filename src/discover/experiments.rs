@@ -23,15 +23,20 @@ pub enum Outcome {
 impl FromStr for Outcome {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("expected peaked_by_YYYY (e.g. peaked_by_2030) or met:ID:YEAR (e.g. met:5:2025), found \"{s}\"");
+        let bad = || {
+            format!(
+                "expected peaked_by_YYYY (e.g. peaked_by_2030) or met:ID:YEAR (e.g. met:5:2025), found \"{s}\""
+            )
+        };
         if let Some(y) = s.strip_prefix("peaked_by_") {
             return y.parse().map(Outcome::PeakedBy).map_err(|_| bad());
         }
         let mut parts = s.split(':');
         match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some("met"), Some(id), Some(year), None) if !id.is_empty() => {
-                Ok(Outcome::Met { id: id.to_string(), year: year.parse().map_err(|_| bad())? })
-            }
+            (Some("met"), Some(id), Some(year), None) if !id.is_empty() => Ok(Outcome::Met {
+                id: id.to_string(),
+                year: year.parse().map_err(|_| bad())?,
+            }),
             _ => Err(bad()),
         }
     }
@@ -74,10 +79,16 @@ impl Outcome {
             Outcome::Met { id, year } => {
                 let i = find(id).ok_or_else(|| {
                     let ids: Vec<&str> = INDICATORS.iter().map(|d| d.id).collect();
-                    format!("--outcome {self}: no indicator \"{id}\"; expected one of {}", ids.join(", "))
+                    format!(
+                        "--outcome {self}: no indicator \"{id}\"; expected one of {}",
+                        ids.join(", ")
+                    )
                 })?;
-                let k = engine::target_index(*year)
-                    .ok_or_else(|| format!("--outcome {self}: expected a target year {TARGET_YEARS:?}, found {year}"))?;
+                let k = engine::target_index(*year).ok_or_else(|| {
+                    format!(
+                        "--outcome {self}: expected a target year {TARGET_YEARS:?}, found {year}"
+                    )
+                })?;
                 if sc.indicators.target(i, k).is_none() {
                     return Err(format!(
                         "--outcome {self}: indicator {id} has no {year} target in scenario {} (the plan leaves it to the province or city); give one in [indicators.{id}]",
@@ -85,10 +96,20 @@ impl Outcome {
                     ));
                 }
                 let probe = Trajectory::new(spec);
-                if sc.indicators.value(i, spec, &sc.medians(), &probe, *year).is_none() {
-                    return Err(format!("--outcome {self}: scenario {} gives no path for indicator {id} ([indicators.{id}] path)", sc.info.id));
+                if sc
+                    .indicators
+                    .value(i, spec, &sc.medians(), &probe, *year)
+                    .is_none()
+                {
+                    return Err(format!(
+                        "--outcome {self}: scenario {} gives no path for indicator {id} ([indicators.{id}] path)",
+                        sc.info.id
+                    ));
                 }
-                Ok(Resolved::Met { indicator: i, target: k })
+                Ok(Resolved::Met {
+                    indicator: i,
+                    target: k,
+                })
             }
         }
     }
@@ -99,7 +120,10 @@ impl Outcome {
 pub enum Resolved {
     PeakedBy(i32),
     /// Indicator index into `INDICATORS` and target-year index into `TARGET_YEARS`.
-    Met { indicator: usize, target: usize },
+    Met {
+        indicator: usize,
+        target: usize,
+    },
 }
 
 impl Resolved {
@@ -107,7 +131,9 @@ impl Resolved {
     pub fn holds(self, sc: &Scenario, values: &[f64], tr: &Trajectory) -> bool {
         match self {
             Resolved::PeakedBy(y) => tr.peaked_by(y),
-            Resolved::Met { indicator, target } => sc.indicators.met(indicator, target, &sc.spec, values, tr) == Some(true),
+            Resolved::Met { indicator, target } => {
+                sc.indicators.met(indicator, target, &sc.spec, values, tr) == Some(true)
+            }
         }
     }
 }
@@ -129,7 +155,10 @@ pub struct Experiments {
 pub fn experiments(sc: &Scenario, outcome: Resolved, seed: u64, runs: u64) -> Experiments {
     let samplers = sc.samplers();
     let inputs = sc.uncertain.clone();
-    let chunks: Vec<(u64, u64)> = (0..runs).step_by(CHUNK as usize).map(|s| (s, (s + CHUNK).min(runs))).collect();
+    let chunks: Vec<(u64, u64)> = (0..runs)
+        .step_by(CHUNK as usize)
+        .map(|s| (s, (s + CHUNK).min(runs)))
+        .collect();
     let parts: Vec<(Vec<bool>, Vec<f64>)> = chunks
         .par_iter()
         .map(|&(lo, hi)| {
@@ -157,7 +186,11 @@ pub fn experiments(sc: &Scenario, outcome: Resolved, seed: u64, runs: u64) -> Ex
             }
         }
     }
-    Experiments { inputs, columns, failed }
+    Experiments {
+        inputs,
+        columns,
+        failed,
+    }
 }
 
 #[cfg(test)]
@@ -167,16 +200,54 @@ mod tests {
     #[test]
     fn outcome_syntax() {
         assert_eq!("peaked_by_2030".parse(), Ok(Outcome::PeakedBy(2030)));
-        assert_eq!("met:10a:2025".parse(), Ok(Outcome::Met { id: "10a".into(), year: 2025 }));
-        for bad in ["peaked_by_", "peak", "met:5", "met::2025", "met:5:2025:x", "met:5:y"] {
+        assert_eq!(
+            "met:10a:2025".parse(),
+            Ok(Outcome::Met {
+                id: "10a".into(),
+                year: 2025
+            })
+        );
+        for bad in [
+            "peaked_by_",
+            "peak",
+            "met:5",
+            "met::2025",
+            "met:5:2025:x",
+            "met:5:y",
+        ] {
             assert!(bad.parse::<Outcome>().is_err(), "{bad}");
         }
-        assert_eq!(Outcome::Met { id: "5".into(), year: 2030 }.to_string(), "met:5:2030");
+        assert_eq!(
+            Outcome::Met {
+                id: "5".into(),
+                year: 2030
+            }
+            .to_string(),
+            "met:5:2030"
+        );
         let sc = Scenario::embedded("plan.toml").unwrap();
         assert!(Outcome::PeakedBy(2035).resolve(&sc).is_err());
-        assert!("met:99:2025".parse::<Outcome>().unwrap().resolve(&sc).is_err());
-        assert!("met:5:2027".parse::<Outcome>().unwrap().resolve(&sc).is_err());
-        assert!("met:5:2025".parse::<Outcome>().unwrap().resolve(&sc).is_ok());
+        assert!(
+            "met:99:2025"
+                .parse::<Outcome>()
+                .unwrap()
+                .resolve(&sc)
+                .is_err()
+        );
+        assert!(
+            "met:5:2027"
+                .parse::<Outcome>()
+                .unwrap()
+                .resolve(&sc)
+                .is_err()
+        );
+        assert!(
+            "met:5:2025"
+                .parse::<Outcome>()
+                .unwrap()
+                .resolve(&sc)
+                .is_ok()
+        );
     }
 
     /// The failure rate of `peaked_by_2030` is 1 − P(peaked by 2030) of `run` with the same
