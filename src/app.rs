@@ -9,8 +9,8 @@ use crate::cli::{Cli, Command, Lang, MergeArgs, RunArgs};
 use peakpath::engine::{self, Accumulator};
 use peakpath::output::{self, write_atomic};
 use peakpath::scenario::Scenario;
-use peakpath::terminal::{install_ctrlc, progress};
 use peakpath::stats::RELATIVE_ACCURACY;
+use peakpath::terminal::{install_ctrlc, progress};
 
 pub use peakpath::error::Error as AppError;
 
@@ -25,7 +25,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Validate { files } => cmd_validate(&files),
         Command::Resolve { file } => {
             let (sc, _) = load(file.as_deref())?;
-            let text = serde_json::to_string_pretty(&sc.resolved_json()).map_err(|e| AppError::Other(e.to_string()))?;
+            let text = serde_json::to_string_pretty(&sc.resolved_json())
+                .map_err(|e| AppError::Other(e.to_string()))?;
             println!("{text}");
             Ok(())
         }
@@ -46,15 +47,31 @@ fn cmd_validate(files: &[PathBuf]) -> Result<()> {
     let mut problems = Vec::new();
     for f in files {
         match Scenario::load(f) {
-            Ok(sc) => eprintln!("{}: ok ({} parameters, {} uncertain)", f.display(), sc.params.len(), sc.uncertain.len()),
+            Ok(sc) => eprintln!(
+                "{}: ok ({} parameters, {} uncertain)",
+                f.display(),
+                sc.params.len(),
+                sc.uncertain.len()
+            ),
             Err(d) => problems.push(d.to_string()),
         }
     }
-    if problems.is_empty() { Ok(()) } else { Err(AppError::Input(problems.join("\n"))) }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Input(problems.join("\n")))
+    }
 }
 
 /// Files a run may write; a folder holding any of them holds another run's results.
-const RUN_FILES: &[&str] = &["run.json", "trajectories.csv", "indicators.csv", "summary.csv", "peak.csv", "shard.json"];
+const RUN_FILES: &[&str] = &[
+    "run.json",
+    "trajectories.csv",
+    "indicators.csv",
+    "summary.csv",
+    "peak.csv",
+    "shard.json",
+];
 const CHECKPOINT: &str = "checkpoint.json";
 const SHARD_FILE: &str = "shard.json";
 const PARTIAL_FORMAT: &str = "peakpath-partial-1";
@@ -79,7 +96,11 @@ struct Partial {
 }
 
 fn parse_shard(s: &str) -> Result<(u64, u64)> {
-    let bad = || AppError::Input(format!("--shard: expected K/N with 1 ≤ K ≤ N (e.g. 3/8), found \"{s}\""));
+    let bad = || {
+        AppError::Input(format!(
+            "--shard: expected K/N with 1 ≤ K ≤ N (e.g. 3/8), found \"{s}\""
+        ))
+    };
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let k: u64 = k.trim().parse().map_err(|_| bad())?;
     let n: u64 = n.trim().parse().map_err(|_| bad())?;
@@ -96,19 +117,33 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
 fn cmd_run(a: RunArgs) -> Result<()> {
     let (sc, spath) = load(a.scenario.as_deref())?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
-    let out = a.out.clone().unwrap_or_else(|| PathBuf::from("outputs").join(&sc.info.id));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("outputs").join(&sc.info.id));
     let options = serde_json::json!({ "central": a.central, "runs": if a.central { None } else { Some(a.runs) }, "seed": a.seed, "shard": a.shard });
     if !a.resume {
         output::prepare_dir(&out, a.force, RUN_FILES).map_err(AppError::Input)?;
     } else if !out.join(CHECKPOINT).exists() {
-        return Err(AppError::Input(format!("{}: --resume: expected a checkpoint file, found none", out.join(CHECKPOINT).display())));
+        return Err(AppError::Input(format!(
+            "{}: --resume: expected a checkpoint file, found none",
+            out.join(CHECKPOINT).display()
+        )));
     }
     let tr = engine::central(&sc);
     if a.central {
         let mut run = output::run_json_base(&sc, &spath, options);
         run["central"] = output::central_headline(&sc, &tr);
-        write_atomic(&out.join("trajectories.csv"), &output::trajectories_csv(&sc, &tr)).map_err(io_err(&out))?;
-        write_atomic(&out.join("indicators.csv"), &output::indicators_csv(&sc, &tr, None)).map_err(io_err(&out))?;
+        write_atomic(
+            &out.join("trajectories.csv"),
+            &output::trajectories_csv(&sc, &tr),
+        )
+        .map_err(io_err(&out))?;
+        write_atomic(
+            &out.join("indicators.csv"),
+            &output::indicators_csv(&sc, &tr, None),
+        )
+        .map_err(io_err(&out))?;
         write_atomic(&out.join("run.json"), &output::json_bytes(&run)).map_err(io_err(&out))?;
         print_central(&sc, &tr, &out);
         return Ok(());
@@ -134,10 +169,22 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     };
     if a.resume {
         let cp = read_partial(&out.join(CHECKPOINT))?;
-        if cp.scenario_sha256 != partial.scenario_sha256 || cp.seed != a.seed || cp.runs != a.runs || cp.shard != shard {
+        if cp.scenario_sha256 != partial.scenario_sha256
+            || cp.seed != a.seed
+            || cp.runs != a.runs
+            || cp.shard != shard
+        {
             return Err(AppError::Input(format!(
                 "{}: --resume: the checkpoint is of another run (scenario {} seed {} runs {} shard {:?}), expected scenario {} seed {} runs {} shard {:?}",
-                out.join(CHECKPOINT).display(), cp.scenario_id, cp.seed, cp.runs, cp.shard, sc.info.id, a.seed, a.runs, shard
+                out.join(CHECKPOINT).display(),
+                cp.scenario_id,
+                cp.seed,
+                cp.runs,
+                cp.shard,
+                sc.info.id,
+                a.seed,
+                a.runs,
+                shard
             )));
         }
         partial = cp;
@@ -159,18 +206,28 @@ fn cmd_run(a: RunArgs) -> Result<()> {
                 partial.next = hi;
             }
             None => {
-                write_atomic(&out.join(CHECKPOINT), &serde_json::to_vec(&partial).unwrap_or_default()).map_err(io_err(&out))?;
+                write_atomic(
+                    &out.join(CHECKPOINT),
+                    &serde_json::to_vec(&partial).unwrap_or_default(),
+                )
+                .map_err(io_err(&out))?;
                 if let Some(b) = &obs.bar {
                     b.abandon();
                 }
                 return Err(AppError::Interrupted(format!(
                     "interrupted after {} of {} runs; the checkpoint is in {}: rerun the same command with --resume to continue",
-                    partial.next - partial.start, partial.end - partial.start, out.join(CHECKPOINT).display()
+                    partial.next - partial.start,
+                    partial.end - partial.start,
+                    out.join(CHECKPOINT).display()
                 )));
             }
         }
         if last_checkpoint.elapsed().as_secs() >= 30 && partial.next < partial.end {
-            write_atomic(&out.join(CHECKPOINT), &serde_json::to_vec(&partial).unwrap_or_default()).map_err(io_err(&out))?;
+            write_atomic(
+                &out.join(CHECKPOINT),
+                &serde_json::to_vec(&partial).unwrap_or_default(),
+            )
+            .map_err(io_err(&out))?;
             last_checkpoint = Instant::now();
         }
     }
@@ -180,33 +237,79 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let elapsed = started.elapsed().as_secs_f64();
 
     if shard.is_some() {
-        write_atomic(&out.join(SHARD_FILE), &serde_json::to_vec(&partial).unwrap_or_default()).map_err(io_err(&out))?;
+        write_atomic(
+            &out.join(SHARD_FILE),
+            &serde_json::to_vec(&partial).unwrap_or_default(),
+        )
+        .map_err(io_err(&out))?;
         let _ = std::fs::remove_file(out.join(CHECKPOINT));
-        eprintln!("shard {} of {}: runs {}..{} written to {}", shard.map_or(0, |s| s.0), shard.map_or(0, |s| s.1), partial.start, partial.end, out.join(SHARD_FILE).display());
+        eprintln!(
+            "shard {} of {}: runs {}..{} written to {}",
+            shard.map_or(0, |s| s.0),
+            shard.map_or(0, |s| s.1),
+            partial.start,
+            partial.end,
+            out.join(SHARD_FILE).display()
+        );
         return Ok(());
     }
-    write_mc(&sc, &spath, &tr, &partial.acc, a.seed, &out, serde_json::json!({ "elapsed_s": elapsed, "threads": threads }))?;
+    write_mc(
+        &sc,
+        &spath,
+        &tr,
+        &partial.acc,
+        a.seed,
+        &out,
+        serde_json::json!({ "elapsed_s": elapsed, "threads": threads }),
+    )?;
     let _ = std::fs::remove_file(out.join(CHECKPOINT));
     print_mc(&sc, &tr, &partial.acc, &out, elapsed);
     Ok(())
 }
 
 fn read_partial(path: &Path) -> Result<Partial> {
-    let text = std::fs::read(path).map_err(|e| AppError::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let text = std::fs::read(path)
+        .map_err(|e| AppError::Input(format!("{}: cannot read: {e}", path.display())))?;
     let p: Partial = serde_json::from_slice(&text).map_err(|e| {
-        AppError::Input(format!("{}:{}:{}: expected a peakpath partial result, found invalid content ({e})", path.display(), e.line(), e.column()))
+        AppError::Input(format!(
+            "{}:{}:{}: expected a peakpath partial result, found invalid content ({e})",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
     })?;
     if p.format != PARTIAL_FORMAT {
-        return Err(AppError::Input(format!("{}: format: expected {PARTIAL_FORMAT}, found {}", path.display(), p.format)));
+        return Err(AppError::Input(format!(
+            "{}: format: expected {PARTIAL_FORMAT}, found {}",
+            path.display(),
+            p.format
+        )));
     }
     Ok(p)
 }
 
 /// Write the files of a finished Monte Carlo run (also used by `merge`).
-fn write_mc(sc: &Scenario, spath: &str, tr: &peakpath::model::Trajectory, acc: &Accumulator, seed: u64, out: &Path, extra: serde_json::Value) -> Result<()> {
+fn write_mc(
+    sc: &Scenario,
+    spath: &str,
+    tr: &peakpath::model::Trajectory,
+    acc: &Accumulator,
+    seed: u64,
+    out: &Path,
+    extra: serde_json::Value,
+) -> Result<()> {
     let peak_by = sc.spec.options.peak_by;
-    let binding: Vec<&str> = sc.indicators.binding_2025().iter().map(|&i| peakpath::indicators::INDICATORS[i].id).collect();
-    let mut run = output::run_json_base(sc, spath, serde_json::json!({ "runs": acc.runs, "seed": seed }));
+    let binding: Vec<&str> = sc
+        .indicators
+        .binding_2025()
+        .iter()
+        .map(|&i| peakpath::indicators::INDICATORS[i].id)
+        .collect();
+    let mut run = output::run_json_base(
+        sc,
+        spath,
+        serde_json::json!({ "runs": acc.runs, "seed": seed }),
+    );
     run["monte_carlo"] = serde_json::json!({
         "runs": acc.runs,
         "seed": seed,
@@ -221,8 +324,16 @@ fn write_mc(sc: &Scenario, spath: &str, tr: &peakpath::model::Trajectory, acc: &
     run["central"] = output::central_headline(sc, tr);
     write_atomic(&out.join("summary.csv"), &output::summary_csv(sc, acc)).map_err(io_err(out))?;
     write_atomic(&out.join("peak.csv"), &output::peak_csv(sc, acc)).map_err(io_err(out))?;
-    write_atomic(&out.join("indicators.csv"), &output::indicators_csv(sc, tr, Some(acc))).map_err(io_err(out))?;
-    write_atomic(&out.join("trajectories.csv"), &output::trajectories_csv(sc, tr)).map_err(io_err(out))?;
+    write_atomic(
+        &out.join("indicators.csv"),
+        &output::indicators_csv(sc, tr, Some(acc)),
+    )
+    .map_err(io_err(out))?;
+    write_atomic(
+        &out.join("trajectories.csv"),
+        &output::trajectories_csv(sc, tr),
+    )
+    .map_err(io_err(out))?;
     write_atomic(&out.join("run.json"), &output::json_bytes(&run)).map_err(io_err(out))?;
     Ok(())
 }
@@ -234,12 +345,22 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
     }
     let (d0, first) = &parts[0];
     for (d, p) in &parts[1..] {
-        let same = p.scenario_sha256 == first.scenario_sha256 && p.seed == first.seed && p.runs == first.runs;
+        let same = p.scenario_sha256 == first.scenario_sha256
+            && p.seed == first.seed
+            && p.runs == first.runs;
         if !same {
             return Err(AppError::Input(format!(
                 "{}: expected a shard of the same run as {} (scenario {} {}, seed {}, runs {}), found scenario {} {}, seed {}, runs {}",
-                d.join(SHARD_FILE).display(), d0.display(), first.scenario_id, &first.scenario_sha256[..12.min(first.scenario_sha256.len())], first.seed, first.runs,
-                p.scenario_id, &p.scenario_sha256[..12.min(p.scenario_sha256.len())], p.seed, p.runs
+                d.join(SHARD_FILE).display(),
+                d0.display(),
+                first.scenario_id,
+                &first.scenario_sha256[..12.min(first.scenario_sha256.len())],
+                first.seed,
+                first.runs,
+                p.scenario_id,
+                &p.scenario_sha256[..12.min(p.scenario_sha256.len())],
+                p.seed,
+                p.runs
             )));
         }
     }
@@ -247,22 +368,45 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
     let mut seen = vec![false; n as usize];
     for (d, p) in &parts {
         let Some((k, nn)) = p.shard else {
-            return Err(AppError::Input(format!("{}: expected a shard (run --shard K/N), found a whole run", d.display())));
+            return Err(AppError::Input(format!(
+                "{}: expected a shard (run --shard K/N), found a whole run",
+                d.display()
+            )));
         };
         if nn != n || p.next != p.end {
-            return Err(AppError::Input(format!("{}: expected a finished shard of {n}, found shard {k}/{nn} with runs {}..{} of {}..{}", d.display(), p.start, p.next, p.start, p.end)));
+            return Err(AppError::Input(format!(
+                "{}: expected a finished shard of {n}, found shard {k}/{nn} with runs {}..{} of {}..{}",
+                d.display(),
+                p.start,
+                p.next,
+                p.start,
+                p.end
+            )));
         }
         if std::mem::replace(&mut seen[(k - 1) as usize], true) {
-            return Err(AppError::Input(format!("{}: shard {k}/{n} is given twice", d.display())));
+            return Err(AppError::Input(format!(
+                "{}: shard {k}/{n} is given twice",
+                d.display()
+            )));
         }
     }
-    let missing: Vec<String> = seen.iter().enumerate().filter(|(_, s)| !**s).map(|(i, _)| format!("{}/{n}", i + 1)).collect();
+    let missing: Vec<String> = seen
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| !**s)
+        .map(|(i, _)| format!("{}/{n}", i + 1))
+        .collect();
     if !missing.is_empty() {
-        return Err(AppError::Input(format!("expected all {n} shards, missing {}", missing.join(", "))));
+        return Err(AppError::Input(format!(
+            "expected all {n} shards, missing {}",
+            missing.join(", ")
+        )));
     }
     let sc = Scenario::from_texts(&first.sources)?;
     if sc.hash != first.scenario_sha256 {
-        return Err(AppError::Other("the scenario saved with the shards does not rebuild to the same content".into()));
+        return Err(AppError::Other(
+            "the scenario saved with the shards does not rebuild to the same content".into(),
+        ));
     }
     output::prepare_dir(&a.out, a.force, RUN_FILES).map_err(AppError::Input)?;
     let mut acc = Accumulator::new(sc.spec.n_years());
@@ -270,8 +414,20 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         acc.merge(&p.acc);
     }
     let tr = engine::central(&sc);
-    write_mc(&sc, &first.scenario_path, &tr, &acc, first.seed, &a.out, serde_json::json!({ "elapsed_s": null, "threads": null }))?;
-    eprintln!("merged {n} shards ({} runs) into {}", acc.runs, a.out.display());
+    write_mc(
+        &sc,
+        &first.scenario_path,
+        &tr,
+        &acc,
+        first.seed,
+        &a.out,
+        serde_json::json!({ "elapsed_s": null, "threads": null }),
+    )?;
+    eprintln!(
+        "merged {n} shards ({} runs) into {}",
+        acc.runs,
+        a.out.display()
+    );
     Ok(())
 }
 
@@ -280,17 +436,33 @@ fn print_central(sc: &Scenario, tr: &peakpath::model::Trajectory, out: &Path) {
     let f = |v: Var, y: i32| tr.at(v, y).unwrap_or(f64::NAN);
     eprintln!(
         "{} ({}): energy CO2 {:.1} → {:.1} → {:.1} 万t (2020, 2025, 2030); peak {}; non-fossil share 2025 {:.1} %; grid factor basis: {}",
-        sc.info.id, sc.name(true), f(Var::Co2, 2020), f(Var::Co2, 2025), f(Var::Co2, 2030), tr.peak_year(),
-        100.0 * f(Var::NonfossilShare, 2025), sc.spec.options.grid_basis.name()
+        sc.info.id,
+        sc.name(true),
+        f(Var::Co2, 2020),
+        f(Var::Co2, 2025),
+        f(Var::Co2, 2030),
+        tr.peak_year(),
+        100.0 * f(Var::NonfossilShare, 2025),
+        sc.spec.options.grid_basis.name()
     );
     eprintln!("results in {}", out.display());
 }
 
-fn print_mc(sc: &Scenario, tr: &peakpath::model::Trajectory, acc: &Accumulator, out: &Path, elapsed: f64) {
+fn print_mc(
+    sc: &Scenario,
+    tr: &peakpath::model::Trajectory,
+    acc: &Accumulator,
+    out: &Path,
+    elapsed: f64,
+) {
     print_central(sc, tr, out);
     eprintln!(
         "{} runs in {:.1} s ({:.0} runs/s): P(peaked by {}) = {:.3}, P(all binding 2025 targets met) = {:.3}",
-        acc.runs, elapsed, acc.runs as f64 / elapsed.max(1e-9), sc.spec.options.peak_by,
-        acc.peaked as f64 / acc.runs as f64, acc.all_binding_2025 as f64 / acc.runs as f64
+        acc.runs,
+        elapsed,
+        acc.runs as f64 / elapsed.max(1e-9),
+        sc.spec.options.peak_by,
+        acc.peaked as f64 / acc.runs as f64,
+        acc.all_binding_2025 as f64 / acc.runs as f64
     );
 }

@@ -39,12 +39,17 @@ pub fn progress(total: u64, already: u64) -> Progress {
     let bar = std::io::stderr().is_terminal().then(|| {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b.set_position(already);
         b
     });
-    Progress { bar, stop: &STOP, done: AtomicU64::new(0) }
+    Progress {
+        bar,
+        stop: &STOP,
+        done: AtomicU64::new(0),
+    }
 }
-

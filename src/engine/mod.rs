@@ -28,7 +28,8 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> 
     if let Some(t) = threads {
         b = b.num_threads(t);
     }
-    b.build().map_err(|e| format!("cannot start worker threads: {e}"))
+    b.build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))
 }
 
 /// The generator of run `index` for `seed`.
@@ -119,7 +120,10 @@ impl Accumulator {
         if tr.peaked_by(spec.options.peak_by) {
             self.peaked += 1;
         }
-        if binding.iter().all(|&i| sc.indicators.met(i, 0, spec, values, tr) == Some(true)) {
+        if binding
+            .iter()
+            .all(|&i| sc.indicators.met(i, 0, spec, values, tr) == Some(true))
+        {
             self.all_binding_2025 += 1;
         }
     }
@@ -152,7 +156,12 @@ pub const CHUNK: u64 = 4096;
 
 /// Evaluate runs `range` of `seed` in parallel on the current rayon pool and return their
 /// merged statistics, or `None` if the observer asked to stop first.
-pub fn monte_carlo(sc: &Scenario, seed: u64, range: Range<u64>, obs: &dyn Observer) -> Option<Accumulator> {
+pub fn monte_carlo(
+    sc: &Scenario,
+    seed: u64,
+    range: Range<u64>,
+    obs: &dyn Observer,
+) -> Option<Accumulator> {
     let samplers = sc.samplers();
     let binding = sc.indicators.binding_2025();
     let n_years = sc.spec.n_years();
@@ -164,7 +173,13 @@ pub fn monte_carlo(sc: &Scenario, seed: u64, range: Range<u64>, obs: &dyn Observ
     let acc = chunks
         .par_iter()
         .fold(
-            || (Accumulator::new(n_years), vec![0.0; sc.params.len()], Trajectory::new(&sc.spec)),
+            || {
+                (
+                    Accumulator::new(n_years),
+                    vec![0.0; sc.params.len()],
+                    Trajectory::new(&sc.spec),
+                )
+            },
             |(mut acc, mut values, mut tr), chunk| {
                 if stopped.load(Ordering::Relaxed) || obs.should_stop() {
                     stopped.store(true, Ordering::Relaxed);
@@ -187,7 +202,11 @@ pub fn monte_carlo(sc: &Scenario, seed: u64, range: Range<u64>, obs: &dyn Observ
                 a
             },
         );
-    if stopped.load(Ordering::Relaxed) { None } else { Some(acc) }
+    if stopped.load(Ordering::Relaxed) {
+        None
+    } else {
+        Some(acc)
+    }
 }
 
 /// The run indices of shard `k` of `n` (1-based) out of `runs`: contiguous and balanced.

@@ -58,7 +58,10 @@ impl GridBasis {
         ("national", GridBasis::National),
     ];
     pub fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, b)| *b == self).map_or("", |(n, _)| n)
+        Self::ALL
+            .iter()
+            .find(|(_, b)| *b == self)
+            .map_or("", |(n, _)| n)
     }
 }
 
@@ -245,7 +248,11 @@ pub struct Trajectory {
 impl Trajectory {
     pub fn new(spec: &ModelSpec) -> Self {
         let n = spec.n_years();
-        Trajectory { y0: spec.y0, n_years: n, data: vec![0.0; n * VARS.len()] }
+        Trajectory {
+            y0: spec.y0,
+            n_years: n,
+            data: vec![0.0; n * VARS.len()],
+        }
     }
     #[inline]
     pub fn row(&self, v: Var) -> &[f64] {
@@ -254,7 +261,9 @@ impl Trajectory {
     }
     #[inline]
     pub fn at(&self, v: Var, year: i32) -> Option<f64> {
-        let t = usize::try_from(year - self.y0).ok().filter(|t| *t < self.n_years)?;
+        let t = usize::try_from(year - self.y0)
+            .ok()
+            .filter(|t| *t < self.n_years)?;
         Some(self.data[v as usize * self.n_years + t])
     }
     #[inline]
@@ -319,15 +328,26 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
                 fuel[f] += demand[k] * w[k][f];
             }
         }
-        for (k, var) in [DemandIndustry, DemandBuildings, DemandTransport, DemandAgriculture]
-            .into_iter()
-            .enumerate()
+        for (k, var) in [
+            DemandIndustry,
+            DemandBuildings,
+            DemandTransport,
+            DemandAgriculture,
+        ]
+        .into_iter()
+        .enumerate()
         {
             out.set(var, t, demand[k]);
         }
-        for (f, var) in [FinalCoal, FinalOil, FinalGas, FinalElectricity, FinalBiomass]
-            .into_iter()
-            .enumerate()
+        for (f, var) in [
+            FinalCoal,
+            FinalOil,
+            FinalGas,
+            FinalElectricity,
+            FinalBiomass,
+        ]
+        .into_iter()
+        .enumerate()
         {
             out.set(var, t, fuel[f]);
         }
@@ -338,7 +358,11 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         for (p, tech) in s.techs.iter().enumerate() {
             let c = tech.capacity.at(v, year);
             let h = v[tech.hours];
-            let generation = if t == 0 { c * h / 1000.0 } else { 0.5 * (cap_prev[p] + c) * h / 1000.0 };
+            let generation = if t == 0 {
+                c * h / 1000.0
+            } else {
+                0.5 * (cap_prev[p] + c) * h / 1000.0
+            };
             cap_prev[p] = c;
             local += generation;
             out.set([CapPv, CapHydro, CapWind][p], t, c);
@@ -366,7 +390,12 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         // §7 CO₂, coal, sinks.
         let co2_f = [fuel[COAL] * ef[0], fuel[OIL] * ef[1], fuel[GAS] * ef[2]];
         let direct = co2_f[0] + co2_f[1] + co2_f[2];
-        let indirect = if s.options.credit_exports { import } else { import.max(0.0) } * ef_grid / 10.0;
+        let indirect = if s.options.credit_exports {
+            import
+        } else {
+            import.max(0.0)
+        } * ef_grid
+            / 10.0;
         let co2 = direct + indirect;
         out.set(Co2Coal, t, co2_f[0]);
         out.set(Co2Oil, t, co2_f[1]);

@@ -15,7 +15,10 @@ use crate::scenario::Scenario;
 
 /// Write `bytes` to `dir/name` through a temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
@@ -28,13 +31,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Write a chart as `dir/stem.svg` and, when `png`, as `dir/stem.png` (rasterised at 2×).
-pub fn write_chart(dir: &Path, stem: &str, svg: &str, png: bool) -> Result<(), crate::error::Error> {
+pub fn write_chart(
+    dir: &Path,
+    stem: &str,
+    svg: &str,
+    png: bool,
+) -> Result<(), crate::error::Error> {
     use crate::error::{Error, io};
     let path = dir.join(format!("{stem}.svg"));
     write_atomic(&path, svg.as_bytes()).map_err(io(&path))?;
     if png {
         let path = dir.join(format!("{stem}.png"));
-        let bytes = crate::report::svg_to_png(svg, 2.0).map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
+        let bytes = crate::report::svg_to_png(svg, 2.0)
+            .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;
         write_atomic(&path, &bytes).map_err(io(&path))?;
     }
     Ok(())
@@ -47,11 +56,19 @@ pub const MARKER: &str = "run.json";
 /// run's results unless `force`, and prove it is writable, before any long work starts.
 pub fn prepare_dir(dir: &Path, force: bool, own_files: &[&str]) -> Result<(), String> {
     if dir.exists() && !dir.is_dir() {
-        return Err(format!("{}: expected an output folder, found a file", dir.display()));
+        return Err(format!(
+            "{}: expected an output folder, found a file",
+            dir.display()
+        ));
     }
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create the output folder: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("{}: cannot create the output folder: {e}", dir.display()))?;
     if !force {
-        let existing: Vec<String> = own_files.iter().filter(|f| dir.join(f).exists()).map(|f| f.to_string()).collect();
+        let existing: Vec<String> = own_files
+            .iter()
+            .filter(|f| dir.join(f).exists())
+            .map(|f| f.to_string())
+            .collect();
         if !existing.is_empty() {
             return Err(format!(
                 "{}: expected an empty output folder, found another run's results ({}); use --force to overwrite them or choose another --out",
@@ -61,18 +78,25 @@ pub fn prepare_dir(dir: &Path, force: bool, own_files: &[&str]) -> Result<(), St
         }
     }
     let probe = dir.join(format!(".peakpath-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"").map_err(|e| format!("{}: output folder is not writable: {e}", dir.display()))?;
+    std::fs::write(&probe, b"")
+        .map_err(|e| format!("{}: output folder is not writable: {e}", dir.display()))?;
     let _ = std::fs::remove_file(probe);
     Ok(())
 }
 
 /// `f64` as CSV text: shortest round-trip; empty for NaN.
 pub fn num(x: f64) -> String {
-    if x.is_nan() { String::new() } else { format!("{x}") }
+    if x.is_nan() {
+        String::new()
+    } else {
+        format!("{x}")
+    }
 }
 
 fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     w.write_record(header).expect("in-memory write");
     for r in rows {
         w.write_record(&r).expect("in-memory write");
@@ -85,14 +109,31 @@ pub fn trajectories_csv(sc: &Scenario, tr: &Trajectory) -> Vec<u8> {
     let rows = VARS.iter().flat_map(|v| {
         let row = tr.row(v.var);
         (0..tr.n_years).map(move |t| {
-            vec![sc.info.id.clone(), v.name.to_string(), v.unit.to_string(), (tr.y0 + t as i32).to_string(), num(row[t])]
+            vec![
+                sc.info.id.clone(),
+                v.name.to_string(),
+                v.unit.to_string(),
+                (tr.y0 + t as i32).to_string(),
+                num(row[t]),
+            ]
         })
     });
     csv_bytes(&["scenario", "variable", "unit", "year", "value"], rows)
 }
 
 /// Columns of `indicators.csv`.
-pub const INDICATOR_COLUMNS: &[&str] = &["id", "name_zh", "name_en", "unit", "year", "value", "target", "direction", "binding", "met"];
+pub const INDICATOR_COLUMNS: &[&str] = &[
+    "id",
+    "name_zh",
+    "name_en",
+    "unit",
+    "year",
+    "value",
+    "target",
+    "direction",
+    "binding",
+    "met",
+];
 
 /// `indicators.csv`: the central run's value, target and whether it is met; with a Monte
 /// Carlo accumulator also `p_met`, the share of runs meeting the target.
@@ -126,7 +167,11 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
             ];
             if let Some(a) = acc {
                 let evaluable = target.is_some() && value.is_some();
-                r.push(if evaluable { num(engine::p_met(a, i, k)) } else { String::new() });
+                r.push(if evaluable {
+                    num(engine::p_met(a, i, k))
+                } else {
+                    String::new()
+                });
             }
             rows.push(r);
         }
@@ -140,18 +185,33 @@ pub fn summary_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
     let rows = VARS.iter().flat_map(|v| {
         (0..n).map(move |t| {
             let s = &acc.series[v.var as usize * n + t];
-            let mut r = vec![sc.info.id.clone(), v.name.to_string(), v.unit.to_string(), (sc.spec.y0 + t as i32).to_string(), num(s.mean())];
+            let mut r = vec![
+                sc.info.id.clone(),
+                v.name.to_string(),
+                v.unit.to_string(),
+                (sc.spec.y0 + t as i32).to_string(),
+                num(s.mean()),
+            ];
             r.extend(QUANTILES.iter().map(|&q| num(s.quantile(q))));
             r
         })
     });
-    csv_bytes(&["scenario", "variable", "unit", "year", "mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"], rows)
+    csv_bytes(
+        &[
+            "scenario", "variable", "unit", "year", "mean", "p5", "p10", "p25", "p50", "p75",
+            "p90", "p95",
+        ],
+        rows,
+    )
 }
 
 /// `peak.csv`: the distribution of the peak year over the horizon.
 pub fn peak_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
     let rows = acc.peak_hist.iter().enumerate().map(|(t, &c)| {
-        vec![(sc.spec.y0 + t as i32).to_string(), num(c as f64 / acc.runs.max(1) as f64)]
+        vec![
+            (sc.spec.y0 + t as i32).to_string(),
+            num(c as f64 / acc.runs.max(1) as f64),
+        ]
     });
     csv_bytes(&["peak_year", "probability"], rows)
 }
@@ -170,7 +230,11 @@ pub fn central_headline(sc: &Scenario, tr: &Trajectory) -> serde_json::Value {
 }
 
 /// The part of `run.json` that describes the scenario and options.
-pub fn run_json_base(sc: &Scenario, scenario_path: &str, options: serde_json::Value) -> serde_json::Value {
+pub fn run_json_base(
+    sc: &Scenario,
+    scenario_path: &str,
+    options: serde_json::Value,
+) -> serde_json::Value {
     serde_json::json!({
         "program": "peakpath",
         "version": env!("CARGO_PKG_VERSION"),
@@ -197,11 +261,22 @@ pub fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
 pub fn indicator_table(zh: bool) -> String {
     let mut s = String::new();
     let (h_id, h_name, h_unit, h_base, h_25, h_30, h_bind) = if zh {
-        ("序号", "指标名称", "单位", "2020年", "2025年", "2030年", "属性")
+        (
+            "序号",
+            "指标名称",
+            "单位",
+            "2020年",
+            "2025年",
+            "2030年",
+            "属性",
+        )
     } else {
         ("id", "indicator", "unit", "2020", "2025", "2030", "type")
     };
-    let _ = writeln!(s, "{h_id}\t{h_name}\t{h_unit}\t{h_base}\t{h_25}\t{h_30}\t{h_bind}");
+    let _ = writeln!(
+        s,
+        "{h_id}\t{h_name}\t{h_unit}\t{h_base}\t{h_25}\t{h_30}\t{h_bind}"
+    );
     for d in INDICATORS {
         let name = if zh { d.name_zh } else { d.name_en };
         let bind = match (zh, d.binding) {
@@ -210,7 +285,11 @@ pub fn indicator_table(zh: bool) -> String {
             (false, true) => "binding",
             (false, false) => "expected",
         };
-        let _ = writeln!(s, "{}\t{}\t{}\t{}\t{}\t{}\t{}", d.id, name, d.unit, d.base_text, d.target_text[0], d.target_text[1], bind);
+        let _ = writeln!(
+            s,
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            d.id, name, d.unit, d.base_text, d.target_text[0], d.target_text[1], bind
+        );
     }
     s
 }

@@ -89,15 +89,26 @@ impl Dist {
         let d = match name.as_str() {
             "uniform" => {
                 want(&[2])?;
-                Dist::Uniform { min: args[0], max: args[1] }
+                Dist::Uniform {
+                    min: args[0],
+                    max: args[1],
+                }
             }
             "triangular" => {
                 want(&[3])?;
-                Dist::Triangular { min: args[0], mode: args[1], max: args[2] }
+                Dist::Triangular {
+                    min: args[0],
+                    mode: args[1],
+                    max: args[2],
+                }
             }
             "pert" => {
                 want(&[3])?;
-                Dist::Pert { min: args[0], mode: args[1], max: args[2] }
+                Dist::Pert {
+                    min: args[0],
+                    mode: args[1],
+                    max: args[2],
+                }
             }
             "normal" => {
                 want(&[2, 4])?;
@@ -106,11 +117,19 @@ impl Dist {
                 } else {
                     (None, None)
                 };
-                Dist::Normal { mean: args[0], sd: args[1], min, max }
+                Dist::Normal {
+                    mean: args[0],
+                    sd: args[1],
+                    min,
+                    max,
+                }
             }
             "lognormal" => {
                 want(&[2])?;
-                Dist::Lognormal { median: args[0], sigma: args[1] }
+                Dist::Lognormal {
+                    median: args[0],
+                    sigma: args[1],
+                }
             }
             _ => {
                 let names = ["uniform", "triangular", "pert", "normal", "lognormal"];
@@ -145,7 +164,9 @@ impl Dist {
             Dist::Lognormal { median, sigma } => vec![median, sigma],
         };
         if let Some(bad) = all.iter().find(|v| !v.is_finite() || v.abs() > 1e15) {
-            return Err(format!("expected finite numbers of magnitude below 1e15, found {bad}"));
+            return Err(format!(
+                "expected finite numbers of magnitude below 1e15, found {bad}"
+            ));
         }
         match *self {
             Dist::Fixed { .. } => Ok(()),
@@ -153,18 +174,28 @@ impl Dist {
                 if min < max {
                     Ok(())
                 } else {
-                    Err(format!("uniform needs min < max, found min {min} ≥ max {max}"))
+                    Err(format!(
+                        "uniform needs min < max, found min {min} ≥ max {max}"
+                    ))
                 }
             }
             Dist::Triangular { min, mode, max } | Dist::Pert { min, mode, max } => {
-                let n = if matches!(self, Dist::Pert { .. }) { "pert" } else { "triangular" };
+                let n = if matches!(self, Dist::Pert { .. }) {
+                    "pert"
+                } else {
+                    "triangular"
+                };
                 #[allow(clippy::neg_cmp_op_on_partial_ord)] // also rejects NaN
                 if !(min < max) {
                     Err(format!("{n} needs min < max, found min {min} ≥ max {max}"))
                 } else if mode < min {
-                    Err(format!("{n} needs min ≤ mode ≤ max, found min {min} > mode {mode}"))
+                    Err(format!(
+                        "{n} needs min ≤ mode ≤ max, found min {min} > mode {mode}"
+                    ))
                 } else if mode > max {
-                    Err(format!("{n} needs min ≤ mode ≤ max, found mode {mode} > max {max}"))
+                    Err(format!(
+                        "{n} needs min ≤ mode ≤ max, found mode {mode} > max {max}"
+                    ))
                 } else {
                     Ok(())
                 }
@@ -190,7 +221,9 @@ impl Dist {
                 if median <= 0.0 {
                     Err(format!("lognormal needs median > 0, found {median}"))
                 } else if sigma <= 0.0 || sigma > 5.0 {
-                    Err(format!("lognormal needs 0 < sigma ≤ 5, found sigma {sigma}"))
+                    Err(format!(
+                        "lognormal needs 0 < sigma ≤ 5, found sigma {sigma}"
+                    ))
                 } else {
                     Ok(())
                 }
@@ -209,9 +242,10 @@ impl Dist {
             Dist::Uniform { min, max }
             | Dist::Triangular { min, max, .. }
             | Dist::Pert { min, max, .. } => (min, max),
-            Dist::Normal { min, max, .. } => {
-                (min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY))
-            }
+            Dist::Normal { min, max, .. } => (
+                min.unwrap_or(f64::NEG_INFINITY),
+                max.unwrap_or(f64::INFINITY),
+            ),
             Dist::Lognormal { .. } => (0.0, f64::INFINITY),
         }
     }
@@ -240,10 +274,15 @@ impl Dist {
                 let lo = min.map_or(0.0, |m| n.cdf(m));
                 let hi = max.map_or(1.0, |m| n.cdf(m));
                 let x = n.inverse_cdf(lo + p * (hi - lo));
-                x.clamp(min.unwrap_or(f64::NEG_INFINITY), max.unwrap_or(f64::INFINITY))
+                x.clamp(
+                    min.unwrap_or(f64::NEG_INFINITY),
+                    max.unwrap_or(f64::INFINITY),
+                )
             }
             Dist::Lognormal { median, sigma } => {
-                let z = Normal::new(0.0, 1.0).expect("standard normal").inverse_cdf(p);
+                let z = Normal::new(0.0, 1.0)
+                    .expect("standard normal")
+                    .inverse_cdf(p);
                 median * (sigma * z).exp()
             }
         }
@@ -254,7 +293,12 @@ impl Dist {
         match *self {
             Dist::Fixed { value } => value,
             Dist::Uniform { min, max } => 0.5 * (min + max),
-            Dist::Normal { mean, min: None, max: None, .. } => mean,
+            Dist::Normal {
+                mean,
+                min: None,
+                max: None,
+                ..
+            } => mean,
             Dist::Lognormal { median, .. } => median,
             _ => self.quantile(0.5),
         }
@@ -267,7 +311,12 @@ impl Dist {
             Dist::Uniform { min, max } => format!("uniform({min}, {max})"),
             Dist::Triangular { min, mode, max } => format!("triangular({min}, {mode}, {max})"),
             Dist::Pert { min, mode, max } => format!("pert({min}, {mode}, {max})"),
-            Dist::Normal { mean, sd, min: Some(lo), max: Some(hi) } => {
+            Dist::Normal {
+                mean,
+                sd,
+                min: Some(lo),
+                max: Some(hi),
+            } => {
                 format!("normal({mean}, {sd}, {lo}, {hi})")
             }
             Dist::Normal { mean, sd, .. } => format!("normal({mean}, {sd})"),
@@ -291,7 +340,14 @@ pub enum Sampler {
     Pert(rand_distr::Beta<f64>, f64, f64),
     Normal(rand_distr::Normal<f64>),
     /// Inverse transform between the truncation points' probabilities.
-    TruncNormal { mean: f64, sd: f64, plo: f64, phi: f64, lo: f64, hi: f64 },
+    TruncNormal {
+        mean: f64,
+        sd: f64,
+        plo: f64,
+        phi: f64,
+        lo: f64,
+        hi: f64,
+    },
     Lognormal(rand_distr::LogNormal<f64>),
 }
 
@@ -307,20 +363,34 @@ impl Sampler {
             }
             Dist::Pert { min, mode, max } => {
                 let (a, b) = pert_shape(min, mode, max);
-                Sampler::Pert(rand_distr::Beta::new(a, b).expect("validated"), min, max - min)
+                Sampler::Pert(
+                    rand_distr::Beta::new(a, b).expect("validated"),
+                    min,
+                    max - min,
+                )
             }
-            Dist::Normal { mean, sd, min: None, max: None } => {
-                Sampler::Normal(rand_distr::Normal::new(mean, sd).expect("validated"))
-            }
+            Dist::Normal {
+                mean,
+                sd,
+                min: None,
+                max: None,
+            } => Sampler::Normal(rand_distr::Normal::new(mean, sd).expect("validated")),
             Dist::Normal { mean, sd, min, max } => {
                 let n = Normal::new(mean, sd).expect("validated");
                 let lo = min.unwrap_or(f64::NEG_INFINITY);
                 let hi = max.unwrap_or(f64::INFINITY);
-                Sampler::TruncNormal { mean, sd, plo: n.cdf(lo), phi: n.cdf(hi), lo, hi }
+                Sampler::TruncNormal {
+                    mean,
+                    sd,
+                    plo: n.cdf(lo),
+                    phi: n.cdf(hi),
+                    lo,
+                    hi,
+                }
             }
-            Dist::Lognormal { median, sigma } => {
-                Sampler::Lognormal(rand_distr::LogNormal::new(median.ln(), sigma).expect("validated"))
-            }
+            Dist::Lognormal { median, sigma } => Sampler::Lognormal(
+                rand_distr::LogNormal::new(median.ln(), sigma).expect("validated"),
+            ),
         }
     }
 
@@ -332,7 +402,14 @@ impl Sampler {
             Sampler::Triangular(d) => d.sample(rng),
             Sampler::Pert(d, min, range) => min + range * d.sample(rng),
             Sampler::Normal(d) => d.sample(rng),
-            Sampler::TruncNormal { mean, sd, plo, phi, lo, hi } => {
+            Sampler::TruncNormal {
+                mean,
+                sd,
+                plo,
+                phi,
+                lo,
+                hi,
+            } => {
                 let u: f64 = rng.random();
                 let n = Normal::new(*mean, *sd).expect("validated");
                 n.inverse_cdf((plo + u * (phi - plo)).clamp(1e-300, 1.0 - 1e-16))
@@ -351,7 +428,11 @@ mod tests {
     fn parses_and_checks() {
         assert_eq!(
             Dist::parse("triangular(0.6, 0.85, 1.0)").unwrap(),
-            Dist::Triangular { min: 0.6, mode: 0.85, max: 1.0 }
+            Dist::Triangular {
+                min: 0.6,
+                mode: 0.85,
+                max: 1.0
+            }
         );
         let e = Dist::parse("triangular(0.9, 0.8, 1.0)").unwrap_err();
         assert!(e.contains("min 0.9 > mode 0.8"), "{e}");
@@ -359,24 +440,49 @@ mod tests {
         assert!(e.contains("did you mean triangular"), "{e}");
         assert!(Dist::parse("normal(1, 0)").unwrap_err().contains("sd > 0"));
         assert!(Dist::parse("uniform(1, nan)").is_err());
-        assert!(Dist::parse("uniform(1)").unwrap_err().contains("expected 2 arguments"));
+        assert!(
+            Dist::parse("uniform(1)")
+                .unwrap_err()
+                .contains("expected 2 arguments")
+        );
     }
 
     #[test]
     fn medians_by_hand() {
         // Triangular(0, 1, 1): F(x) = x², median = √0.5.
-        let t = Dist::Triangular { min: 0.0, mode: 1.0, max: 1.0 };
+        let t = Dist::Triangular {
+            min: 0.0,
+            mode: 1.0,
+            max: 1.0,
+        };
         assert!((t.median() - 0.5f64.sqrt()).abs() < 1e-12);
         // Symmetric PERT: median = mode.
-        let p = Dist::Pert { min: 0.0, mode: 0.5, max: 1.0 };
+        let p = Dist::Pert {
+            min: 0.0,
+            mode: 0.5,
+            max: 1.0,
+        };
         assert!((p.median() - 0.5).abs() < 1e-9);
         // Truncated symmetric normal: median = mean.
-        let n = Dist::Normal { mean: 2.0, sd: 1.0, min: Some(1.0), max: Some(3.0) };
+        let n = Dist::Normal {
+            mean: 2.0,
+            sd: 1.0,
+            min: Some(1.0),
+            max: Some(3.0),
+        };
         assert!((n.median() - 2.0).abs() < 1e-9);
-        let l = Dist::Lognormal { median: 3.0, sigma: 0.4 };
+        let l = Dist::Lognormal {
+            median: 3.0,
+            sigma: 0.4,
+        };
         assert!((l.quantile(0.5) - 3.0).abs() < 1e-9);
         // Normal(0,1) 90 % quantile = 1.281551…
-        let z = Dist::Normal { mean: 0.0, sd: 1.0, min: None, max: None };
+        let z = Dist::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            min: None,
+            max: None,
+        };
         assert!((z.quantile(0.9) - 1.2815515655).abs() < 1e-8);
     }
 
@@ -385,9 +491,22 @@ mod tests {
         use rand::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
         for d in [
-            Dist::Pert { min: 0.5, mode: 0.9, max: 1.1 },
-            Dist::Triangular { min: 1.0, mode: 1.0, max: 2.0 },
-            Dist::Normal { mean: 0.0, sd: 1.0, min: Some(-0.1), max: Some(0.2) },
+            Dist::Pert {
+                min: 0.5,
+                mode: 0.9,
+                max: 1.1,
+            },
+            Dist::Triangular {
+                min: 1.0,
+                mode: 1.0,
+                max: 2.0,
+            },
+            Dist::Normal {
+                mean: 0.0,
+                sd: 1.0,
+                min: Some(-0.1),
+                max: Some(0.2),
+            },
         ] {
             let s = Sampler::new(&d);
             let (lo, hi) = d.support();

@@ -60,9 +60,29 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    fn assemble(info: ScenarioInfo, spec: ModelSpec, indicators: IndicatorSet, params: Vec<ParamDef>) -> Scenario {
-        let uncertain = params.iter().enumerate().filter(|(_, p)| !p.dist.is_fixed()).map(|(i, _)| i).collect();
-        Scenario { info, spec, indicators, params, uncertain, files: Vec::new(), resolved: serde_json::Value::Null, hash: String::new(), texts: Vec::new() }
+    fn assemble(
+        info: ScenarioInfo,
+        spec: ModelSpec,
+        indicators: IndicatorSet,
+        params: Vec<ParamDef>,
+    ) -> Scenario {
+        let uncertain = params
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| !p.dist.is_fixed())
+            .map(|(i, _)| i)
+            .collect();
+        Scenario {
+            info,
+            spec,
+            indicators,
+            params,
+            uncertain,
+            files: Vec::new(),
+            resolved: serde_json::Value::Null,
+            hash: String::new(),
+            texts: Vec::new(),
+        }
     }
 
     /// Load a scenario file and everything it extends, from disk.
@@ -75,7 +95,10 @@ impl Scenario {
     pub fn load_or_plan(file: Option<&Path>) -> Result<(Scenario, String), Diags> {
         match file {
             Some(p) => Ok((Self::load(p)?, p.display().to_string())),
-            None => Ok((Self::embedded("plan.toml")?, format!("{EMBEDDED_PREFIX}/plan.toml"))),
+            None => Ok((
+                Self::embedded("plan.toml")?,
+                format!("{EMBEDDED_PREFIX}/plan.toml"),
+            )),
         }
     }
 
@@ -88,10 +111,17 @@ impl Scenario {
         let (tree, sources) = source::load_tree(fs, path)?;
         let mut sc = schema::read(&tree, &sources)?;
         sc.files = sources.files.iter().map(|f| f.name.clone()).collect();
-        sc.texts = sources.files.iter().map(|f| (f.name.clone(), f.text.clone())).collect();
+        sc.texts = sources
+            .files
+            .iter()
+            .map(|f| (f.name.clone(), f.text.clone()))
+            .collect();
         sc.resolved = source::to_json(&tree);
         let text = serde_json::to_string(&sc.resolved).unwrap_or_default();
-        sc.hash = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+        sc.hash = Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         Ok(sc)
     }
 
@@ -113,7 +143,11 @@ impl Scenario {
 
     /// A display name: Chinese or English name, else the id.
     pub fn name(&self, zh: bool) -> &str {
-        let n = if zh { &self.info.name_zh } else { &self.info.name_en };
+        let n = if zh {
+            &self.info.name_zh
+        } else {
+            &self.info.name_en
+        };
         if n.is_empty() { &self.info.id } else { n }
     }
 

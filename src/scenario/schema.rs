@@ -36,7 +36,9 @@ impl<'s> Reader<'s> {
 
     /// Check a table's keys against the allowed ones; report unknown keys with a suggestion.
     fn keys(&mut self, node: &Node, path: &str, allowed: &[&str]) {
-        let Some(entries) = node.entries() else { return };
+        let Some(entries) = node.entries() else {
+            return;
+        };
         for (k, kl, _) in entries {
             if allowed.contains(&k.as_str()) || (path.is_empty() && k == "extends") {
                 continue;
@@ -50,7 +52,11 @@ impl<'s> Reader<'s> {
             } else {
                 "a known field".into()
             };
-            self.err(*kl, &field, format!("unknown field: expected {expected}, found `{k}`{hint}"));
+            self.err(
+                *kl,
+                &field,
+                format!("unknown field: expected {expected}, found `{k}`{hint}"),
+            );
         }
     }
 
@@ -60,7 +66,11 @@ impl<'s> Reader<'s> {
         if matches!(n.kind, Kind::Table(_)) {
             Some(n)
         } else {
-            self.err(n.at, &join(path, key), format!("expected a table, found {}", n.found()));
+            self.err(
+                n.at,
+                &join(path, key),
+                format!("expected a table, found {}", n.found()),
+            );
             None
         }
     }
@@ -69,16 +79,36 @@ impl<'s> Reader<'s> {
         self.err(
             parent.at,
             field,
-            format!("expected {what}, found nothing (give it here or in the file this one extends)"),
+            format!(
+                "expected {what}, found nothing (give it here or in the file this one extends)"
+            ),
         );
     }
 
     fn dummy(&mut self, field: &str) -> P {
-        self.push(field, "", Dist::Fixed { value: 1.0 }, Range(f64::MIN, f64::MAX), None)
+        self.push(
+            field,
+            "",
+            Dist::Fixed { value: 1.0 },
+            Range(f64::MIN, f64::MAX),
+            None,
+        )
     }
 
-    fn push(&mut self, field: &str, unit: &'static str, dist: Dist, _r: Range, at: Option<Loc>) -> P {
-        self.params.push(ParamDef { path: field.to_string(), unit, dist, at });
+    fn push(
+        &mut self,
+        field: &str,
+        unit: &'static str,
+        dist: Dist,
+        _r: Range,
+        at: Option<Loc>,
+    ) -> P {
+        self.params.push(ParamDef {
+            path: field.to_string(),
+            unit,
+            dist,
+            at,
+        });
         self.params.len() - 1
     }
 
@@ -103,11 +133,22 @@ impl<'s> Reader<'s> {
             let what = if dist.is_fixed() {
                 format!("{lo}")
             } else if lo.is_infinite() || hi.is_infinite() {
-                format!("{} with unbounded support (give min and max to truncate it)", dist.to_syntax())
+                format!(
+                    "{} with unbounded support (give min and max to truncate it)",
+                    dist.to_syntax()
+                )
             } else {
-                format!("{} reaching {}", dist.to_syntax(), if lo < r.0 { lo } else { hi })
+                format!(
+                    "{} reaching {}",
+                    dist.to_syntax(),
+                    if lo < r.0 { lo } else { hi }
+                )
             };
-            self.err(n.at, field, format!("expected values in [{}, {}] {unit}, found {what}", r.0, r.1));
+            self.err(
+                n.at,
+                field,
+                format!("expected values in [{}, {}] {unit}, found {what}", r.0, r.1),
+            );
             return self.dummy(field);
         }
         self.push(field, unit, dist, r, Some(n.at))
@@ -118,14 +159,25 @@ impl<'s> Reader<'s> {
         match parent.get(key) {
             Some(n) => self.param_node(n, &field, unit, r),
             None => {
-                self.missing(parent, &field, &format!("a number or distribution in {unit}"));
+                self.missing(
+                    parent,
+                    &field,
+                    &format!("a number or distribution in {unit}"),
+                );
                 self.dummy(&field)
             }
         }
     }
 
     /// Year keys of a path-like table, checked for horizon and order.
-    fn years<'n>(&mut self, n: &'n Node, field: &str, y0: i32, y1: i32, extra: &[&str]) -> Vec<(i32, Loc, &'n Node)> {
+    fn years<'n>(
+        &mut self,
+        n: &'n Node,
+        field: &str,
+        y0: i32,
+        y1: i32,
+        extra: &[&str],
+    ) -> Vec<(i32, Loc, &'n Node)> {
         let mut out: Vec<(i32, Loc, &Node)> = Vec::new();
         let Some(entries) = n.entries() else {
             self.err(n.at, field, format!("expected a table of milestone years such as {{ {y0} = …, 2030 = … }}, found {}", n.found()));
@@ -137,19 +189,37 @@ impl<'s> Reader<'s> {
             }
             let f = join(field, k);
             if !is_year_key(k) {
-                let hint = suggest(k, extra.iter().copied()).map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default();
-                let also = if extra.is_empty() { String::new() } else { format!(" or {}", extra.join(", ")) };
-                self.err(*kl, &f, format!("expected a milestone year{also}, found `{k}`{hint}"));
+                let hint = suggest(k, extra.iter().copied())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                let also = if extra.is_empty() {
+                    String::new()
+                } else {
+                    format!(" or {}", extra.join(", "))
+                };
+                self.err(
+                    *kl,
+                    &f,
+                    format!("expected a milestone year{also}, found `{k}`{hint}"),
+                );
                 continue;
             }
             let y: i32 = k.parse().unwrap_or(0);
             if y < y0 || y > y1 {
-                self.err(*kl, &f, format!("expected a milestone year within the horizon {y0}–{y1}, found {y}"));
+                self.err(
+                    *kl,
+                    &f,
+                    format!("expected a milestone year within the horizon {y0}–{y1}, found {y}"),
+                );
                 continue;
             }
             if let Some((last, _, _)) = out.last() {
                 if y <= *last {
-                    self.err(*kl, &f, format!("expected milestones in increasing order, found {y} after {last}"));
+                    self.err(
+                        *kl,
+                        &f,
+                        format!("expected milestones in increasing order, found {y} after {last}"),
+                    );
                     continue;
                 }
             }
@@ -159,55 +229,114 @@ impl<'s> Reader<'s> {
     }
 
     /// A path `{ 2020 = …, 2025 = …, delivery = … }` starting at `y0`.
-    fn path_node(&mut self, n: &Node, field: &str, unit: &'static str, r: Range, y0: i32, y1: i32) -> PathSpec {
+    fn path_node(
+        &mut self,
+        n: &Node,
+        field: &str,
+        unit: &'static str,
+        r: Range,
+        y0: i32,
+        y1: i32,
+    ) -> PathSpec {
         let ys = self.years(n, field, y0, y1, &["delivery"]);
         let mut points = Vec::new();
         for (y, _, v) in &ys {
-            points.push((*y, self.param_node(v, &join(field, &y.to_string()), unit, r)));
+            points.push((
+                *y,
+                self.param_node(v, &join(field, &y.to_string()), unit, r),
+            ));
         }
         if points.first().map(|p| p.0) != Some(y0) {
-            self.err(n.at, field, format!(
-                "expected a path starting at the base year {y0}, found {}",
-                points.first().map_or("no milestone".to_string(), |p| format!("first milestone {}", p.0))
-            ));
+            self.err(
+                n.at,
+                field,
+                format!(
+                    "expected a path starting at the base year {y0}, found {}",
+                    points
+                        .first()
+                        .map_or("no milestone".to_string(), |p| format!(
+                            "first milestone {}",
+                            p.0
+                        ))
+                ),
+            );
             points.insert(0, (y0, self.dummy(field)));
         }
-        let delivery = n.get("delivery").map(|d| self.param_node(d, &join(field, "delivery"), "ratio", RATIO));
+        let delivery = n
+            .get("delivery")
+            .map(|d| self.param_node(d, &join(field, "delivery"), "ratio", RATIO));
         PathSpec { points, delivery }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn path(&mut self, parent: &Node, key: &str, path: &str, unit: &'static str, r: Range, y0: i32, y1: i32) -> PathSpec {
+    fn path(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        path: &str,
+        unit: &'static str,
+        r: Range,
+        y0: i32,
+        y1: i32,
+    ) -> PathSpec {
         let field = join(path, key);
         match parent.get(key) {
             Some(n) => self.path_node(n, &field, unit, r, y0, y1),
             None => {
                 self.missing(parent, &field, &format!("a path of milestones in {unit}"));
-                PathSpec { points: vec![(y0, self.dummy(&field))], delivery: None }
+                PathSpec {
+                    points: vec![(y0, self.dummy(&field))],
+                    delivery: None,
+                }
             }
         }
     }
 
     /// Rates by period `{ 2025 = …, 2030 = …, 2035 = … }` covering `y0+1 … y1`.
     #[allow(clippy::too_many_arguments)]
-    fn periods(&mut self, parent: &Node, key: &str, path: &str, unit: &'static str, r: Range, y0: i32, y1: i32) -> Periods {
+    fn periods(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        path: &str,
+        unit: &'static str,
+        r: Range,
+        y0: i32,
+        y1: i32,
+    ) -> Periods {
         let field = join(path, key);
         let Some(n) = parent.get(key) else {
             self.missing(parent, &field, &format!("rates by period ending in a milestone year, e.g. {{ 2025 = …, 2030 = …, {y1} = … }} ({unit})"));
-            return Periods { ends: vec![(y1, self.dummy(&field))] };
+            return Periods {
+                ends: vec![(y1, self.dummy(&field))],
+            };
         };
         let ys = self.years(n, &field, y0 + 1, y1, &[]);
         let mut ends = Vec::new();
         for (y, _, v) in &ys {
-            ends.push((*y, self.param_node(v, &join(&field, &y.to_string()), unit, r)));
+            ends.push((
+                *y,
+                self.param_node(v, &join(&field, &y.to_string()), unit, r),
+            ));
         }
         match ends.last() {
             Some((last, _)) if *last == y1 => {}
             Some((last, _)) => {
-                self.err(n.at, &field, format!("expected periods covering {}–{y1}, found the last period ending {last}", y0 + 1));
+                self.err(
+                    n.at,
+                    &field,
+                    format!(
+                        "expected periods covering {}–{y1}, found the last period ending {last}",
+                        y0 + 1
+                    ),
+                );
             }
             None => {
-                self.err(n.at, &field, "expected at least one period, found none".to_string());
+                self.err(
+                    n.at,
+                    &field,
+                    "expected at least one period, found none".to_string(),
+                );
                 ends.push((y1, self.dummy(&field)));
             }
         }
@@ -219,7 +348,10 @@ impl<'s> Reader<'s> {
         let field = join(path, "mix");
         let Some(n) = parent.get("mix") else {
             self.missing(parent, &field, "fuel shares by milestone year");
-            return MixSpec { points: vec![(y0, [0.2; 5])], delivery: None };
+            return MixSpec {
+                points: vec![(y0, [0.2; 5])],
+                delivery: None,
+            };
         };
         let ys = self.years(n, &field, y0, y1, &["delivery"]);
         let mut points = Vec::new();
@@ -243,15 +375,30 @@ impl<'s> Reader<'s> {
             }
             let sum: f64 = w.iter().sum();
             if (sum - 1.0).abs() > 1e-6 {
-                self.err(v.at, &f, format!("expected shares summing to 1, found {}", fmt_num(sum)));
+                self.err(
+                    v.at,
+                    &f,
+                    format!("expected shares summing to 1, found {}", fmt_num(sum)),
+                );
             }
             points.push((*y, w));
         }
         if points.first().map(|p| p.0) != Some(y0) {
-            self.err(n.at, &field, format!("expected shares starting at the base year {y0}, found {}", points.first().map_or("none".to_string(), |p| format!("first milestone {}", p.0))));
+            self.err(
+                n.at,
+                &field,
+                format!(
+                    "expected shares starting at the base year {y0}, found {}",
+                    points
+                        .first()
+                        .map_or("none".to_string(), |p| format!("first milestone {}", p.0))
+                ),
+            );
             points.insert(0, (y0, [0.2; 5]));
         }
-        let delivery = n.get("delivery").map(|d| self.param_node(d, &join(&field, "delivery"), "ratio", RATIO));
+        let delivery = n
+            .get("delivery")
+            .map(|d| self.param_node(d, &join(&field, "delivery"), "ratio", RATIO));
         MixSpec { points, delivery }
     }
 
@@ -260,7 +407,11 @@ impl<'s> Reader<'s> {
         match &n.kind {
             Kind::Str(s) => Some(s.clone()),
             _ => {
-                self.err(n.at, &join(path, key), format!("expected a string, found {}", n.found()));
+                self.err(
+                    n.at,
+                    &join(path, key),
+                    format!("expected a string, found {}", n.found()),
+                );
                 None
             }
         }
@@ -271,14 +422,27 @@ impl<'s> Reader<'s> {
         match &n.kind {
             Kind::Int(i) if (lo..=hi).contains(i) => Some(*i),
             _ => {
-                self.err(n.at, &join(path, key), format!("expected a whole year in {lo}–{hi}, found {}", n.found()));
+                self.err(
+                    n.at,
+                    &join(path, key),
+                    format!("expected a whole year in {lo}–{hi}, found {}", n.found()),
+                );
                 None
             }
         }
     }
 
-    fn choice<T: Copy>(&mut self, parent: &Node, key: &str, path: &str, options: &[(&str, T)], default: T) -> T {
-        let Some(n) = parent.get(key) else { return default };
+    fn choice<T: Copy>(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        path: &str,
+        options: &[(&str, T)],
+        default: T,
+    ) -> T {
+        let Some(n) = parent.get(key) else {
+            return default;
+        };
         let names: Vec<&str> = options.iter().map(|(s, _)| *s).collect();
         if let Kind::Str(s) = &n.kind {
             if let Some((_, v)) = options.iter().find(|(o, _)| o == s) {
@@ -286,19 +450,36 @@ impl<'s> Reader<'s> {
             }
         }
         let hint = match &n.kind {
-            Kind::Str(s) => suggest(s, names.iter().copied()).map(|h| format!(" (did you mean \"{h}\"?)")).unwrap_or_default(),
+            Kind::Str(s) => suggest(s, names.iter().copied())
+                .map(|h| format!(" (did you mean \"{h}\"?)"))
+                .unwrap_or_default(),
             _ => String::new(),
         };
-        self.err(n.at, &join(path, key), format!("expected one of \"{}\", found {}{hint}", names.join("\", \""), n.found()));
+        self.err(
+            n.at,
+            &join(path, key),
+            format!(
+                "expected one of \"{}\", found {}{hint}",
+                names.join("\", \""),
+                n.found()
+            ),
+        );
         default
     }
 
     fn boolean(&mut self, parent: &Node, key: &str, path: &str) -> bool {
         match parent.get(key) {
             None => false,
-            Some(Node { kind: Kind::Bool(b), .. }) => *b,
+            Some(Node {
+                kind: Kind::Bool(b),
+                ..
+            }) => *b,
             Some(n) => {
-                self.err(n.at, &join(path, key), format!("expected true or false, found {}", n.found()));
+                self.err(
+                    n.at,
+                    &join(path, key),
+                    format!("expected true or false, found {}", n.found()),
+                );
                 false
             }
         }
@@ -306,7 +487,11 @@ impl<'s> Reader<'s> {
 }
 
 fn join(path: &str, key: &str) -> String {
-    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
 }
 
 fn fmt_num(x: f64) -> String {
@@ -314,30 +499,69 @@ fn fmt_num(x: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-const TOP: &[&str] = &["scenario", "options", "economy", "demand", "electricity", "power", "grid", "emission_factors", "sinks", "indicators"];
+const TOP: &[&str] = &[
+    "scenario",
+    "options",
+    "economy",
+    "demand",
+    "electricity",
+    "power",
+    "grid",
+    "emission_factors",
+    "sinks",
+    "indicators",
+];
 
 /// Read a merged tree into a validated scenario.
 pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
-    let mut r = Reader { src, diags: Vec::new(), params: Vec::new() };
+    let mut r = Reader {
+        src,
+        diags: Vec::new(),
+        params: Vec::new(),
+    };
     r.keys(root, "", TOP);
 
     // [scenario]
-    let empty = Node { at: root.at, kind: Kind::Table(Vec::new()) };
+    let empty = Node {
+        at: root.at,
+        kind: Kind::Table(Vec::new()),
+    };
     let sc = r.table(root, "scenario", "").unwrap_or(&empty);
-    r.keys(sc, "scenario", &["id", "name_zh", "name_en", "description", "start_year", "end_year"]);
-    let y0 = r.int(sc, "start_year", "scenario", 1990, 2100).unwrap_or(2020) as i32;
-    let y1 = r.int(sc, "end_year", "scenario", 1990, 2200).unwrap_or(2035) as i32;
+    r.keys(
+        sc,
+        "scenario",
+        &[
+            "id",
+            "name_zh",
+            "name_en",
+            "description",
+            "start_year",
+            "end_year",
+        ],
+    );
+    let y0 = r
+        .int(sc, "start_year", "scenario", 1990, 2100)
+        .unwrap_or(2020) as i32;
+    let y1 = r
+        .int(sc, "end_year", "scenario", 1990, 2200)
+        .unwrap_or(2035) as i32;
     if y1 < y0 + 10 || y1 > y0 + 60 {
         let at = sc.get("end_year").map_or(sc.at, |n| n.at);
         r.err(at, "scenario.end_year", format!("expected an end year 10 to 60 years after the start year {y0} (the 2025 and 2030 targets must be inside), found {y1}"));
         return Err(Diags(r.diags));
     }
     if y0 > 2025 || y1 < 2030 {
-        r.err(sc.at, "scenario.start_year", format!("expected a horizon containing 2025 and 2030, found {y0}–{y1}"));
+        r.err(
+            sc.at,
+            "scenario.start_year",
+            format!("expected a horizon containing 2025 and 2030, found {y0}–{y1}"),
+        );
         return Err(Diags(r.diags));
     }
     let info = ScenarioInfo {
-        id: r.string(sc, "id", "scenario").unwrap_or_else(|| "scenario".into()),
+        id: r
+            .string(sc, "id", "scenario")
+            .unwrap_or_else(|| "scenario".into()),
         name_zh: r.string(sc, "name_zh", "scenario").unwrap_or_default(),
         name_en: r.string(sc, "name_en", "scenario").unwrap_or_default(),
         description: r.string(sc, "description", "scenario").unwrap_or_default(),
@@ -345,12 +569,38 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
 
     // [options]
     let op = r.table(root, "options", "").unwrap_or(&empty);
-    r.keys(op, "options", &["grid_basis", "electricity_accounting", "credit_exports", "peak_by"]);
+    r.keys(
+        op,
+        "options",
+        &[
+            "grid_basis",
+            "electricity_accounting",
+            "credit_exports",
+            "peak_by",
+        ],
+    );
     let options = Options {
-        accounting: r.choice(op, "electricity_accounting", "options", &[("coal_equivalent", Accounting::CoalEquivalent), ("calorific", Accounting::Calorific)], Accounting::CoalEquivalent),
-        grid_basis: r.choice(op, "grid_basis", "options", &GridBasis::ALL, GridBasis::Provincial),
+        accounting: r.choice(
+            op,
+            "electricity_accounting",
+            "options",
+            &[
+                ("coal_equivalent", Accounting::CoalEquivalent),
+                ("calorific", Accounting::Calorific),
+            ],
+            Accounting::CoalEquivalent,
+        ),
+        grid_basis: r.choice(
+            op,
+            "grid_basis",
+            "options",
+            &GridBasis::ALL,
+            GridBasis::Provincial,
+        ),
         credit_exports: r.boolean(op, "credit_exports", "options"),
-        peak_by: r.int(op, "peak_by", "options", i64::from(y0), i64::from(y1)).unwrap_or(2030) as i32,
+        peak_by: r
+            .int(op, "peak_by", "options", i64::from(y0), i64::from(y1))
+            .unwrap_or(2030) as i32,
     };
 
     // [economy]
@@ -358,7 +608,15 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     r.keys(ec, "economy", &["gdp_2020", "growth", "industry_share"]);
     let gdp0 = r.param(ec, "gdp_2020", "economy", "亿元", Range(1e-6, 1e9));
     let growth = r.periods(ec, "growth", "economy", "fraction per year", GROWTH, y0, y1);
-    let industry_share = r.path(ec, "industry_share", "economy", "fraction of GDP", Range(1e-6, 1.0), y0, y1);
+    let industry_share = r.path(
+        ec,
+        "industry_share",
+        "economy",
+        "fraction of GDP",
+        Range(1e-6, 1.0),
+        y0,
+        y1,
+    );
 
     // [demand.<sector>]
     let de = r.table(root, "demand", "").unwrap_or(&empty);
@@ -374,11 +632,23 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 &empty
             }
         };
-        r.keys(t, &path, &["energy_2020", "elasticity", "efficiency_gain", "mix"]);
+        r.keys(
+            t,
+            &path,
+            &["energy_2020", "elasticity", "efficiency_gain", "mix"],
+        );
         SectorSpec {
             energy0: r.param(t, "energy_2020", &path, "万tce", NONNEG),
             elasticity: r.param(t, "elasticity", &path, "ratio", Range(-2.0, 3.0)),
-            efficiency: r.periods(t, "efficiency_gain", &path, "fraction per year", Range(-0.2, 0.5), y0, y1),
+            efficiency: r.periods(
+                t,
+                "efficiency_gain",
+                &path,
+                "fraction per year",
+                Range(-0.2, 0.5),
+                y0,
+                y1,
+            ),
             mix: r.mix(t, &path, y0, y1),
         }
     });
@@ -387,7 +657,15 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let el = r.table(root, "electricity", "").unwrap_or(&empty);
     r.keys(el, "electricity", &["loss", "coal_equivalent_factor"]);
     let loss = r.param(el, "loss", "electricity", "fraction", Range(0.0, 0.5));
-    let k_eq = r.path(el, "coal_equivalent_factor", "electricity", "tce/MWh", Range(0.05, 1.0), y0, y1);
+    let k_eq = r.path(
+        el,
+        "coal_equivalent_factor",
+        "electricity",
+        "tce/MWh",
+        Range(0.05, 1.0),
+        y0,
+        y1,
+    );
 
     // [power.<tech>]
     let pw = r.table(root, "power", "").unwrap_or(&empty);
@@ -416,24 +694,50 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let basis = options.grid_basis.name();
     let ef_grid = match r.table(gr, "emission_factor", "grid") {
         Some(t) => {
-            r.keys(t, "grid.emission_factor", &["provincial", "regional", "national"]);
+            r.keys(
+                t,
+                "grid.emission_factor",
+                &["provincial", "regional", "national"],
+            );
             let mut chosen = None;
             for (name, _) in GridBasis::ALL {
                 if t.get(name).is_some() {
-                    let p = r.path(t, name, "grid.emission_factor", "tCO2/MWh", Range(0.0, 2.0), y0, y1);
+                    let p = r.path(
+                        t,
+                        name,
+                        "grid.emission_factor",
+                        "tCO2/MWh",
+                        Range(0.0, 2.0),
+                        y0,
+                        y1,
+                    );
                     if name == basis {
                         chosen = Some(p);
                     }
                 }
             }
             chosen.unwrap_or_else(|| {
-                r.missing(t, &format!("grid.emission_factor.{basis}"), "the path of the basis chosen in options.grid_basis");
-                PathSpec { points: vec![(y0, 0)], delivery: None }
+                r.missing(
+                    t,
+                    &format!("grid.emission_factor.{basis}"),
+                    "the path of the basis chosen in options.grid_basis",
+                );
+                PathSpec {
+                    points: vec![(y0, 0)],
+                    delivery: None,
+                }
             })
         }
         None => {
-            r.missing(gr, "grid.emission_factor", "a table of emission-factor paths by basis");
-            PathSpec { points: vec![(y0, r.dummy("grid.emission_factor"))], delivery: None }
+            r.missing(
+                gr,
+                "grid.emission_factor",
+                "a table of emission-factor paths by basis",
+            );
+            PathSpec {
+                points: vec![(y0, r.dummy("grid.emission_factor"))],
+                delivery: None,
+            }
         }
     };
     let nf_grid = r.path(gr, "nonfossil_share", "grid", "fraction", SHARE, y0, y1);
@@ -441,17 +745,39 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     // [emission_factors]
     let ef = r.table(root, "emission_factors", "").unwrap_or(&empty);
     r.keys(ef, "emission_factors", &["coal", "oil", "gas"]);
-    let ef_fuel = ["coal", "oil", "gas"].map(|f| r.param(ef, f, "emission_factors", "tCO2/tce", Range(0.0, 5.0)));
+    let ef_fuel = ["coal", "oil", "gas"]
+        .map(|f| r.param(ef, f, "emission_factors", "tCO2/tce", Range(0.0, 5.0)));
 
     // [sinks]
     let sk = r.table(root, "sinks", "").unwrap_or(&empty);
-    r.keys(sk, "sinks", &["land_area_ha", "forest_cover", "forest_rate", "grassland_area_ha", "grassland_cover", "grassland_rate", "wetland_area_ha", "wetland_rate"]);
+    r.keys(
+        sk,
+        "sinks",
+        &[
+            "land_area_ha",
+            "forest_cover",
+            "forest_rate",
+            "grassland_area_ha",
+            "grassland_cover",
+            "grassland_rate",
+            "wetland_area_ha",
+            "wetland_rate",
+        ],
+    );
     let rate = Range(-20.0, 50.0);
     let land_ha = r.param(sk, "land_area_ha", "sinks", "ha", NONNEG);
     let forest_cover = r.path(sk, "forest_cover", "sinks", "fraction", SHARE, y0, y1);
     let forest_rate = r.param(sk, "forest_rate", "sinks", "tCO2/ha/yr", rate);
     let grass_ha = r.param(sk, "grassland_area_ha", "sinks", "ha", NONNEG);
-    let grass_cover = r.path(sk, "grassland_cover", "sinks", "fraction", Range(1e-6, 1.0), y0, y1);
+    let grass_cover = r.path(
+        sk,
+        "grassland_cover",
+        "sinks",
+        "fraction",
+        Range(1e-6, 1.0),
+        y0,
+        y1,
+    );
     let grass_rate = r.param(sk, "grassland_rate", "sinks", "tCO2/ha/yr", rate);
     let wetland_ha = r.param(sk, "wetland_area_ha", "sinks", "ha", NONNEG);
     let wetland_rate = r.param(sk, "wetland_rate", "sinks", "tCO2/ha/yr", rate);
@@ -463,13 +789,22 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         r.keys(it, "indicators", &ids);
         for (i, d) in INDICATORS.iter().enumerate() {
             let path = format!("indicators.{}", d.id);
-            let Some(t) = r.table(it, d.id, "indicators") else { continue };
+            let Some(t) = r.table(it, d.id, "indicators") else {
+                continue;
+            };
             r.keys(t, &path, &["path", "target_2025", "target_2030"]);
             if t.get("path").is_some() {
                 if matches!(d.source, indicators::Source::Path) {
                     settings[i].path = Some(r.path(t, "path", &path, d.unit, ANY, y0, y1));
                 } else if let Some(n) = t.get("path") {
-                    r.err(n.at, &join(&path, "path"), format!("expected no path: indicator {} is computed by the model, found a path", d.id));
+                    r.err(
+                        n.at,
+                        &join(&path, "path"),
+                        format!(
+                            "expected no path: indicator {} is computed by the model, found a path",
+                            d.id
+                        ),
+                    );
                 }
             }
             for (k, key) in ["target_2025", "target_2030"].iter().enumerate() {
@@ -477,7 +812,11 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                     match n.kind {
                         Kind::Int(x) => settings[i].target[k] = Some(x as f64),
                         Kind::Float(x) if x.is_finite() => settings[i].target[k] = Some(x),
-                        _ => r.err(n.at, &join(&path, key), format!("expected a fixed target in {}, found {}", d.unit, n.found())),
+                        _ => r.err(
+                            n.at,
+                            &join(&path, key),
+                            format!("expected a fixed target in {}, found {}", d.unit, n.found()),
+                        ),
                     }
                 }
             }
@@ -488,8 +827,32 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         return Err(Diags(r.diags));
     }
     let spec = ModelSpec {
-        y0, y1, options, gdp0, growth, industry_share, sectors, loss, k_eq, techs, ef_grid, nf_grid,
-        ef_fuel, land_ha, forest_cover, forest_rate, grass_ha, grass_cover, grass_rate, wetland_ha, wetland_rate,
+        y0,
+        y1,
+        options,
+        gdp0,
+        growth,
+        industry_share,
+        sectors,
+        loss,
+        k_eq,
+        techs,
+        ef_grid,
+        nf_grid,
+        ef_fuel,
+        land_ha,
+        forest_cover,
+        forest_rate,
+        grass_ha,
+        grass_cover,
+        grass_rate,
+        wetland_ha,
+        wetland_rate,
     };
-    Ok(Scenario::assemble(info, spec, IndicatorSet { settings }, r.params))
+    Ok(Scenario::assemble(
+        info,
+        spec,
+        IndicatorSet { settings },
+        r.params,
+    ))
 }

@@ -29,9 +29,17 @@ pub struct Diag {
 impl fmt::Display for Diag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.field.is_empty() {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            )
         } else {
-            write!(f, "{}:{}:{}: {}: {}", self.file, self.line, self.col, self.field, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.file, self.line, self.col, self.field, self.message
+            )
         }
     }
 }
@@ -67,7 +75,11 @@ impl SourceFile {
     pub fn new(name: String, text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile { name, text, line_starts }
+        SourceFile {
+            name,
+            text,
+            line_starts,
+        }
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -75,7 +87,10 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset);
         let start = self.line_starts[line - 1];
-        let col = self.text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
         (line, col)
     }
 }
@@ -97,7 +112,13 @@ impl Sources {
     pub fn diag(&self, at: Loc, field: &str, message: impl Into<String>) -> Diag {
         let f = &self.files[at.file];
         let (line, col) = f.line_col(at.offset);
-        Diag { file: f.name.clone(), line, col, field: field.to_string(), message: message.into() }
+        Diag {
+            file: f.name.clone(),
+            line,
+            col,
+            field: field.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -143,7 +164,12 @@ impl Node {
             Kind::Int(i) => i.to_string(),
             Kind::Float(f) => f.to_string(),
             Kind::Bool(b) => b.to_string(),
-            other => Node { at: self.at, kind: other.clone() }.type_name().to_string(),
+            other => Node {
+                at: self.at,
+                kind: other.clone(),
+            }
+            .type_name()
+            .to_string(),
         }
     }
 
@@ -155,12 +181,16 @@ impl Node {
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
-        self.entries()?.iter().find(|(k, _, _)| k == key).map(|(_, _, n)| n)
+        self.entries()?
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, _, n)| n)
     }
 
     /// A table whose keys look like years is a path: replaced whole when overridden.
     fn is_atomic(&self) -> bool {
-        self.entries().is_some_and(|e| e.iter().any(|(k, _, _)| is_year_key(k)))
+        self.entries()
+            .is_some_and(|e| e.iter().any(|(k, _, _)| is_year_key(k)))
     }
 }
 
@@ -169,7 +199,10 @@ pub fn is_year_key(k: &str) -> bool {
 }
 
 fn convert(v: &toml::Spanned<DeValue<'_>>, file: usize) -> Node {
-    let at = Loc { file, offset: v.span().start };
+    let at = Loc {
+        file,
+        offset: v.span().start,
+    };
     let kind = match v.get_ref() {
         DeValue::String(s) => Kind::Str(s.to_string()),
         DeValue::Integer(i) => {
@@ -209,7 +242,14 @@ fn convert(v: &toml::Spanned<DeValue<'_>>, file: usize) -> Node {
 fn convert_table(t: &DeTable<'_>, file: usize) -> Vec<(String, Loc, Node)> {
     t.iter()
         .map(|(k, v)| {
-            (k.get_ref().to_string(), Loc { file, offset: k.span().start }, convert(v, file))
+            (
+                k.get_ref().to_string(),
+                Loc {
+                    file,
+                    offset: k.span().start,
+                },
+                convert(v, file),
+            )
         })
         .collect()
 }
@@ -264,9 +304,15 @@ fn io_phrase(e: &std::io::Error) -> String {
 pub struct Embedded;
 
 pub const EMBEDDED: &[(&str, &str)] = &[
-    ("baseline.toml", include_str!("../../scenarios/baseline.toml")),
+    (
+        "baseline.toml",
+        include_str!("../../scenarios/baseline.toml"),
+    ),
     ("plan.toml", include_str!("../../scenarios/plan.toml")),
-    ("enhanced.toml", include_str!("../../scenarios/enhanced.toml")),
+    (
+        "enhanced.toml",
+        include_str!("../../scenarios/enhanced.toml"),
+    ),
 ];
 
 pub const EMBEDDED_PREFIX: &str = "<embedded>";
@@ -291,7 +337,11 @@ pub struct Memory(pub Vec<(String, String)>);
 impl FileSystem for Memory {
     fn read(&self, path: &Path) -> Result<String, String> {
         let key = path.display().to_string();
-        self.0.iter().find(|(n, _)| *n == key).map(|(_, t)| t.clone()).ok_or_else(|| "not saved with the partial result".to_string())
+        self.0
+            .iter()
+            .find(|(n, _)| *n == key)
+            .map(|(_, t)| t.clone())
+            .ok_or_else(|| "not saved with the partial result".to_string())
     }
     fn canonical(&self, path: &Path) -> PathBuf {
         path.to_path_buf()
@@ -327,11 +377,17 @@ fn load_rec(
     };
     let canon = fs.canonical(path);
     if let Some(pos) = stack.iter().position(|p| *p == canon) {
-        let chain: Vec<String> =
-            stack[pos..].iter().chain([&canon]).map(|p| p.display().to_string()).collect();
+        let chain: Vec<String> = stack[pos..]
+            .iter()
+            .chain([&canon])
+            .map(|p| p.display().to_string())
+            .collect();
         return Err(fail_at(
             sources,
-            format!("expected a chain of files without a loop, found a cycle: {}", chain.join(" → ")),
+            format!(
+                "expected a chain of files without a loop, found a cycle: {}",
+                chain.join(" → ")
+            ),
         ));
     }
     if stack.len() >= MAX_EXTENDS_DEPTH {
@@ -342,7 +398,10 @@ fn load_rec(
     }
     let text = fs.read(path).map_err(|e| {
         let msg = if from.is_some() {
-            format!("expected a readable scenario file at {}, found: {e}", fs.display(path))
+            format!(
+                "expected a readable scenario file at {}, found: {e}",
+                fs.display(path)
+            )
         } else {
             e
         };
@@ -366,11 +425,19 @@ fn load_rec(
     let parsed = {
         let text = &sources.files[file].text;
         match DeTable::parse(text) {
-            Ok(t) => Ok(Node { at: Loc { file, offset: 0 }, kind: Kind::Table(convert_table(t.get_ref(), file)) }),
+            Ok(t) => Ok(Node {
+                at: Loc { file, offset: 0 },
+                kind: Kind::Table(convert_table(t.get_ref(), file)),
+            }),
             Err(e) => {
                 let offset = e.span().map_or(0, |s| s.start);
                 let msg = e.message().trim().replace('\n', " ");
-                Err(offset_diag(sources, file, offset, format!("invalid TOML: {msg}")))
+                Err(offset_diag(
+                    sources,
+                    file,
+                    offset,
+                    format!("invalid TOML: {msg}"),
+                ))
             }
         }
     }?;
@@ -404,21 +471,37 @@ pub fn merge(parent: Node, child: Node) -> Node {
                     continue;
                 }
                 if let Some(slot) = pe.iter_mut().find(|(pk, _, _)| *pk == k) {
-                    let old = std::mem::replace(&mut slot.2, Node { at: cv.at, kind: Kind::Bool(false) });
+                    let old = std::mem::replace(
+                        &mut slot.2,
+                        Node {
+                            at: cv.at,
+                            kind: Kind::Bool(false),
+                        },
+                    );
                     slot.2 = merge(old, cv);
                     slot.1 = kl;
                 } else {
                     pe.push((k, kl, cv));
                 }
             }
-            Node { at: child.at, kind: Kind::Table(pe) }
+            Node {
+                at: child.at,
+                kind: Kind::Table(pe),
+            }
         }
-        (_, ck) => Node { at: child.at, kind: ck },
+        (_, ck) => Node {
+            at: child.at,
+            kind: ck,
+        },
     }
 }
 
 fn is_atomic_entries(e: &[(String, Loc, Node)]) -> bool {
-    Node { at: Loc { file: 0, offset: 0 }, kind: Kind::Table(e.to_vec()) }.is_atomic()
+    Node {
+        at: Loc { file: 0, offset: 0 },
+        kind: Kind::Table(e.to_vec()),
+    }
+    .is_atomic()
 }
 
 /// Turn the merged tree back into plain JSON (for `resolve` and hashing).
@@ -431,7 +514,9 @@ pub fn to_json(n: &Node) -> serde_json::Value {
         }
         Kind::Str(s) => s.clone().into(),
         Kind::Int(i) => (*i).into(),
-        Kind::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into),
+        Kind::Float(f) => {
+            serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, Into::into)
+        }
         Kind::Bool(b) => (*b).into(),
         Kind::Array(a) => a.iter().map(to_json).collect(),
         Kind::Datetime => serde_json::Value::Null,
@@ -464,7 +549,10 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        assert_eq!(suggest("delivry", ["delivery", "capacity_mw"]), Some("delivery"));
+        assert_eq!(
+            suggest("delivry", ["delivery", "capacity_mw"]),
+            Some("delivery")
+        );
         assert_eq!(suggest("zzz", ["delivery"]), None);
     }
 }
