@@ -31,6 +31,8 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Compare(a) => cmd_compare(a),
+        Command::Decompose(a) => peakpath::decompose::run(a),
+        Command::Discover(a) => peakpath::discover::run(a),
         Command::Report { dir, lang } => {
             peakpath::visual::write_report(&dir, lang.into())?;
             eprintln!("report written to {}", dir.join("report.html").display());

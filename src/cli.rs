@@ -47,6 +47,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
     },
+    /// Decompose the difference in energy CO₂ between two scenarios or two years (additive LMDI).
+    Decompose(peakpath::decompose::DecomposeArgs),
+    /// Scenario discovery: the input ranges in which an outcome fails most often (PRIM).
+    Discover(peakpath::discover::DiscoverArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.

@@ -15,6 +15,8 @@
 //! assert!((coal_2020 - 23.92).abs() < 0.01); // the plan's 2020 coal use, 万t
 //! ```
 
+pub mod decompose;
+pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod indicators;

@@ -19,6 +19,19 @@ use crate::model::{self, Trajectory, VARS};
 use crate::scenario::{Sampler, Scenario};
 use crate::stats::SeriesStats;
 
+/// The seed `run` and `discover` use unless told otherwise.
+pub const DEFAULT_SEED: u64 = 20231001;
+
+/// A rayon pool with `threads` workers (default: one per core).
+pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        b = b.num_threads(t);
+    }
+    b.build()
+        .map_err(|e| format!("cannot start worker threads: {e}"))
+}
+
 /// The generator of run `index` for `seed`.
 pub fn run_rng(seed: u64, index: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -22,12 +22,26 @@ pub use png::{PngError, cjk_font_available, svg_to_png};
 /// Chinese renders in browsers and in resvg; the generic fallback last.
 pub const FONT_FAMILY: &str = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, PingFang SC, Hiragino Sans GB, sans-serif";
 
-/// Language of the generic chart words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Language of the generic chart words (also a command-line value: `zh`, `en`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Lang {
     #[default]
     Zh,
     En,
+}
+
+/// The language of charts that may be rasterised to PNG: Chinese labels need a system
+/// font covering Chinese, so without one (`cjk_font_available()` false) a PNG falls back to
+/// English, with a warning for the user. SVGs alone keep the requested language (the
+/// viewer's fonts render them).
+pub fn chart_lang(lang: Lang, png: bool) -> (Lang, Option<String>) {
+    if lang == Lang::Zh && png && !cjk_font_available() {
+        let w = "warning: no system font covering Chinese was found, so the charts are labelled in English \
+                 (install e.g. fonts-wqy-microhei or fonts-noto-cjk for Chinese, or use --lang en)";
+        (Lang::En, Some(w.to_string()))
+    } else {
+        (lang, None)
+    }
 }
 
 /// Generic chart words translated by this module.
