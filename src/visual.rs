@@ -368,11 +368,12 @@ fn board(d: &RunData, lang: Lang) -> Result<String, Error> {
             } else {
                 &r.name_en
             };
-            let p = r.p_met.or_else(|| match r.met.as_str() {
+            let central_met = match r.met.as_str() {
                 "true" => Some(1.0),
                 "false" => Some(0.0),
                 _ => None,
-            });
+            };
+            let p = r.p_met.or(central_met);
             let note = match r.met.as_str() {
                 "no target" => Some(
                     if lang == Lang::Zh {

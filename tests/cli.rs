@@ -9,6 +9,8 @@
 #[path = "cli/util.rs"]
 mod util;
 
+#[path = "cli/charts.rs"]
+mod charts;
 #[path = "cli/determinism.rs"]
 mod determinism;
 #[path = "cli/exit_codes.rs"]

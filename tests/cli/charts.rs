@@ -1,0 +1,207 @@
+//! Charts, the HTML report and scenario comparison, as a planner would get them.
+
+use crate::util::{TempDir, csv_rows, peakpath, read_string};
+
+/// Every chart of a run parses as SVG and carries its title and its unit as text.
+#[test]
+fn run_charts_are_svg_with_titles_and_units() {
+    let dir = TempDir::new("charts");
+    peakpath([
+        "run",
+        "scenarios/plan.toml",
+        "--runs",
+        "2000",
+        "--seed",
+        "3",
+        "--out",
+        &dir.arg("zh"),
+        "--report",
+    ])
+    .ok();
+    let charts = dir.join("zh/charts");
+    let expect = [
+        ("fan_co2.svg", "能源活动CO₂排放", "万t CO2"),
+        ("fan_coal_t.svg", "煤炭消费量", "万t"),
+        ("fan_nonfossil_share.svg", "非化石能源消费比重", "%"),
+        ("fan_energy_intensity.svg", "单位GDP能耗", "tce/万元"),
+        ("fan_cap_pv.svg", "光伏装机容量", "MW"),
+        ("fan_cap_hydro.svg", "水电装机容量", "MW"),
+        ("fan_gdp.svg", "地区生产总值", "亿元"),
+        ("fan_sink_total.svg", "碳汇合计", "万t CO2"),
+        ("peak_year.svg", "达峰年份", "%"),
+        ("indicator_board.svg", "指标达标概率", "%"),
+        ("co2_by_source.svg", "CO₂", "万t CO₂"),
+    ];
+    for (file, title, unit) in expect {
+        let svg = read_string(charts.join(file));
+        let doc =
+            roxmltree::Document::parse(&svg).unwrap_or_else(|e| panic!("{file}: not XML: {e}"));
+        assert_eq!(doc.root_element().tag_name().name(), "svg", "{file}");
+        let text: String = doc
+            .descendants()
+            .filter(|n| n.is_text())
+            .map(|n| n.text().unwrap_or(""))
+            .collect();
+        assert!(
+            text.contains(title),
+            "{file}: title {title} missing in {text}"
+        );
+        assert!(text.contains(unit), "{file}: unit {unit} missing");
+    }
+    // The peak chart states P(peaked by 2030) as read in run.json.
+    let run: serde_json::Value =
+        serde_json::from_str(&read_string(dir.join("zh/run.json"))).unwrap();
+    let p = run["monte_carlo"]["p_peaked_by_2030"].as_f64().unwrap();
+    assert!(read_string(charts.join("peak_year.svg")).contains(&format!("{:.1} %", p * 100.0)));
+
+    // English labels with --lang en.
+    peakpath([
+        "run",
+        "scenarios/plan.toml",
+        "--central",
+        "--out",
+        &dir.arg("en"),
+        "--lang",
+        "en",
+    ])
+    .ok();
+    assert!(read_string(dir.join("en/charts/fan_co2.svg")).contains("Energy CO₂ emissions"));
+
+    // The report holds no external reference and carries the headline and inconsistencies.
+    let html = read_string(dir.join("zh/report.html"));
+    for bad in ["http://", "https://", "src=", "href=", "<script"] {
+        assert!(!html.contains(bad), "report.html contains {bad}");
+    }
+    assert!(html.contains("2030年前碳达峰的概率"));
+    assert!(
+        html.contains("118.74"),
+        "the hydro unit slip is listed among the inconsistencies"
+    );
+    open_in_chromium(&dir.join("zh/report.html"));
+
+    // `report DIR --lang en` rewrites the report in English from the files alone.
+    peakpath(["report", &dir.arg("zh"), "--lang", "en"]).ok();
+    assert!(
+        read_string(dir.join("zh/report.html")).contains("Probability that emissions peak by 2030")
+    );
+}
+
+/// Headless Chromium loads the report without errors (skipped, loudly, when Chromium is
+/// missing: `.ci/run` installs it).
+fn open_in_chromium(path: &std::path::Path) {
+    let Some(bin) = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|b| {
+            std::process::Command::new(b)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+    else {
+        eprintln!("NOTE: Chromium not found; the report was not opened in a browser");
+        return;
+    };
+    let profile = TempDir::new("chromium");
+    let out = std::process::Command::new(bin)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.join("p").display()))
+        .arg("--dump-dom")
+        .arg(format!("file://{}", path.display()))
+        .output()
+        .expect("start chromium");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dom = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        dom.contains("碳达峰情景分析报告"),
+        "the report's title is not in the loaded page"
+    );
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !log.contains("Uncaught"),
+        "script errors while loading the report: {log}"
+    );
+    assert!(
+        !log.contains("Failed to load resource"),
+        "the report requested a resource: {log}"
+    );
+}
+
+/// `compare` gives the numbers of separate runs with the same seed.
+#[test]
+fn comparison_equals_separate_runs() {
+    let dir = TempDir::new("compare");
+    peakpath([
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/plan.toml",
+        "--runs",
+        "1500",
+        "--seed",
+        "5",
+        "--out",
+        &dir.arg("cmp"),
+        "--no-charts",
+    ])
+    .ok();
+    peakpath([
+        "run",
+        "scenarios/plan.toml",
+        "--runs",
+        "1500",
+        "--seed",
+        "5",
+        "--out",
+        &dir.arg("plan"),
+        "--no-charts",
+    ])
+    .ok();
+    let cmp = csv_rows(dir.join("cmp/comparison.csv"));
+    let single = csv_rows(dir.join("plan/indicators.csv"));
+    let mut checked = 0;
+    for r in single.iter().filter(|r| !r["p_met"].is_empty()) {
+        let c = cmp
+            .iter()
+            .find(|c| {
+                c["scenario"] == "plan" && c["indicator"] == r["id"] && c["year"] == r["year"]
+            })
+            .expect("row in comparison.csv");
+        assert_eq!(
+            c["p_met"], r["p_met"],
+            "indicator {} {}",
+            r["id"], r["year"]
+        );
+        checked += 1;
+    }
+    assert!(checked > 40);
+    for f in ["summary.csv", "peak.csv", "indicators.csv"] {
+        assert_eq!(
+            read_string(dir.join("cmp/plan").join(f)),
+            read_string(dir.join("plan").join(f)),
+            "{f}"
+        );
+    }
+    let md = read_string(dir.join("cmp/parameters.md"));
+    assert!(
+        md.contains("power.pv.capacity_mw.2025"),
+        "the PV path differs between baseline and plan"
+    );
+    assert!(
+        !md.contains("`emission_factors.coal`"),
+        "equal parameters are not listed"
+    );
+}
