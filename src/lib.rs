@@ -22,5 +22,6 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod terminal;
