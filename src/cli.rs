@@ -37,6 +37,8 @@ pub enum Command {
         /// Scenario file (default: the embedded plan scenario).
         file: Option<PathBuf>,
     },
+    /// Which uncertain inputs drive an outcome: tornado, Morris or Sobol' indices.
+    Sensitivity(peakpath::sensitivity::run::SensitivityArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.
@@ -83,7 +85,7 @@ pub struct RunArgs {
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
-    /// Folders written by `peakpath run --shard K/N`.
+    /// Folders written by `peakpath run --shard K/N` (or `peakpath sensitivity --shard K/N`).
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// Output folder for the merged results.

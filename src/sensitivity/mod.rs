@@ -19,11 +19,15 @@
 //! `sobol_burley` Owen-scrambled Sobol points for the Saltelli design).
 
 pub mod morris;
+pub mod run;
 pub mod sobol;
 pub mod tornado;
 
 pub use morris::{MorrisIndex, MorrisOptions, morris_analyze, morris_design};
-pub use sobol::{SobolIndex, SobolOptions, saltelli_design, sobol_analyze};
+pub use sobol::{
+    SaltelliBase, SaltelliBlock, SobolIndex, SobolOptions, saltelli_base, saltelli_design,
+    saltelli_row, saltelli_source, sobol_analyze,
+};
 pub use tornado::{TornadoBar, TornadoResult, tornado_analyze, tornado_design};
 
 use std::cmp::Ordering;

@@ -86,7 +86,19 @@ pub const MAX_SOBOL_BASE_ROWS: usize = 1 << 16;
 /// Saltelli design with `n` base rows for `k` inputs: `n·(k+2)` rows ordered
 /// `[A; B; AB_1..AB_k]`. `n` must be a power of two (≥ 2, ≤ 2^16) and
 /// `1 <= k <= 128`. Deterministic in `seed`.
+///
+/// The design holds `n·(k+2)·k` numbers; for large designs use [`saltelli_base`]
+/// and [`saltelli_row`], which give the same rows without materialising them.
 pub fn saltelli_design(k: usize, n: usize, seed: u64) -> Result<Design, SensitivityError> {
+    let base = saltelli_base(k, n, seed)?;
+    let rows = (0..n * (k + 2)).map(|j| saltelli_row(&base, j)).collect();
+    Ok(Design { k, rows })
+}
+
+/// The `n` base rows of the Saltelli design: row `j` holds `2k` probabilities, the
+/// `j`-th row of `A` (first `k`) followed by the `j`-th row of `B` (last `k`).
+/// Same parameter checks as [`saltelli_design`].
+pub fn saltelli_base(k: usize, n: usize, seed: u64) -> Result<SaltelliBase, SensitivityError> {
     if k == 0 || k > MAX_SOBOL_INPUTS {
         return Err(SensitivityError::InvalidParameter(format!(
             "Saltelli design needs 1 <= k <= {MAX_SOBOL_INPUTS}, got k = {k}"
@@ -100,7 +112,7 @@ pub fn saltelli_design(k: usize, n: usize, seed: u64) -> Result<Design, Sensitiv
     let sobol_seed = (seed ^ (seed >> 32)) as u32;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     const CELL: f64 = 1.0 / (1u64 << 23) as f64;
-    let base: Vec<Vec<f64>> = (0..n as u32)
+    let rows: Vec<Vec<f64>> = (0..n as u32)
         .map(|j| {
             (0..2 * k as u32)
                 .map(|d| {
@@ -110,17 +122,58 @@ pub fn saltelli_design(k: usize, n: usize, seed: u64) -> Result<Design, Sensitiv
                 .collect()
         })
         .collect();
-    let mut rows = Vec::with_capacity(n * (k + 2));
-    rows.extend(base.iter().map(|r| r[..k].to_vec()));
-    rows.extend(base.iter().map(|r| r[k..].to_vec()));
-    for i in 0..k {
-        rows.extend(base.iter().map(|r| {
-            let mut ab = r[..k].to_vec();
-            ab[i] = r[k + i];
+    Ok(SaltelliBase { k, n, rows })
+}
+
+/// The `A | B` base rows of a Saltelli design (see [`saltelli_base`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaltelliBase {
+    /// Number of inputs.
+    pub k: usize,
+    /// Number of base rows `N`.
+    pub n: usize,
+    /// `rows[j]` = `A_j` (first `k`) then `B_j` (last `k`).
+    pub rows: Vec<Vec<f64>>,
+}
+
+/// Where design row `j` (`0 <= j < N·(k+2)`) of a Saltelli design takes its values
+/// from: `(base row, column taken from B)`. Row `j` is `A_r` when `None` and block 0,
+/// `B_r` for block 1, and `A_r` with column `i` from `B_r` for block `2 + i`.
+pub fn saltelli_source(n: usize, j: usize) -> (usize, SaltelliBlock) {
+    let (block, r) = (j / n, j % n);
+    let b = match block {
+        0 => SaltelliBlock::A,
+        1 => SaltelliBlock::B,
+        i => SaltelliBlock::AB(i - 2),
+    };
+    (r, b)
+}
+
+/// The block of a Saltelli design row (see [`saltelli_source`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaltelliBlock {
+    /// A row of `A`.
+    A,
+    /// A row of `B`.
+    B,
+    /// A row of `AB_i`: `A` with column `i` from `B`.
+    AB(usize),
+}
+
+/// Design row `j` of the Saltelli design with base `base`.
+pub fn saltelli_row(base: &SaltelliBase, j: usize) -> Vec<f64> {
+    let k = base.k;
+    let (r, b) = saltelli_source(base.n, j);
+    let row = &base.rows[r];
+    match b {
+        SaltelliBlock::A => row[..k].to_vec(),
+        SaltelliBlock::B => row[k..].to_vec(),
+        SaltelliBlock::AB(i) => {
+            let mut ab = row[..k].to_vec();
+            ab[i] = row[k + i];
             ab
-        }));
+        }
     }
-    Ok(Design { k, rows })
 }
 
 /// Point estimates of (S1, ST) for all inputs on the base rows `idx`.
