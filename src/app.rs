@@ -22,6 +22,7 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(a) => cmd_run(a),
         Command::Merge(a) => cmd_merge(a),
+        Command::Sensitivity(a) => peakpath::sensitivity::run::run(a),
         Command::Validate { files } => cmd_validate(&files),
         Command::Resolve { file } => {
             let (sc, _) = load(file.as_deref())?;
@@ -450,6 +451,12 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
 }
 
 fn cmd_merge(a: MergeArgs) -> Result<()> {
+    if a.dirs
+        .iter()
+        .any(|d| d.join(peakpath::sensitivity::run::SHARD_FILE).exists())
+    {
+        return peakpath::sensitivity::run::merge(&a.dirs, Some(&a.out), a.force, None);
+    }
     let mut parts = Vec::new();
     for d in &a.dirs {
         parts.push((d.clone(), read_partial(&d.join(SHARD_FILE))?));

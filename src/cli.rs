@@ -51,6 +51,8 @@ pub enum Command {
     Decompose(peakpath::decompose::DecomposeArgs),
     /// Scenario discovery: the input ranges in which an outcome fails most often (PRIM).
     Discover(peakpath::discover::DiscoverArgs),
+    /// Which uncertain inputs drive an outcome: tornado, Morris or Sobol' indices.
+    Sensitivity(peakpath::sensitivity::run::SensitivityArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.
@@ -149,7 +151,7 @@ pub struct CompareArgs {
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
-    /// Folders written by `peakpath run --shard K/N`.
+    /// Folders written by `peakpath run --shard K/N` (or `peakpath sensitivity --shard K/N`).
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// Output folder for the merged results.

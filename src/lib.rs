@@ -24,6 +24,7 @@ pub mod model;
 pub mod output;
 pub mod report;
 pub mod scenario;
+pub mod sensitivity;
 pub mod stats;
 pub mod terminal;
 pub mod visual;
