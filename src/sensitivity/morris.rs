@@ -86,7 +86,7 @@ pub fn morris_design(
             "Morris design needs k >= 1 and r >= 1, got k = {k}, r = {r}"
         )));
     }
-    if levels < 2 || !levels.is_multiple_of(2) {
+    if levels < 2 || levels % 2 != 0 {
         return Err(SensitivityError::InvalidParameter(format!(
             "Morris grid needs an even number of levels >= 2, got {levels}"
         )));
@@ -134,7 +134,7 @@ pub fn morris_analyze(
     }
     check_confidence(opts.confidence)?;
     let n_rows = design.rows.len();
-    if n_rows == 0 || !n_rows.is_multiple_of(k + 1) {
+    if n_rows == 0 || n_rows % (k + 1) != 0 {
         return Err(SensitivityError::InvalidDesign(format!(
             "{n_rows} rows is not a positive multiple of k + 1 = {}",
             k + 1

@@ -80,11 +80,13 @@ pub enum LangArg {
 
 /// `peakpath sensitivity`: which uncertain inputs drive an outcome.
 #[derive(clap::Args, Debug, Clone)]
-#[command(after_help = "Outcomes: VAR:YEAR (a model variable of trajectories.csv, e.g. co2:2030, \
+#[command(
+    after_help = "Outcomes: VAR:YEAR (a model variable of trajectories.csv, e.g. co2:2030, \
     nonfossil_share:2025), peak_year, or met:ID:YEAR (1 when indicator ID meets its target in \
     YEAR, else 0, e.g. met:5:2025).\n\n\
     Shards: run every `--shard K/N` into its own folder, then `peakpath sensitivity --merge \
-    DIR... --out OUT` (or `peakpath merge DIR... --out OUT`) writes the same files as one run.")]
+    DIR... --out OUT` (or `peakpath merge DIR... --out OUT`) writes the same files as one run."
+)]
 pub struct SensitivityArgs {
     /// Scenario file (default: the plan scenario embedded in the binary).
     pub scenario: Option<PathBuf>,
@@ -92,7 +94,11 @@ pub struct SensitivityArgs {
     #[arg(long, value_enum, required_unless_present = "merge")]
     pub method: Option<Method>,
     /// Outcome to analyse (repeatable): VAR:YEAR, peak_year or met:ID:YEAR.
-    #[arg(long = "outcome", value_name = "OUTCOME", required_unless_present = "merge")]
+    #[arg(
+        long = "outcome",
+        value_name = "OUTCOME",
+        required_unless_present = "merge"
+    )]
     pub outcomes: Vec<String>,
     /// Morris: trajectories r (default 100). Sobol: base rows N, a power of two (default 4096).
     #[arg(long)]
@@ -183,7 +189,9 @@ impl Outcome {
         }
         let parts: Vec<&str> = s.split(':').collect();
         let year = |y: &str| -> Result<i32> {
-            y.trim().parse::<i32>().map_err(|_| bad(format!("expected a year, found \"{y}\"")))
+            y.trim()
+                .parse::<i32>()
+                .map_err(|_| bad(format!("expected a year, found \"{y}\"")))
         };
         let mut names: Vec<&str> = VARS.iter().map(|v| v.name).collect();
         names.extend(["peak_year", "met"]);
@@ -223,7 +231,10 @@ impl Outcome {
             }
             [name, y] => {
                 let Some(v) = Var::by_name(name.trim()) else {
-                    return Err(bad(format!("unknown variable \"{name}\"{}; {forms}", hint(name.trim()))));
+                    return Err(bad(format!(
+                        "unknown variable \"{name}\"{}; {forms}",
+                        hint(name.trim())
+                    )));
                 };
                 let y = year(y)?;
                 if y < sc.spec.y0 || y > sc.spec.y1 {
@@ -234,7 +245,10 @@ impl Outcome {
                 }
                 Ok(Outcome::Var(v, y))
             }
-            [name] => Err(bad(format!("unknown outcome \"{name}\"{}; {forms}", hint(name)))),
+            [name] => Err(bad(format!(
+                "unknown outcome \"{name}\"{}; {forms}",
+                hint(name)
+            ))),
             _ => Err(bad(forms.to_string())),
         }
     }
@@ -250,14 +264,23 @@ impl Outcome {
 
     /// The outcome as part of a file name: `co2_2030`, `peak_year`, `met_5_2025`.
     pub fn file_stem(&self) -> String {
-        self.spec().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+        self.spec()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect()
     }
 
     /// Unit of the outcome.
     pub fn unit(&self, lang: Lang) -> &'static str {
         match *self {
             Outcome::Var(v, _) => v.info().unit,
-            Outcome::PeakYear => if lang == Lang::Zh { "年" } else { "year" },
+            Outcome::PeakYear => {
+                if lang == Lang::Zh {
+                    "年"
+                } else {
+                    "year"
+                }
+            }
             Outcome::Met(..) => "1/0",
         }
     }
@@ -271,10 +294,16 @@ impl Outcome {
             Outcome::PeakYear if zh => "能源活动CO2排放达峰年份".into(),
             Outcome::PeakYear => "Peak year of energy CO2".into(),
             Outcome::Met(i, k) if zh => {
-                format!("指标 {} {} {} 年达标", INDICATORS[i].id, INDICATORS[i].name_zh, TARGET_YEARS[k])
+                format!(
+                    "指标 {} {} {} 年达标",
+                    INDICATORS[i].id, INDICATORS[i].name_zh, TARGET_YEARS[k]
+                )
             }
             Outcome::Met(i, k) => {
-                format!("Indicator {} met in {} ({})", INDICATORS[i].id, TARGET_YEARS[k], INDICATORS[i].name_en)
+                format!(
+                    "Indicator {} met in {} ({})",
+                    INDICATORS[i].id, TARGET_YEARS[k], INDICATORS[i].name_en
+                )
             }
         }
     }
@@ -376,31 +405,50 @@ fn sens_err(e: super::SensitivityError) -> Error {
 }
 
 impl<'a> Analysis<'a> {
-    fn new(sc: &'a Scenario, method: Method, samples: Option<u64>, seed: u64, outcomes: Vec<Outcome>, lang: LangArg, png: bool) -> Result<Self> {
+    fn new(
+        sc: &'a Scenario,
+        method: Method,
+        samples: Option<u64>,
+        seed: u64,
+        outcomes: Vec<Outcome>,
+        lang: LangArg,
+        png: bool,
+    ) -> Result<Self> {
         let k = sc.uncertain.len();
         if k == 0 {
-            return Err(Error::Input(format!("scenario {}: expected uncertain parameters, found none", sc.info.id)));
+            return Err(Error::Input(format!(
+                "scenario {}: expected uncertain parameters, found none",
+                sc.info.id
+            )));
         }
         let (samples, rows, morris) = match method {
             Method::Tornado => {
                 if samples.is_some() {
-                    return Err(Error::Input("--samples: tornado has a fixed design (2k + 1 runs); leave --samples out".into()));
+                    return Err(Error::Input(
+                        "--samples: tornado has a fixed design (2k + 1 runs); leave --samples out"
+                            .into(),
+                    ));
                 }
                 (None, 2 * k as u64 + 1, None)
             }
             Method::Morris => {
                 let r = samples.unwrap_or(DEFAULT_MORRIS_R);
                 if r == 0 || r > 1_000_000 {
-                    return Err(Error::Input(format!("--samples: expected 1 to 1000000 Morris trajectories, found {r}")));
+                    return Err(Error::Input(format!(
+                        "--samples: expected 1 to 1000000 Morris trajectories, found {r}"
+                    )));
                 }
-                let d = morris_design(k, r as usize, morris::DEFAULT_LEVELS, seed).map_err(sens_err)?;
+                let d =
+                    morris_design(k, r as usize, morris::DEFAULT_LEVELS, seed).map_err(sens_err)?;
                 (Some(r), d.n_rows() as u64, Some(d))
             }
             Method::Sobol => {
                 let n = samples.unwrap_or(DEFAULT_SOBOL_N);
                 let max = super::sobol::MAX_SOBOL_BASE_ROWS as u64;
                 if n < 2 || !n.is_power_of_two() || n > max {
-                    return Err(Error::Input(format!("--samples: expected a power of two from 2 to {max} Sobol' base rows, found {n}")));
+                    return Err(Error::Input(format!(
+                        "--samples: expected a power of two from 2 to {max} Sobol' base rows, found {n}"
+                    )));
                 }
                 if k > super::sobol::MAX_SOBOL_INPUTS {
                     return Err(Error::Input(format!(
@@ -411,8 +459,21 @@ impl<'a> Analysis<'a> {
                 (Some(n), n * (k as u64 + 2), None)
             }
         };
-        let setup = Setup { method, samples, seed, outcomes: outcomes.iter().map(Outcome::spec).collect(), lang, png, rows };
-        Ok(Analysis { sc, setup, outcomes, morris })
+        let setup = Setup {
+            method,
+            samples,
+            seed,
+            outcomes: outcomes.iter().map(Outcome::spec).collect(),
+            lang,
+            png,
+            rows,
+        };
+        Ok(Analysis {
+            sc,
+            setup,
+            outcomes,
+            morris,
+        })
     }
 
     fn k(&self) -> usize {
@@ -426,17 +487,30 @@ impl<'a> Analysis<'a> {
     /// Map the design to input values (in parallel on the current pool; pure per row).
     fn inputs(&self) -> Result<Inputs> {
         let k = self.k();
-        let map = |row: &Vec<f64>| -> Vec<f64> { row.iter().enumerate().map(|(c, &p)| self.quantile(c % k, p)).collect() };
+        let map = |row: &Vec<f64>| -> Vec<f64> {
+            row.iter()
+                .enumerate()
+                .map(|(c, &p)| self.quantile(c % k, p))
+                .collect()
+        };
         Ok(match self.setup.method {
             Method::Tornado => {
                 let d = tornado_design(k, TORNADO_LOW, TORNADO_HIGH).map_err(sens_err)?;
                 Inputs::Rows(d.rows.par_iter().map(map).collect())
             }
-            Method::Morris => Inputs::Rows(self.morris.as_ref().map(|d| d.rows.par_iter().map(map).collect()).unwrap_or_default()),
+            Method::Morris => Inputs::Rows(
+                self.morris
+                    .as_ref()
+                    .map(|d| d.rows.par_iter().map(map).collect())
+                    .unwrap_or_default(),
+            ),
             Method::Sobol => {
                 let n = self.setup.samples.unwrap_or(DEFAULT_SOBOL_N) as usize;
                 let b = saltelli_base(k, n, self.setup.seed).map_err(sens_err)?;
-                Inputs::Saltelli { n, base: b.rows.par_iter().map(map).collect() }
+                Inputs::Saltelli {
+                    n,
+                    base: b.rows.par_iter().map(map).collect(),
+                }
             }
         })
     }
@@ -446,8 +520,10 @@ impl<'a> Analysis<'a> {
     fn evaluate(&self, inputs: &Inputs, range: Range<u64>, obs: &dyn Observer) -> Option<Vec<f64>> {
         let sc = self.sc;
         let k = self.k();
-        let chunks: Vec<Range<u64>> =
-            (range.start..range.end).step_by(ROW_CHUNK as usize).map(|s| s..(s + ROW_CHUNK).min(range.end)).collect();
+        let chunks: Vec<Range<u64>> = (range.start..range.end)
+            .step_by(ROW_CHUNK as usize)
+            .map(|s| s..(s + ROW_CHUNK).min(range.end))
+            .collect();
         let stopped = AtomicBool::new(false);
         let parts: Vec<Option<Vec<f64>>> = chunks
             .par_iter()
@@ -458,7 +534,9 @@ impl<'a> Analysis<'a> {
                         stopped.store(true, Ordering::Relaxed);
                         return None;
                     }
-                    let mut out = Vec::with_capacity((chunk.end - chunk.start) as usize * self.outcomes.len());
+                    let mut out = Vec::with_capacity(
+                        (chunk.end - chunk.start) as usize * self.outcomes.len(),
+                    );
                     for j in chunk.clone() {
                         let j = j as usize;
                         match inputs {
@@ -506,7 +584,9 @@ struct Table {
 }
 
 fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     w.write_record(header).expect("in-memory write");
     for r in rows {
         w.write_record(&r).expect("in-memory write");
@@ -536,9 +616,10 @@ impl Analysis<'_> {
         let path = |c: usize| sc.params[sc.uncertain[c]].path.as_str();
         let unit = |c: usize| sc.params[sc.uncertain[c]].unit;
         let bad = |e: super::SensitivityError| match e {
-            super::SensitivityError::NonFiniteOutput { row } => {
-                Error::Other(format!("outcome {}: the model gave a non-finite value in design row {row}", o.spec()))
-            }
+            super::SensitivityError::NonFiniteOutput { row } => Error::Other(format!(
+                "outcome {}: the model gave a non-finite value in design row {row}",
+                o.spec()
+            )),
             e => Error::Other(format!("outcome {}: {e}", o.spec())),
         };
         let zh = lang == Lang::Zh;
@@ -550,95 +631,273 @@ impl Analysis<'_> {
                 let res = tornado_analyze(k, y).map_err(bad)?;
                 let rows = res.bars.iter().map(|b| {
                     let c = b.input;
-                    vec![path(c).into(), unit(c).into(), num(self.quantile(c, TORNADO_LOW)), num(self.quantile(c, TORNADO_HIGH)), num(b.low), num(b.high), num(b.swing)]
+                    vec![
+                        path(c).into(),
+                        unit(c).into(),
+                        num(self.quantile(c, TORNADO_LOW)),
+                        num(self.quantile(c, TORNADO_HIGH)),
+                        num(b.low),
+                        num(b.high),
+                        num(b.swing),
+                    ]
                 });
-                let csv = csv_bytes(&["input", "unit", "low_value", "high_value", "outcome_low", "outcome_high", "swing"], rows);
+                let csv = csv_bytes(
+                    &[
+                        "input",
+                        "unit",
+                        "low_value",
+                        "high_value",
+                        "outcome_low",
+                        "outcome_high",
+                        "swing",
+                    ],
+                    rows,
+                );
                 let chart = report::Tornado {
                     title: if zh {
-                        format!("{label}：单因素敏感性（P10 / P90，其余取中位数）{}", shown(k, lang))
+                        format!(
+                            "{label}：单因素敏感性（P10 / P90，其余取中位数）{}",
+                            shown(k, lang)
+                        )
                     } else {
-                        format!("{label}: one at a time (P10 / P90, others at medians){}", shown(k, lang))
+                        format!(
+                            "{label}: one at a time (P10 / P90, others at medians){}",
+                            shown(k, lang)
+                        )
                     },
                     x_label: format!("{label} ({ounit})"),
                     base: res.base,
-                    rows: res.bars.iter().take(CHART_ROWS).map(|b| report::TornadoRow { label: path(b.input).into(), low: b.low, high: b.high }).collect(),
+                    rows: res
+                        .bars
+                        .iter()
+                        .take(CHART_ROWS)
+                        .map(|b| report::TornadoRow {
+                            label: path(b.input).into(),
+                            low: b.low,
+                            high: b.high,
+                        })
+                        .collect(),
                 };
-                let top = res.bars.iter().take(5).map(|b| format!("{:<45} P10 → {:<12} P90 → {:<12} swing {}", path(b.input), fmt4(b.low), fmt4(b.high), fmt4(b.swing))).collect();
-                Ok(Table { csv, svg: report::tornado(&chart, lang).map_err(chart_err)?, top, extra: serde_json::json!({ "base": res.base }) })
+                let top = res
+                    .bars
+                    .iter()
+                    .take(5)
+                    .map(|b| {
+                        format!(
+                            "{:<45} P10 → {:<12} P90 → {:<12} swing {}",
+                            path(b.input),
+                            fmt4(b.low),
+                            fmt4(b.high),
+                            fmt4(b.swing)
+                        )
+                    })
+                    .collect();
+                Ok(Table {
+                    csv,
+                    svg: report::tornado(&chart, lang).map_err(chart_err)?,
+                    top,
+                    extra: serde_json::json!({ "base": res.base }),
+                })
             }
             Method::Morris => {
-                let d = self.morris.as_ref().ok_or_else(|| Error::Other("morris design missing".into()))?;
-                let opts = MorrisOptions { n_boot: N_BOOT, confidence: CONFIDENCE, seed: bootstrap_seed(self.setup.seed) };
+                let d = self
+                    .morris
+                    .as_ref()
+                    .ok_or_else(|| Error::Other("morris design missing".into()))?;
+                let opts = MorrisOptions {
+                    n_boot: N_BOOT,
+                    confidence: CONFIDENCE,
+                    seed: bootstrap_seed(self.setup.seed),
+                };
                 let res = morris_analyze(d, y, &opts).map_err(bad)?;
                 let order = rank_morris(&res);
                 let rows = order.iter().map(|&c| {
                     let m = &res[c];
-                    vec![path(c).into(), unit(c).into(), num(m.mu), num(m.mu_star), num(m.mu_star_lo), num(m.mu_star_hi), num(m.sigma)]
+                    vec![
+                        path(c).into(),
+                        unit(c).into(),
+                        num(m.mu),
+                        num(m.mu_star),
+                        num(m.mu_star_lo),
+                        num(m.mu_star_hi),
+                        num(m.sigma),
+                    ]
                 });
-                let csv = csv_bytes(&["input", "unit", "mu", "mu_star", "mu_star_lo", "mu_star_hi", "sigma"], rows);
+                let csv = csv_bytes(
+                    &[
+                        "input",
+                        "unit",
+                        "mu",
+                        "mu_star",
+                        "mu_star_lo",
+                        "mu_star_hi",
+                        "sigma",
+                    ],
+                    rows,
+                );
                 let shown_idx: Vec<usize> = order.iter().copied().take(CHART_ROWS).collect();
                 let r = self.setup.samples.unwrap_or(0);
                 let chart = report::IndexBars {
                     title: if zh {
-                        format!("{label}：Morris 筛选（r = {r}，4 水平，95 % 区间）{}", shown(k, lang))
+                        format!(
+                            "{label}：Morris 筛选（r = {r}，4 水平，95 % 区间）{}",
+                            shown(k, lang)
+                        )
                     } else {
-                        format!("{label}: Morris screening (r = {r}, 4 levels, 95 % interval){}", shown(k, lang))
+                        format!(
+                            "{label}: Morris screening (r = {r}, 4 levels, 95 % interval){}",
+                            shown(k, lang)
+                        )
                     },
-                    x_label: if zh { format!("μ*、σ（{ounit} / 单位概率）") } else { format!("μ*, σ ({ounit} per unit probability)") },
+                    x_label: if zh {
+                        format!("μ*、σ（{ounit} / 单位概率）")
+                    } else {
+                        format!("μ*, σ ({ounit} per unit probability)")
+                    },
                     rows: shown_idx.iter().map(|&c| path(c).to_string()).collect(),
                     series: vec![
                         report::IndexSeries {
                             name: "μ*".into(),
                             values: shown_idx.iter().map(|&c| res[c].mu_star).collect(),
-                            ci: Some(shown_idx.iter().map(|&c| (res[c].mu_star_lo, res[c].mu_star_hi)).collect()),
+                            ci: Some(
+                                shown_idx
+                                    .iter()
+                                    .map(|&c| (res[c].mu_star_lo, res[c].mu_star_hi))
+                                    .collect(),
+                            ),
                         },
-                        report::IndexSeries { name: "σ".into(), values: shown_idx.iter().map(|&c| res[c].sigma).collect(), ci: None },
+                        report::IndexSeries {
+                            name: "σ".into(),
+                            values: shown_idx.iter().map(|&c| res[c].sigma).collect(),
+                            ci: None,
+                        },
                     ],
                 };
-                let top = order.iter().take(5).map(|&c| {
-                    let m = &res[c];
-                    format!("{:<45} mu* {} [{}, {}]  mu {}  sigma {}", path(c), fmt4(m.mu_star), fmt4(m.mu_star_lo), fmt4(m.mu_star_hi), fmt4(m.mu), fmt4(m.sigma))
-                }).collect();
-                Ok(Table { csv, svg: report::index_bars(&chart, lang).map_err(chart_err)?, top, extra: serde_json::Value::Null })
+                let top = order
+                    .iter()
+                    .take(5)
+                    .map(|&c| {
+                        let m = &res[c];
+                        format!(
+                            "{:<45} mu* {} [{}, {}]  mu {}  sigma {}",
+                            path(c),
+                            fmt4(m.mu_star),
+                            fmt4(m.mu_star_lo),
+                            fmt4(m.mu_star_hi),
+                            fmt4(m.mu),
+                            fmt4(m.sigma)
+                        )
+                    })
+                    .collect();
+                Ok(Table {
+                    csv,
+                    svg: report::index_bars(&chart, lang).map_err(chart_err)?,
+                    top,
+                    extra: serde_json::Value::Null,
+                })
             }
             Method::Sobol => {
-                let opts = SobolOptions { n_boot: N_BOOT, confidence: CONFIDENCE, seed: bootstrap_seed(self.setup.seed) };
+                let opts = SobolOptions {
+                    n_boot: N_BOOT,
+                    confidence: CONFIDENCE,
+                    seed: bootstrap_seed(self.setup.seed),
+                };
                 let res = sobol_analyze(k, y, &opts).map_err(bad)?;
                 let order = rank_sobol(&res);
                 let rows = order.iter().map(|&c| {
                     let s = &res[c];
-                    vec![path(c).into(), unit(c).into(), num(s.s1), num(s.s1_lo), num(s.s1_hi), num(s.st), num(s.st_lo), num(s.st_hi)]
+                    vec![
+                        path(c).into(),
+                        unit(c).into(),
+                        num(s.s1),
+                        num(s.s1_lo),
+                        num(s.s1_hi),
+                        num(s.st),
+                        num(s.st_lo),
+                        num(s.st_hi),
+                    ]
                 });
-                let csv = csv_bytes(&["input", "unit", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi"], rows);
+                let csv = csv_bytes(
+                    &[
+                        "input", "unit", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi",
+                    ],
+                    rows,
+                );
                 let shown_idx: Vec<usize> = order.iter().copied().take(CHART_ROWS).collect();
                 let n = self.setup.samples.unwrap_or(0);
                 let chart = report::IndexBars {
                     title: if zh {
-                        format!("{label}：Sobol 指数（N = {n}，95 % 自助法区间）{}", shown(k, lang))
+                        format!(
+                            "{label}：Sobol 指数（N = {n}，95 % 自助法区间）{}",
+                            shown(k, lang)
+                        )
                     } else {
-                        format!("{label}: Sobol' indices (N = {n}, 95 % bootstrap interval){}", shown(k, lang))
+                        format!(
+                            "{label}: Sobol' indices (N = {n}, 95 % bootstrap interval){}",
+                            shown(k, lang)
+                        )
                     },
-                    x_label: if zh { "敏感性指数".into() } else { "sensitivity index".into() },
+                    x_label: if zh {
+                        "敏感性指数".into()
+                    } else {
+                        "sensitivity index".into()
+                    },
                     rows: shown_idx.iter().map(|&c| path(c).to_string()).collect(),
                     series: vec![
                         report::IndexSeries {
-                            name: if zh { "一阶 S1".into() } else { "first order S1".into() },
+                            name: if zh {
+                                "一阶 S1".into()
+                            } else {
+                                "first order S1".into()
+                            },
                             values: shown_idx.iter().map(|&c| res[c].s1).collect(),
-                            ci: Some(shown_idx.iter().map(|&c| (res[c].s1_lo, res[c].s1_hi)).collect()),
+                            ci: Some(
+                                shown_idx
+                                    .iter()
+                                    .map(|&c| (res[c].s1_lo, res[c].s1_hi))
+                                    .collect(),
+                            ),
                         },
                         report::IndexSeries {
-                            name: if zh { "总效应 ST".into() } else { "total effect ST".into() },
+                            name: if zh {
+                                "总效应 ST".into()
+                            } else {
+                                "total effect ST".into()
+                            },
                             values: shown_idx.iter().map(|&c| res[c].st).collect(),
-                            ci: Some(shown_idx.iter().map(|&c| (res[c].st_lo, res[c].st_hi)).collect()),
+                            ci: Some(
+                                shown_idx
+                                    .iter()
+                                    .map(|&c| (res[c].st_lo, res[c].st_hi))
+                                    .collect(),
+                            ),
                         },
                     ],
                 };
-                let top = order.iter().take(5).map(|&c| {
-                    let s = &res[c];
-                    format!("{:<45} S1 {} [{}, {}]  ST {} [{}, {}]", path(c), fmt4(s.s1), fmt4(s.s1_lo), fmt4(s.s1_hi), fmt4(s.st), fmt4(s.st_lo), fmt4(s.st_hi))
-                }).collect();
+                let top = order
+                    .iter()
+                    .take(5)
+                    .map(|&c| {
+                        let s = &res[c];
+                        format!(
+                            "{:<45} S1 {} [{}, {}]  ST {} [{}, {}]",
+                            path(c),
+                            fmt4(s.s1),
+                            fmt4(s.s1_lo),
+                            fmt4(s.s1_hi),
+                            fmt4(s.st),
+                            fmt4(s.st_lo),
+                            fmt4(s.st_hi)
+                        )
+                    })
+                    .collect();
                 let sum_s1: f64 = res.iter().map(|s| s.s1).sum();
-                Ok(Table { csv, svg: report::index_bars(&chart, lang).map_err(chart_err)?, top, extra: serde_json::json!({ "sum_s1": sum_s1 }) })
+                Ok(Table {
+                    csv,
+                    svg: report::index_bars(&chart, lang).map_err(chart_err)?,
+                    top,
+                    extra: serde_json::json!({ "sum_s1": sum_s1 }),
+                })
             }
         }
     }
@@ -649,14 +908,20 @@ impl Analysis<'_> {
         let m = self.outcomes.len();
         let rows = self.setup.rows as usize;
         if outputs.len() != rows * m {
-            return Err(Error::Other(format!("expected {} outputs, found {}", rows * m, outputs.len())));
+            return Err(Error::Other(format!(
+                "expected {} outputs, found {}",
+                rows * m,
+                outputs.len()
+            )));
         }
         let mut lang = match self.setup.lang {
             LangArg::Zh => Lang::Zh,
             LangArg::En => Lang::En,
         };
         if self.setup.png && lang == Lang::Zh && !report::cjk_font_available() {
-            eprintln!("warning: no font with Chinese characters found for the PNG charts; labels in English");
+            eprintln!(
+                "warning: no font with Chinese characters found for the PNG charts; labels in English"
+            );
             lang = Lang::En;
         }
         let tables: Vec<Result<Table>> = self
@@ -671,12 +936,24 @@ impl Analysis<'_> {
         let method = self.setup.method.name();
         let mut files = Vec::new();
         for (oc, t) in self.outcomes.iter().zip(tables) {
-            let t = t?;
+            let mut t = t?;
+            let y0 = outputs
+                .get(self.outcomes.iter().position(|x| x == oc).unwrap_or(0))
+                .copied()
+                .unwrap_or(f64::NAN);
+            let constant = (0..rows).all(|j| {
+                outputs[j * m + self.outcomes.iter().position(|x| x == oc).unwrap_or(0)] == y0
+            });
+            if constant {
+                t.top.insert(0, format!("note: the outcome is {y0} in all {rows} runs, so every index is 0 (input order)"));
+            }
             let stem = format!("{method}_{}", oc.file_stem());
             write_atomic(&out.join(format!("{stem}.csv")), &t.csv).map_err(io_err(out))?;
-            write_atomic(&out.join(format!("{stem}.svg")), t.svg.as_bytes()).map_err(io_err(out))?;
+            write_atomic(&out.join(format!("{stem}.svg")), t.svg.as_bytes())
+                .map_err(io_err(out))?;
             if self.setup.png {
-                let png = report::svg_to_png(&t.svg, 2.0).map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
+                let png = report::svg_to_png(&t.svg, 2.0)
+                    .map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
                 write_atomic(&out.join(format!("{stem}.png")), &png).map_err(io_err(out))?;
             }
             eprintln!("{} ({}), top inputs:", oc.spec(), oc.label(Lang::En));
@@ -692,11 +969,14 @@ impl Analysis<'_> {
                 "chart": format!("{stem}.svg"),
                 "png": self.setup.png.then(|| format!("{stem}.png")),
                 "summary": t.extra,
+                "constant": constant.then_some(y0),
             }));
         }
         let k = self.k();
         let design = match self.setup.method {
-            Method::Tornado => serde_json::json!({ "low_probability": TORNADO_LOW, "high_probability": TORNADO_HIGH, "others": "median", "runs": "2k + 1" }),
+            Method::Tornado => {
+                serde_json::json!({ "low_probability": TORNADO_LOW, "high_probability": TORNADO_HIGH, "others": "median", "runs": "2k + 1" })
+            }
             Method::Morris => serde_json::json!({
                 "trajectories": self.setup.samples, "levels": morris::DEFAULT_LEVELS, "jump_probability": 0.5,
                 "elementary_effect": "output change per unit of probability",
@@ -736,13 +1016,21 @@ impl Analysis<'_> {
 }
 
 fn fmt4(x: f64) -> String {
-    if x != 0.0 && (x.abs() >= 1e5 || x.abs() < 1e-3) { format!("{x:.3e}") } else { format!("{x:.4}") }
+    if x != 0.0 && (x.abs() >= 1e5 || x.abs() < 1e-3) {
+        format!("{x:.3e}")
+    } else {
+        format!("{x:.4}")
+    }
 }
 
 // ------------------------------------------------------------------ the command
 
 fn parse_shard(s: &str) -> Result<(u64, u64)> {
-    let bad = || Error::Input(format!("--shard: expected K/N with 1 ≤ K ≤ N (e.g. 3/8), found \"{s}\""));
+    let bad = || {
+        Error::Input(format!(
+            "--shard: expected K/N with 1 ≤ K ≤ N (e.g. 3/8), found \"{s}\""
+        ))
+    };
     let (k, n) = s.split_once('/').ok_or_else(bad)?;
     let k: u64 = k.trim().parse().map_err(|_| bad())?;
     let n: u64 = n.trim().parse().map_err(|_| bad())?;
@@ -757,25 +1045,43 @@ fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
     if let Some(t) = threads {
         b = b.num_threads(usize::from(t));
     }
-    b.build().map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))
+    b.build()
+        .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))
 }
 
 fn read_partial(path: &Path) -> Result<Partial> {
-    let text = std::fs::read(path).map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let text = std::fs::read(path)
+        .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
     let p: Partial = serde_json::from_slice(&text).map_err(|e| {
-        Error::Input(format!("{}:{}:{}: expected a peakpath sensitivity partial result, found invalid content ({e})", path.display(), e.line(), e.column()))
+        Error::Input(format!(
+            "{}:{}:{}: expected a peakpath sensitivity partial result, found invalid content ({e})",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
     })?;
     if p.format != PARTIAL_FORMAT {
-        return Err(Error::Input(format!("{}: format: expected {PARTIAL_FORMAT}, found {}", path.display(), p.format)));
+        return Err(Error::Input(format!(
+            "{}: format: expected {PARTIAL_FORMAT}, found {}",
+            path.display(),
+            p.format
+        )));
     }
     if p.outputs.len() as u64 != (p.next - p.start) * p.setup.outcomes.len() as u64 {
-        return Err(Error::Input(format!("{}: expected {} outputs, found {}", path.display(), (p.next - p.start) * p.setup.outcomes.len() as u64, p.outputs.len())));
+        return Err(Error::Input(format!(
+            "{}: expected {} outputs, found {}",
+            path.display(),
+            (p.next - p.start) * p.setup.outcomes.len() as u64,
+            p.outputs.len()
+        )));
     }
     Ok(p)
 }
 
 fn default_out(sc: &Scenario, method: Method) -> PathBuf {
-    PathBuf::from("outputs").join(&sc.info.id).join(format!("sensitivity-{}", method.name()))
+    PathBuf::from("outputs")
+        .join(&sc.info.id)
+        .join(format!("sensitivity-{}", method.name()))
 }
 
 /// Run `peakpath sensitivity`.
@@ -794,7 +1100,9 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     if !a.merge.is_empty() {
         return merge(&a.merge, a.out.as_deref(), a.force, a.threads);
     }
-    let method = a.method.ok_or_else(|| Error::Input("--method: expected tornado, morris or sobol".into()))?;
+    let method = a
+        .method
+        .ok_or_else(|| Error::Input("--method: expected tornado, morris or sobol".into()))?;
     let (sc, spath) = Scenario::load_or_plan(a.scenario.as_deref())?;
     let outcomes = parse_outcomes(&a.outcomes, &sc)?;
     let shard = a.shard.as_deref().map(parse_shard).transpose()?;
@@ -821,13 +1129,25 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     if a.resume {
         let cpath = out.join(CHECKPOINT);
         if !cpath.exists() {
-            return Err(Error::Input(format!("{}: --resume: expected a checkpoint file, found none", cpath.display())));
+            return Err(Error::Input(format!(
+                "{}: --resume: expected a checkpoint file, found none",
+                cpath.display()
+            )));
         }
         let cp = read_partial(&cpath)?;
-        if cp.scenario_sha256 != partial.scenario_sha256 || cp.setup != partial.setup || cp.shard != shard {
+        if cp.scenario_sha256 != partial.scenario_sha256
+            || cp.setup != partial.setup
+            || cp.shard != shard
+        {
             return Err(Error::Input(format!(
                 "{}: --resume: the checkpoint is of another analysis (scenario {}, {:?}, shard {:?}); expected scenario {}, {:?}, shard {:?}",
-                cpath.display(), cp.scenario_id, cp.setup, cp.shard, sc.info.id, partial.setup, shard
+                cpath.display(),
+                cp.scenario_id,
+                cp.setup,
+                cp.shard,
+                sc.info.id,
+                partial.setup,
+                shard
             )));
         }
         partial = cp;
@@ -846,7 +1166,11 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     let mut last_checkpoint = Instant::now();
     let save = |p: &mut Partial| -> Result<()> {
         p.elapsed_s = elapsed_before + started.elapsed().as_secs_f64();
-        write_atomic(&out.join(CHECKPOINT), &serde_json::to_vec(p).unwrap_or_default()).map_err(io_err(&out))
+        write_atomic(
+            &out.join(CHECKPOINT),
+            &serde_json::to_vec(p).unwrap_or_default(),
+        )
+        .map_err(io_err(&out))
     };
     while partial.next < partial.end {
         let hi = (partial.next + batch).min(partial.end);
@@ -855,7 +1179,9 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
             Some(o) => {
                 partial.outputs.extend(o.iter().map(|x| x.to_bits()));
                 partial.next = hi;
-                hooks.interrupt_after.is_some_and(|n| partial.next - partial.start >= n && partial.next < partial.end)
+                hooks.interrupt_after.is_some_and(|n| {
+                    partial.next - partial.start >= n && partial.next < partial.end
+                })
             }
             None => true,
         };
@@ -866,7 +1192,9 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
             }
             return Err(Error::Interrupted(format!(
                 "interrupted after {} of {} model runs; the checkpoint is in {}: rerun the same command with --resume to continue",
-                partial.next - partial.start, partial.end - partial.start, out.join(CHECKPOINT).display()
+                partial.next - partial.start,
+                partial.end - partial.start,
+                out.join(CHECKPOINT).display()
             )));
         }
         if last_checkpoint.elapsed().as_secs() >= CHECKPOINT_EVERY_S && partial.next < partial.end {
@@ -882,37 +1210,73 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     partial.elapsed_s = elapsed_before + eval_s;
 
     if let Some((k, n)) = shard {
-        write_atomic(&out.join(SHARD_FILE), &serde_json::to_vec(&partial).unwrap_or_default()).map_err(io_err(&out))?;
+        write_atomic(
+            &out.join(SHARD_FILE),
+            &serde_json::to_vec(&partial).unwrap_or_default(),
+        )
+        .map_err(io_err(&out))?;
         let _ = std::fs::remove_file(out.join(CHECKPOINT));
-        eprintln!("shard {k} of {n}: design rows {}..{} written to {}", partial.start, partial.end, out.join(SHARD_FILE).display());
+        eprintln!(
+            "shard {k} of {n}: design rows {}..{} written to {}",
+            partial.start,
+            partial.end,
+            out.join(SHARD_FILE).display()
+        );
         return Ok(());
     }
     let outputs: Vec<f64> = partial.outputs.iter().map(|&b| f64::from_bits(b)).collect();
-    pool.install(|| an.write(&spath, &outputs, &out, elapsed_before + started.elapsed().as_secs_f64()))?;
+    pool.install(|| {
+        an.write(
+            &spath,
+            &outputs,
+            &out,
+            elapsed_before + started.elapsed().as_secs_f64(),
+        )
+    })?;
     let _ = std::fs::remove_file(out.join(CHECKPOINT));
     let total_s = started.elapsed().as_secs_f64();
     eprintln!(
         "{} of scenario {}: {} inputs, {} model runs ({} this session in {:.1} s, {:.0} runs/s on {threads} threads); {:.1} s in all; results in {}",
-        method.name(), sc.info.id, an.k(), an.setup.rows, evaluated, eval_s, evaluated as f64 / eval_s.max(1e-9), total_s, out.display()
+        method.name(),
+        sc.info.id,
+        an.k(),
+        an.setup.rows,
+        evaluated,
+        eval_s,
+        evaluated as f64 / eval_s.max(1e-9),
+        total_s,
+        out.display()
     );
     Ok(())
 }
 
 /// Merge the shard folders `dirs` (each holding [`SHARD_FILE`]) into the files of one
 /// analysis in `out` (default: the analysis's default folder).
-pub fn merge(dirs: &[PathBuf], out: Option<&Path>, force: bool, threads: Option<u16>) -> Result<()> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: Option<&Path>,
+    force: bool,
+    threads: Option<u16>,
+) -> Result<()> {
     let mut parts = Vec::new();
     for d in dirs {
         parts.push((d.clone(), read_partial(&d.join(SHARD_FILE))?));
     }
     let Some((d0, first)) = parts.first() else {
-        return Err(Error::Input("--merge: expected shard folders, found none".into()));
+        return Err(Error::Input(
+            "--merge: expected shard folders, found none".into(),
+        ));
     };
     for (d, p) in &parts[1..] {
         if p.scenario_sha256 != first.scenario_sha256 || p.setup != first.setup {
             return Err(Error::Input(format!(
                 "{}: expected a shard of the same analysis as {} (scenario {}, {:?}), found scenario {}, {:?}",
-                d.join(SHARD_FILE).display(), d0.display(), first.scenario_id, first.setup, p.scenario_id, p.setup
+                d.join(SHARD_FILE).display(),
+                d0.display(),
+                first.scenario_id,
+                first.setup,
+                p.scenario_id,
+                p.setup
             )));
         }
     }
@@ -920,35 +1284,70 @@ pub fn merge(dirs: &[PathBuf], out: Option<&Path>, force: bool, threads: Option<
     let mut by_k: Vec<Option<&Partial>> = vec![None; n as usize];
     for (d, p) in &parts {
         let Some((k, nn)) = p.shard else {
-            return Err(Error::Input(format!("{}: expected a shard (sensitivity --shard K/N), found a whole analysis", d.display())));
+            return Err(Error::Input(format!(
+                "{}: expected a shard (sensitivity --shard K/N), found a whole analysis",
+                d.display()
+            )));
         };
         if nn != n || p.next != p.end {
-            return Err(Error::Input(format!("{}: expected a finished shard of {n}, found shard {k}/{nn} with rows {}..{} of {}..{}", d.display(), p.start, p.next, p.start, p.end)));
+            return Err(Error::Input(format!(
+                "{}: expected a finished shard of {n}, found shard {k}/{nn} with rows {}..{} of {}..{}",
+                d.display(),
+                p.start,
+                p.next,
+                p.start,
+                p.end
+            )));
         }
         if by_k[(k - 1) as usize].replace(p).is_some() {
-            return Err(Error::Input(format!("{}: shard {k}/{n} is given twice", d.display())));
+            return Err(Error::Input(format!(
+                "{}: shard {k}/{n} is given twice",
+                d.display()
+            )));
         }
     }
-    let missing: Vec<String> = by_k.iter().enumerate().filter(|(_, s)| s.is_none()).map(|(i, _)| format!("{}/{n}", i + 1)).collect();
+    let missing: Vec<String> = by_k
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.is_none())
+        .map(|(i, _)| format!("{}/{n}", i + 1))
+        .collect();
     if !missing.is_empty() {
-        return Err(Error::Input(format!("expected all {n} shards, missing {}", missing.join(", "))));
+        return Err(Error::Input(format!(
+            "expected all {n} shards, missing {}",
+            missing.join(", ")
+        )));
     }
     let sc = Scenario::from_texts(&first.sources)?;
     if sc.hash != first.scenario_sha256 {
-        return Err(Error::Other("the scenario saved with the shards does not rebuild to the same content".into()));
+        return Err(Error::Other(
+            "the scenario saved with the shards does not rebuild to the same content".into(),
+        ));
     }
     let s = &first.setup;
     let outcomes = parse_outcomes(&s.outcomes, &sc)?;
     let an = Analysis::new(&sc, s.method, s.samples, s.seed, outcomes, s.lang, s.png)?;
     if an.setup != *s {
-        return Err(Error::Other("the shards' analysis does not rebuild to the same design".into()));
+        return Err(Error::Other(
+            "the shards' analysis does not rebuild to the same design".into(),
+        ));
     }
-    let out = out.map(Path::to_path_buf).unwrap_or_else(|| default_out(&sc, s.method));
+    let out = out
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| default_out(&sc, s.method));
     output::prepare_dir(&out, force, OWN_FILES).map_err(Error::Input)?;
-    let outputs: Vec<f64> = by_k.iter().flatten().flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b))).collect();
+    let outputs: Vec<f64> = by_k
+        .iter()
+        .flatten()
+        .flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b)))
+        .collect();
     let elapsed: f64 = by_k.iter().flatten().map(|p| p.elapsed_s).sum();
     pool(threads)?.install(|| an.write(&first.scenario_path, &outputs, &out, elapsed))?;
-    eprintln!("merged {n} shards ({} model runs) into {}", s.rows, out.display());
+    eprintln!(
+        "merged {n} shards ({} model runs) into {}",
+        s.rows,
+        out.display()
+    );
     Ok(())
 }
 

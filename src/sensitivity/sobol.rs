@@ -220,7 +220,7 @@ pub fn sobol_analyze(
     }
     check_confidence(opts.confidence)?;
     let n = outputs.len() / (k + 2);
-    if n == 0 || !outputs.len().is_multiple_of(k + 2) {
+    if n == 0 || outputs.len() % (k + 2) != 0 {
         return Err(SensitivityError::OutputLength {
             expected: (n.max(1)) * (k + 2),
             got: outputs.len(),

@@ -13,7 +13,13 @@ fn tmp(name: &str) -> PathBuf {
     d
 }
 
-fn args(method: Method, outcomes: &[&str], samples: Option<u64>, threads: u16, out: &Path) -> SensitivityArgs {
+fn args(
+    method: Method,
+    outcomes: &[&str],
+    samples: Option<u64>,
+    threads: u16,
+    out: &Path,
+) -> SensitivityArgs {
     SensitivityArgs {
         scenario: None,
         method: Some(method),
@@ -51,7 +57,10 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     let mut r = csv::Reader::from_path(path).unwrap();
     let h = r.headers().unwrap().iter().map(String::from).collect();
-    let rows = r.records().map(|x| x.unwrap().iter().map(String::from).collect()).collect();
+    let rows = r
+        .records()
+        .map(|x| x.unwrap().iter().map(String::from).collect())
+        .collect();
     (h, rows)
 }
 
@@ -66,21 +75,34 @@ fn sorted_desc(x: &[f64]) -> bool {
 #[test]
 fn outcome_parsing() {
     let sc = plan();
-    assert_eq!(Outcome::parse("co2:2030", &sc).unwrap(), Outcome::Var(Var::Co2, 2030));
-    assert_eq!(Outcome::parse("nonfossil_share:2025", &sc).unwrap(), Outcome::Var(Var::NonfossilShare, 2025));
+    assert_eq!(
+        Outcome::parse("co2:2030", &sc).unwrap(),
+        Outcome::Var(Var::Co2, 2030)
+    );
+    assert_eq!(
+        Outcome::parse("nonfossil_share:2025", &sc).unwrap(),
+        Outcome::Var(Var::NonfossilShare, 2025)
+    );
     assert_eq!(Outcome::parse("peak_year", &sc).unwrap(), Outcome::PeakYear);
     let m = Outcome::parse("met:5:2025", &sc).unwrap();
     assert_eq!(m, Outcome::Met(indicators::find("5").unwrap(), 0));
     assert_eq!(m.spec(), "met:5:2025");
     assert_eq!(m.file_stem(), "met_5_2025");
-    assert_eq!(Outcome::parse("co2:2030", &sc).unwrap().file_stem(), "co2_2030");
+    assert_eq!(
+        Outcome::parse("co2:2030", &sc).unwrap().file_stem(),
+        "co2_2030"
+    );
 
     let err = |s: &str| {
         let e = Outcome::parse(s, &sc).unwrap_err();
         assert_eq!(e.exit_code(), 2, "{s}: {e}");
         e.to_string()
     };
-    assert!(err("co3:2030").contains("did you mean `co2`"), "{}", err("co3:2030"));
+    assert!(
+        err("co3:2030").contains("did you mean `co2`"),
+        "{}",
+        err("co3:2030")
+    );
     assert!(err("nonfossil_shar:2025").contains("did you mean `nonfossil_share`"));
     assert!(err("peakyear").contains("did you mean `peak_year`"));
     assert!(err("co2:1990").contains("outside the scenario's horizon"));
@@ -123,27 +145,64 @@ fn tornado_and_sobol_on_the_plan_threads_invariant() {
         assert_eq!(rows.len(), k);
         match method {
             Method::Tornado => {
-                assert_eq!(h, ["input", "unit", "low_value", "high_value", "outcome_low", "outcome_high", "swing"]);
+                assert_eq!(
+                    h,
+                    [
+                        "input",
+                        "unit",
+                        "low_value",
+                        "high_value",
+                        "outcome_low",
+                        "outcome_high",
+                        "swing"
+                    ]
+                );
                 assert!(sorted_desc(&col(&rows, 6)));
-                assert!(col(&rows, 2).iter().zip(col(&rows, 3)).all(|(lo, hi)| *lo <= hi));
+                assert!(
+                    col(&rows, 2)
+                        .iter()
+                        .zip(col(&rows, 3))
+                        .all(|(lo, hi)| *lo <= hi)
+                );
             }
             _ => {
-                assert_eq!(h, ["input", "unit", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi"]);
+                assert_eq!(
+                    h,
+                    [
+                        "input", "unit", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi"
+                    ]
+                );
                 let st = col(&rows, 5);
                 assert!(sorted_desc(&st));
                 assert!(st[0] > 0.05, "some input matters for co2:2030");
                 for r in &rows {
                     let v: Vec<f64> = r[2..].iter().map(|x| x.parse().unwrap()).collect();
-                    assert!(v[1] <= v[0] && v[0] <= v[2] && v[4] <= v[3] && v[3] <= v[5], "{r:?}");
+                    assert!(
+                        v[1] <= v[0] && v[0] <= v[2] && v[4] <= v[3] && v[3] <= v[5],
+                        "{r:?}"
+                    );
                 }
             }
         }
-        let j: serde_json::Value = serde_json::from_slice(&std::fs::read(d1.join(SUMMARY)).unwrap()).unwrap();
+        let j: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(d1.join(SUMMARY)).unwrap()).unwrap();
         assert_eq!(j["method"], method.name());
-        assert_eq!(j["evaluations"], if samples.is_some() { 256 * (k as u64 + 2) } else { 2 * k as u64 + 1 });
+        assert_eq!(
+            j["evaluations"],
+            if samples.is_some() {
+                256 * (k as u64 + 2)
+            } else {
+                2 * k as u64 + 1
+            }
+        );
         assert!(j["elapsed_s"].is_number());
         // A second run refuses the folder without --force.
-        assert_eq!(run(args(method, &["co2:2030"], samples, 1, &d1)).unwrap_err().exit_code(), 2);
+        assert_eq!(
+            run(args(method, &["co2:2030"], samples, 1, &d1))
+                .unwrap_err()
+                .exit_code(),
+            2
+        );
         let _ = std::fs::remove_dir_all(d1);
         let _ = std::fs::remove_dir_all(d2);
     }
@@ -155,7 +214,9 @@ fn shards_merge_and_resume_are_identical() {
     let whole = tmp("whole");
     run(args(Method::Morris, &outcomes, Some(8), 2, &whole)).unwrap();
     let want = files(&whole);
-    assert!(want.contains_key("morris_met_5_2025.csv") && want.contains_key("morris_peak_year.svg"));
+    assert!(
+        want.contains_key("morris_met_5_2025.csv") && want.contains_key("morris_peak_year.svg")
+    );
 
     // Three shards, merged in a shuffled order.
     let dirs: Vec<PathBuf> = (1..=3).map(|k| tmp(&format!("shard{k}"))).collect();
@@ -168,12 +229,21 @@ fn shards_merge_and_resume_are_identical() {
     let merged = tmp("merged");
     let bad = merge(&dirs[..2], Some(&merged), false, Some(1)).unwrap_err();
     assert!(bad.to_string().contains("missing 3/3"), "{bad}");
-    merge(&[dirs[2].clone(), dirs[0].clone(), dirs[1].clone()], Some(&merged), false, Some(1)).unwrap();
+    merge(
+        &[dirs[2].clone(), dirs[0].clone(), dirs[1].clone()],
+        Some(&merged),
+        false,
+        Some(1),
+    )
+    .unwrap();
     assert_eq!(files(&merged), want, "merged shards");
 
     // Interrupted after the first batch, then resumed.
     let res = tmp("resume");
-    let hooks = Hooks { interrupt_after: Some(100), batch: Some(100) };
+    let hooks = Hooks {
+        interrupt_after: Some(100),
+        batch: Some(100),
+    };
     let e = run_with(args(Method::Morris, &outcomes, Some(8), 2, &res), &hooks).unwrap_err();
     assert_eq!(e.exit_code(), 130);
     assert!(res.join(CHECKPOINT).exists() && !res.join(SUMMARY).exists());
@@ -181,8 +251,19 @@ fn shards_merge_and_resume_are_identical() {
     a.resume = true;
     let mut other = a.clone();
     other.seed = 8;
-    assert_eq!(run(other).unwrap_err().exit_code(), 2, "resume of another analysis");
-    run_with(a, &Hooks { interrupt_after: None, batch: Some(100) }).unwrap();
+    assert_eq!(
+        run(other).unwrap_err().exit_code(),
+        2,
+        "resume of another analysis"
+    );
+    run_with(
+        a,
+        &Hooks {
+            interrupt_after: None,
+            batch: Some(100),
+        },
+    )
+    .unwrap();
     assert!(!res.join(CHECKPOINT).exists());
     assert_eq!(files(&res), want, "resumed");
 
