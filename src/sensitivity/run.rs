@@ -936,7 +936,23 @@ impl Analysis<'_> {
         let method = self.setup.method.name();
         let mut files = Vec::new();
         for (oc, t) in self.outcomes.iter().zip(tables) {
-            let t = t?;
+            let mut t = t?;
+            let o = self.outcomes.iter().position(|x| x == oc).unwrap_or(0);
+            let y0 = outputs.get(o).copied().unwrap_or(f64::NAN);
+            let differ = (0..rows).filter(|&j| outputs[j * m + o] != y0).count();
+            let constant = differ == 0;
+            // Sobol': the variance is estimated on the 2N rows of A and B only.
+            let var_rows = match self.setup.method {
+                Method::Sobol => 2 * self.setup.samples.unwrap_or(0) as usize,
+                _ => rows,
+            };
+            if constant {
+                t.top.insert(0, format!("note: the outcome is {y0} in all {rows} runs, so every index is 0 (input order)"));
+            } else if (0..var_rows.min(rows)).all(|j| outputs[j * m + o] == y0) {
+                t.top.insert(0, format!(
+                    "note: the outcome is {y0} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
+                ));
+            }
             let stem = format!("{method}_{}", oc.file_stem());
             write_atomic(&out.join(format!("{stem}.csv")), &t.csv).map_err(io_err(out))?;
             write_atomic(&out.join(format!("{stem}.svg")), t.svg.as_bytes())
@@ -959,6 +975,8 @@ impl Analysis<'_> {
                 "chart": format!("{stem}.svg"),
                 "png": self.setup.png.then(|| format!("{stem}.png")),
                 "summary": t.extra,
+                "constant": constant.then_some(y0),
+                "runs_differing_from_first": differ,
             }));
         }
         let k = self.k();
