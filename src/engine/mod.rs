@@ -114,6 +114,8 @@ impl Accumulator {
             s.push(*x);
         }
         let spec = &sc.spec;
+        // Whether each indicator meets its 2025 target in this run (for the binding check).
+        let mut met_2025 = [false; 64];
         for (i, m) in self.met.iter_mut().enumerate() {
             for (k, c) in m.iter_mut().enumerate() {
                 let Some(x) = sc.indicators.value(i, spec, values, tr, TARGET_YEARS[k]) else {
@@ -126,6 +128,9 @@ impl Accumulator {
                     .is_some_and(|t| INDICATORS[i].direction.met(x, t))
                 {
                     *c += 1;
+                    if k == 0 && i < met_2025.len() {
+                        met_2025[i] = true;
+                    }
                 }
             }
         }
@@ -134,10 +139,7 @@ impl Accumulator {
         if tr.peaked_by(spec.options.peak_by) {
             self.peaked += 1;
         }
-        if binding
-            .iter()
-            .all(|&i| sc.indicators.met(i, 0, spec, values, tr) == Some(true))
-        {
+        if binding.iter().all(|&i| met_2025[i]) {
             self.all_binding_2025 += 1;
         }
     }

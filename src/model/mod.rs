@@ -135,34 +135,48 @@ pub struct MixSpec {
 }
 
 impl MixSpec {
-    /// Achieved shares at `year` (MODEL.md §4). The delivery ratio is bounded at each
+    /// Achieved shares at milestone `m` (MODEL.md §4). The delivery ratio is bounded at each
     /// milestone so that no share leaves [0, 1]; the shares still sum to one because one
     /// ratio moves every fuel.
-    pub fn at(&self, v: &[f64], year: i32, out: &mut [f64; 5]) {
+    #[inline]
+    fn achieved(&self, v: &[f64], m: usize) -> [f64; 5] {
         let r = self.delivery.map_or(1.0, |d| v[d]);
         let base = &self.points[0].1;
-        let achieved = |m: &[f64; 5]| -> [f64; 5] {
-            let rr = bounded_ratio(base, m, r);
-            let mut w = [0.0; 5];
-            for f in 0..5 {
-                w[f] = base[f] + rr * (m[f] - base[f]);
-            }
-            w
-        };
+        let target = &self.points[m].1;
+        let rr = bounded_ratio(base, target, r);
+        let mut w = [0.0; 5];
+        for f in 0..5 {
+            w[f] = base[f] + rr * (target[f] - base[f]);
+        }
+        w
+    }
+
+    /// Achieved shares at `year`: milestones moved by the delivery ratio, interpolated
+    /// linearly, flat after the last.
+    pub fn at(&self, v: &[f64], year: i32, out: &mut [f64; 5]) {
+        self.interpolate(year, |m| self.achieved(v, m), out);
+    }
+
+    /// Interpolate between achieved milestones given by `ach(m)`.
+    #[inline]
+    fn interpolate(&self, year: i32, ach: impl Fn(usize) -> [f64; 5], out: &mut [f64; 5]) {
         let i = self.points.partition_point(|(y, _)| *y <= year);
         if i == 0 || i == self.points.len() {
-            *out = achieved(&self.points[i.saturating_sub(1)].1);
+            *out = ach(i.saturating_sub(1));
             return;
         }
-        let (ya, a) = &self.points[i - 1];
-        let (yb, b) = &self.points[i];
+        let (ya, yb) = (self.points[i - 1].0, self.points[i].0);
         let t = f64::from(year - ya) / f64::from(yb - ya);
-        let (wa, wb) = (achieved(a), achieved(b));
+        let (wa, wb) = (ach(i - 1), ach(i));
         for f in 0..5 {
             out[f] = wa[f] + t * (wb[f] - wa[f]);
         }
     }
 }
+
+/// Milestones of a mix whose achieved shares are computed once per run (more fall back to
+/// recomputing them each year).
+const MIX_CACHE: usize = 12;
 
 /// The ratio `r` limited to the interval that keeps `base + r·(m − base)` inside [0, 1].
 #[inline]
@@ -306,6 +320,13 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
     let ef = [v[s.ef_fuel[0]], v[s.ef_fuel[1]], v[s.ef_fuel[2]]];
     let grass0 = s.grass_cover.at(v, s.y0);
     let mut gdp = v[s.gdp0];
+    // The achieved fuel-share milestones depend on the run only: compute them once.
+    let mut mix_cache = [[[0.0f64; 5]; MIX_CACHE]; 4];
+    for (cache, sec) in mix_cache.iter_mut().zip(&s.sectors) {
+        for (m, slot) in cache.iter_mut().enumerate().take(sec.mix.points.len()) {
+            *slot = sec.mix.achieved(v, m);
+        }
+    }
     for (t, year) in s.years().enumerate() {
         // §3 Economy.
         let g = if t == 0 { 0.0 } else { s.growth.at(v, year) };
@@ -323,7 +344,11 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
             } else {
                 demand[k] * (1.0 + v[sec.elasticity] * g) * (1.0 - sec.efficiency.at(v, year))
             };
-            sec.mix.at(v, year, &mut w[k]);
+            if sec.mix.points.len() <= MIX_CACHE {
+                sec.mix.interpolate(year, |m| mix_cache[k][m], &mut w[k]);
+            } else {
+                sec.mix.at(v, year, &mut w[k]);
+            }
             for f in 0..5 {
                 fuel[f] += demand[k] * w[k][f];
             }

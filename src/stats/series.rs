@@ -7,6 +7,24 @@ use super::QuantileSketch;
 /// Fixed-point scale `2^32` used for the exact sum.
 const SCALE: f64 = 4_294_967_296.0;
 
+/// `round(x · 2^32)` (ties away from zero) as an integer. The common case avoids the
+/// software `round` and `f64 → i128` conversion (no SSE4.1 assumed): below 2^52 the sum
+/// `y ± 0.5` truncated toward zero rounds half away from zero; at or above 2^52 every f64 is
+/// already an integer. Only the rare `y` within an ulp below a half can round the other way
+/// than `f64::round`, a difference of 2^-32 in the sum, the same in every run of a build.
+#[inline]
+fn fixed(x: f64) -> i128 {
+    let y = x * SCALE;
+    let a = y.abs();
+    if a < 4_503_599_627_370_496.0 {
+        (y + 0.5f64.copysign(y)) as i64 as i128
+    } else if a < 9.2e18 {
+        y as i64 as i128
+    } else {
+        y.round() as i128
+    }
+}
+
 /// Streaming per-series statistics: a [`QuantileSketch`] plus an exact,
 /// order-independent mean.
 ///
@@ -34,7 +52,7 @@ impl SeriesStats {
     #[inline]
     pub fn push(&mut self, x: f64) {
         if x.is_finite() {
-            self.sum_fixed = self.sum_fixed.wrapping_add((x * SCALE).round() as i128);
+            self.sum_fixed = self.sum_fixed.wrapping_add(fixed(x));
         }
         self.sketch.insert(x);
     }
@@ -101,6 +119,25 @@ mod tests {
         assert_eq!(serde_json::to_string(&m).unwrap(), json);
         let back: SeriesStats = serde_json::from_str(&json).unwrap();
         assert_eq!(back, all);
+    }
+
+    #[test]
+    fn fixed_point_rounds_half_away_from_zero() {
+        for x in [
+            0.0,
+            1.0,
+            -1.0,
+            2.5 / SCALE,
+            -2.5 / SCALE,
+            1e-12,
+            123.456,
+            -9.87e8,
+            1e15,
+            -3e18,
+            1e20,
+        ] {
+            assert_eq!(fixed(x), (x * SCALE).round() as i128, "{x}");
+        }
     }
 
     #[test]
