@@ -106,4 +106,27 @@ proptest! {
             prop_assert!(b.at(Var::GenPv, 2030).unwrap() > a.at(Var::GenPv, 2030).unwrap());
         }
     }
+
+    /// A Monte Carlo run of one draw, with every parameter fixed at a state of the world,
+    /// reports exactly that state's trajectory: the engine adds nothing to the model. With
+    /// the state at the medians this is the central run.
+    #[test]
+    fn one_draw_monte_carlo_equals_the_model(seed in any::<u64>(), index in 0u64..1_000_000, at_medians in any::<bool>()) {
+        let (sc, _) = plan();
+        let v = if at_medians { sc.medians() } else { draw(seed, index) };
+        let mut fixed = sc.clone();
+        for (p, x) in fixed.params.iter_mut().zip(&v) {
+            p.dist = peakpath::scenario::Dist::Fixed { value: *x };
+        }
+        let acc = engine::monte_carlo(&fixed, seed, 0..1, &engine::Silent).expect("not stopped");
+        let tr = if at_medians { engine::central(sc) } else { simulate(&v) };
+        let n = tr.n_years;
+        for (k, s) in acc.series.iter().enumerate() {
+            let x = tr.data[k];
+            prop_assert_eq!(s.quantile(0.5), x, "series {} year {}", k / n, k % n);
+            prop_assert_eq!(s.quantile(0.05), x);
+            prop_assert!((s.mean() - x).abs() <= 2f64.powi(-32), "mean {} vs {}", s.mean(), x);
+        }
+        prop_assert_eq!(acc.peaked, u64::from(tr.peaked_by(sc.spec.options.peak_by)));
+    }
 }
