@@ -366,52 +366,87 @@ pub fn comparison_csv(rows: Vec<Vec<String>>) -> Vec<u8> {
     )
 }
 
-/// `parameters.md`: the parameters whose distribution differs between scenarios.
-pub fn parameters_diff(scs: &[&Scenario]) -> String {
-    use std::collections::BTreeMap;
-    let mut by_path: BTreeMap<&str, Vec<Option<String>>> = BTreeMap::new();
-    for (k, sc) in scs.iter().enumerate() {
-        for p in &sc.params {
-            by_path
-                .entry(p.path.as_str())
-                .or_insert_with(|| vec![None; scs.len()])[k] =
-                Some(format!("{} {}", p.dist.to_syntax(), p.unit));
+/// Every leaf of a resolved scenario's content as `field.path → value text`.
+fn flatten(
+    prefix: &str,
+    v: &serde_json::Value,
+    out: &mut std::collections::BTreeMap<String, String>,
+) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&p, x, out);
+            }
+        }
+        serde_json::Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
         }
     }
-    let mut s = String::from("# Parameters that differ between the compared scenarios\n\n");
+}
+
+/// `parameters.md`: every field whose value differs between the compared scenarios (after
+/// `extends`): distributions, fixed numbers, fuel shares and options, with units.
+pub fn parameters_diff(scs: &[&Scenario]) -> String {
+    use std::collections::{BTreeMap, BTreeSet};
+    let flat: Vec<BTreeMap<String, String>> = scs
+        .iter()
+        .map(|sc| {
+            let mut m = BTreeMap::new();
+            flatten("", &sc.resolved, &mut m);
+            m
+        })
+        .collect();
+    let units: BTreeMap<&str, &str> = scs
+        .iter()
+        .flat_map(|sc| sc.params.iter().map(|p| (p.path.as_str(), p.unit)))
+        .collect();
+    let keys: BTreeSet<&String> = flat
+        .iter()
+        .flat_map(|m| m.keys())
+        .filter(|k| !k.starts_with("scenario."))
+        .collect();
+    let mut s = String::from("# What differs between the compared scenarios\n\n");
     let _ = writeln!(
         s,
-        "| parameter | {} |",
+        "| field | unit | {} |",
         scs.iter()
             .map(|sc| format!("{} ({})", sc.info.id, sc.info.name_zh))
             .collect::<Vec<_>>()
             .join(" | ")
     );
-    let _ = writeln!(s, "|---|{}", "---|".repeat(scs.len()));
+    let _ = writeln!(s, "|---|---|{}", "---|".repeat(scs.len()));
     let mut n = 0;
-    for (path, vals) in by_path {
+    for k in keys {
+        let vals: Vec<Option<&String>> = flat.iter().map(|m| m.get(k)).collect();
         if vals.iter().all(|v| *v == vals[0]) {
             continue;
         }
         n += 1;
+        let unit = units
+            .get(k.as_str())
+            .copied()
+            .unwrap_or_else(|| if k.contains(".mix.") { "share" } else { "" });
         let cells: Vec<String> = vals
             .iter()
-            .map(|v| v.clone().unwrap_or_else(|| "—".into()).replace('|', "\\|"))
+            .map(|v| v.map_or("—".to_string(), |x| x.replace('|', "\\|")))
             .collect();
-        let _ = writeln!(s, "| `{path}` | {} |", cells.join(" | "));
+        let _ = writeln!(s, "| `{k}` | {unit} | {} |", cells.join(" | "));
     }
     let _ = writeln!(
         s,
-        "\n{n} parameters differ. Options: {}.",
+        "\n{n} fields differ (\"—\": not set in that scenario). Grid emission-factor basis: {}.",
         scs.iter()
-            .map(|sc| format!(
-                "{}: grid basis {}, electricity {:?}",
-                sc.info.id,
-                sc.spec.options.grid_basis.name(),
-                sc.spec.options.accounting
-            ))
+            .map(|sc| format!("{} {}", sc.info.id, sc.spec.options.grid_basis.name()))
             .collect::<Vec<_>>()
-            .join("; ")
+            .join(", ")
     );
     s
 }
