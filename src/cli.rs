@@ -46,6 +46,10 @@ pub enum Command {
         /// Language of every label, title and legend.
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
+        /// Also include the SVG charts of these folders (written by decompose, discover,
+        /// sensitivity or compare), e.g. --with outputs/decompose.
+        #[arg(long = "with", value_name = "DIR")]
+        with: Vec<PathBuf>,
     },
     /// Decompose the difference in energy CO₂ between two scenarios or two years (additive LMDI).
     Decompose(peakpath::decompose::DecomposeArgs),

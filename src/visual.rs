@@ -559,6 +559,15 @@ pub fn inconsistencies(lang: Lang) -> Vec<String> {
 
 /// Build the self-contained HTML report of a run folder.
 pub fn report_html(d: &RunData, lang: Lang) -> Result<String, Error> {
+    report_html_with(d, lang, Vec::new())
+}
+
+/// The report with extra (caption, SVG) charts after the run's own.
+pub fn report_html_with(
+    d: &RunData,
+    lang: Lang,
+    extra: Vec<(String, String)>,
+) -> Result<String, Error> {
     let zh = lang == Lang::Zh;
     let mut headline = Vec::new();
     let c = |v: &str, y: i32| d.central.get(v).and_then(|m| m.get(&y)).copied();
@@ -644,11 +653,12 @@ pub fn report_html(d: &RunData, lang: Lang) -> Result<String, Error> {
         .iter()
         .find(|(s, _, _)| s == "indicator_board")
         .map(|(_, _, svg)| svg.clone());
-    let charts: Vec<(String, String)> = all
+    let mut charts: Vec<(String, String)> = all
         .into_iter()
         .filter(|(s, _, _)| s != "indicator_board")
         .map(|(_, cap, svg)| (cap, svg))
         .collect();
+    charts.extend(extra);
     let assumptions = d
         .parameters
         .iter()
@@ -698,8 +708,54 @@ pub fn report_html(d: &RunData, lang: Lang) -> Result<String, Error> {
 
 /// Write `dir/report.html` from the run folder `dir`.
 pub fn write_report(dir: &Path, lang: Lang) -> Result<(), Error> {
+    write_report_with(dir, lang, &[])
+}
+
+/// Write `dir/report.html`, adding the SVG charts found in the folders `with` (LMDI
+/// waterfall, PRIM trajectory, sensitivity charts, comparison overlays), in name order.
+pub fn write_report_with(dir: &Path, lang: Lang, with: &[std::path::PathBuf]) -> Result<(), Error> {
     let d = RunData::read(dir)?;
-    let html = report_html(&d, lang)?;
+    let mut extra = Vec::new();
+    for w in with {
+        let charts = if w.join("charts").is_dir() {
+            w.join("charts")
+        } else {
+            w.clone()
+        };
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&charts)
+            .map_err(|e| {
+                Error::Input(format!(
+                    "{}: --with: expected a folder of charts, found: {e}",
+                    w.display()
+                ))
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::Input(format!(
+                "{}: --with: expected SVG charts, found none",
+                w.display()
+            )));
+        }
+        for f in files {
+            let svg = std::fs::read_to_string(&f).map_err(io(&f))?;
+            if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
+                return Err(Error::Input(format!(
+                    "{}: expected an SVG chart, found other content",
+                    f.display()
+                )));
+            }
+            let caption = f
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .replace('_', " ");
+            extra.push((caption, svg));
+        }
+    }
+    let html = report_html_with(&d, lang, extra)?;
     write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
 }
 

@@ -79,6 +79,23 @@ fn run_charts_are_svg_with_titles_and_units() {
     );
     open_in_chromium(&dir.join("zh/report.html"));
 
+    // The report can carry the LMDI waterfall of `decompose`, with no external reference.
+    peakpath([
+        "decompose",
+        "scenarios/baseline.toml",
+        "scenarios/plan.toml",
+        "--year",
+        "2030",
+        "--out",
+        &dir.arg("lmdi"),
+    ])
+    .ok();
+    peakpath(["report", &dir.arg("zh"), "--with", &dir.arg("lmdi")]).ok();
+    let html = read_string(dir.join("zh/report.html"));
+    assert!(html.contains("LMDI"), "the waterfall is in the report");
+    assert!(!html.contains("http://") && !html.contains("href="));
+    peakpath(["report", &dir.arg("zh"), "--with", &dir.arg("nothing-here")]).expect_code(2);
+
     // `report DIR --lang en` rewrites the report in English from the files alone.
     peakpath(["report", &dir.arg("zh"), "--lang", "en"]).ok();
     assert!(
