@@ -213,7 +213,7 @@ fn sigint_checkpoints_and_resume_completes_identically() {
             dir.to_string(),
         ]
     };
-    let mut child = Command::new(env!("CARGO_BIN_EXE_peakpath"))
+    let child = Command::new(env!("CARGO_BIN_EXE_peakpath"))
         .args(args(&tmp.arg("cut")))
         .current_dir(crate::util::root())
         .stdout(Stdio::null())
