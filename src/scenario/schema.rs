@@ -269,7 +269,11 @@ impl<'s> Reader<'s> {
         let delivery = n
             .get("delivery")
             .map(|d| self.param_node(d, &join(field, "delivery"), "ratio", RATIO));
-        PathSpec { points, delivery }
+        PathSpec {
+            points,
+            delivery,
+            bounds: (r.0, r.1),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -291,6 +295,7 @@ impl<'s> Reader<'s> {
                 PathSpec {
                     points: vec![(y0, self.dummy(&field))],
                     delivery: None,
+                    bounds: PathSpec::UNBOUNDED,
                 }
             }
         }
@@ -729,6 +734,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 PathSpec {
                     points: vec![(y0, 0)],
                     delivery: None,
+                    bounds: PathSpec::UNBOUNDED,
                 }
             })
         }
@@ -741,6 +747,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             PathSpec {
                 points: vec![(y0, r.dummy("grid.emission_factor"))],
                 delivery: None,
+                bounds: PathSpec::UNBOUNDED,
             }
         }
     };
