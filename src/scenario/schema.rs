@@ -662,6 +662,26 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         }
     });
 
+    // With no final energy anywhere the total energy consumption is 0 every year and every
+    // share and intensity of it is 0/0: say so here rather than run a model of nothing.
+    if sectors
+        .iter()
+        .all(|sec| r.params[sec.energy0].dist.support().1 <= 0.0)
+    {
+        let at = de
+            .get("industry")
+            .and_then(|t| t.get("energy_2020"))
+            .map_or(de.at, |n| n.at);
+        r.err(
+            at,
+            "demand.industry.energy_2020",
+            format!(
+                "expected a positive base-year final energy in at least one sector, found 0 in {}",
+                SECTORS.join(", ")
+            ),
+        );
+    }
+
     // [electricity]
     let el = r.table(root, "electricity", "").unwrap_or(&empty);
     r.keys(el, "electricity", &["loss", "coal_equivalent_factor"]);
