@@ -393,7 +393,9 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         let nf = fuel[BIOMASS] + k / 10.0 * (local.min(elec) + import.max(0.0) * nf_grid);
         out.set(Tec, t, tec);
         out.set(NonfossilEnergy, t, nf);
-        out.set(NonfossilShare, t, nf / tec);
+        // No final energy at all (every sector's demand at zero): no share to speak of, 0
+        // rather than 0/0.
+        out.set(NonfossilShare, t, if tec > 0.0 { nf / tec } else { 0.0 });
         out.set(EnergyIntensity, t, tec / gdp);
         // §7 CO₂, coal, sinks.
         let co2_f = [fuel[COAL] * ef[0], fuel[OIL] * ef[1], fuel[GAS] * ef[2]];
