@@ -299,7 +299,23 @@ impl FileSystem for Disk {
                 meta.len()
             ));
         }
-        let bytes = std::fs::read(path).map_err(|e| io_phrase(&e))?;
+        // The length above is 0 for a device or a pipe (`extends = "/dev/zero"`), so the read
+        // itself is bounded too: never more than one byte past the limit.
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .and_then(|f| {
+                std::io::Read::read_to_end(
+                    &mut std::io::Read::take(f, MAX_FILE_BYTES as u64 + 1),
+                    &mut bytes,
+                )
+            })
+            .map_err(|e| io_phrase(&e))?;
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(format!(
+                "expected a scenario file under {} MiB, found more than {MAX_FILE_BYTES} bytes",
+                MAX_FILE_BYTES >> 20
+            ));
+        }
         String::from_utf8(bytes).map_err(|e| {
             format!(
                 "expected UTF-8 text, found invalid bytes at byte {} (save the file as UTF-8)",

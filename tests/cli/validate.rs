@@ -155,6 +155,23 @@ fn valid_fixtures_run_to_finite_numbers() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn extending_a_device_is_refused_without_reading_it_all() {
+    // /dev/zero reports a length of 0 and never ends: the read must stop at the size limit
+    // (it used to allocate until the process died).
+    let tmp = crate::util::TempDir::new("dev-zero");
+    std::fs::write(tmp.join("a.toml"), "extends = \"/dev/zero\"\n").unwrap();
+    let out = peakpath(["validate", &tmp.arg("a.toml")]).expect_code(2);
+    assert!(
+        out.stderr.contains(
+            "1:11: extends: expected a readable scenario file at /dev/zero, found: expected a scenario file under 4 MiB, found more than 4194304 bytes"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
 #[test]
 fn a_byte_order_mark_changes_nothing() {
     // bom.toml is the plan with a BOM and another id: same parameters, same numbers.
