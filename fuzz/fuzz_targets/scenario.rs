@@ -21,9 +21,15 @@ fuzz_target!(|data: &[u8]| {
         Some(i) => (&data[..i], Some(&data[i + SEP.len()..])),
         None => (data, None),
     };
-    let mut texts = vec![("a.toml".to_string(), String::from_utf8_lossy(a).into_owned())];
+    let mut texts = vec![(
+        "a.toml".to_string(),
+        String::from_utf8_lossy(a).into_owned(),
+    )];
     if let Some(b) = b {
-        texts.push(("b.toml".to_string(), String::from_utf8_lossy(b).into_owned()));
+        texts.push((
+            "b.toml".to_string(),
+            String::from_utf8_lossy(b).into_owned(),
+        ));
     }
     let sc = match Scenario::from_texts(&texts) {
         Ok(sc) => sc,
