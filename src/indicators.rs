@@ -635,7 +635,8 @@ impl IndicatorSet {
                 let start = if year <= 2025 { 2020 } else { year - 5 };
                 let x0 = tr.at(var, start)?;
                 let x1 = tr.at(var, year)?;
-                Some(100.0 * (1.0 - x1 / x0))
+                // A decline from zero (no CO₂ at all, no industrial energy) is undefined.
+                (x0 != 0.0).then(|| 100.0 * (1.0 - x1 / x0))
             }
             Source::Level(var, scale) => tr.at(var, year).map(|x| x * scale),
             Source::Path => {

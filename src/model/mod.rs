@@ -81,16 +81,24 @@ pub struct PathSpec {
     /// Milestones, strictly increasing, the first at `y0`.
     pub points: Vec<(i32, P)>,
     pub delivery: Option<P>,
+    /// The field's admissible range: an achieved value is held inside it, since a delivery
+    /// ratio above 1 (or below 0) can carry a valid milestone past it (a share above 1, a
+    /// negative capacity, an industry share of 0 that would divide by zero).
+    pub bounds: (f64, f64),
 }
 
 impl PathSpec {
+    /// A path with no bounds on its achieved values.
+    pub const UNBOUNDED: (f64, f64) = (f64::NEG_INFINITY, f64::INFINITY);
+
     /// The achieved path at `year`: milestones moved by the delivery ratio, interpolated
-    /// linearly, flat after the last.
+    /// linearly, flat after the last, held inside `bounds`.
     #[inline]
     pub fn at(&self, v: &[f64], year: i32) -> f64 {
         let base = v[self.points[0].1];
         let r = self.delivery.map_or(1.0, |d| v[d]);
-        let ach = |p: P| base + r * (v[p] - base);
+        let (lo, hi) = self.bounds;
+        let ach = |p: P| (base + r * (v[p] - base)).clamp(lo, hi);
         interpolate(&self.points, year, |p| ach(*p))
     }
 }
@@ -410,7 +418,9 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         let nf = fuel[BIOMASS] + k / 10.0 * (local.min(elec) + import.max(0.0) * nf_grid);
         out.set(Tec, t, tec);
         out.set(NonfossilEnergy, t, nf);
-        out.set(NonfossilShare, t, nf / tec);
+        // No final energy at all (every sector's demand at zero): no share to speak of, 0
+        // rather than 0/0.
+        out.set(NonfossilShare, t, if tec > 0.0 { nf / tec } else { 0.0 });
         out.set(EnergyIntensity, t, tec / gdp);
         // §7 CO₂, coal, sinks.
         let co2_f = [fuel[COAL] * ef[0], fuel[OIL] * ef[1], fuel[GAS] * ef[2]];

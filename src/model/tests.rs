@@ -33,12 +33,29 @@ fn path_with_delivery_by_hand() {
     let p = PathSpec {
         points: vec![(2020, 0), (2025, 1), (2030, 2)],
         delivery: Some(3),
+        bounds: PathSpec::UNBOUNDED,
     };
     assert_eq!(p.at(&v, 2020), 100.0);
     assert_eq!(p.at(&v, 2025), 150.0);
     assert!((p.at(&v, 2027) - 170.0).abs() < 1e-12);
     assert_eq!(p.at(&v, 2035), 200.0);
     let _ = plan();
+}
+
+#[test]
+fn over_delivered_path_stays_in_its_bounds() {
+    // Share 0.75 → 0.5 delivered three times over would reach 0 (and −0.25 past it); held at
+    // the field's lower bound instead, and the base year is untouched.
+    let v = vec![0.75, 0.5, 3.0];
+    let p = PathSpec {
+        points: vec![(2020, 0), (2030, 1)],
+        delivery: Some(2),
+        bounds: (1e-6, 1.0),
+    };
+    assert_eq!(p.at(&v, 2020), 0.75);
+    assert_eq!(p.at(&v, 2030), 1e-6);
+    assert_eq!(p.at(&v, 2035), 1e-6);
+    assert!((p.at(&v, 2025) - (0.75 + 1e-6) / 2.0).abs() < 1e-12);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -102,6 +119,7 @@ fn flat(p: P) -> PathSpec {
     PathSpec {
         points: vec![(2020, p)],
         delivery: None,
+        bounds: PathSpec::UNBOUNDED,
     }
 }
 
@@ -129,6 +147,7 @@ fn hand_spec() -> ModelSpec {
         industry_share: PathSpec {
             points: vec![(2020, SHARE20), (2022, SHARE22)],
             delivery: None,
+            bounds: PathSpec::UNBOUNDED,
         },
         sectors: [
             SectorSpec {
@@ -174,6 +193,7 @@ fn hand_spec() -> ModelSpec {
                 capacity: PathSpec {
                     points: vec![(2020, PV20), (2022, PV22)],
                     delivery: Some(PV_R),
+                    bounds: PathSpec::UNBOUNDED,
                 },
                 hours: PV_H,
             },
@@ -193,12 +213,14 @@ fn hand_spec() -> ModelSpec {
         forest_cover: PathSpec {
             points: vec![(2020, FOREST20), (2023, FOREST23)],
             delivery: None,
+            bounds: PathSpec::UNBOUNDED,
         },
         forest_rate: FOREST_RATE,
         grass_ha: GRASS_HA,
         grass_cover: PathSpec {
             points: vec![(2020, GRASS20), (2022, GRASS22)],
             delivery: None,
+            bounds: PathSpec::UNBOUNDED,
         },
         grass_rate: GRASS_RATE,
         wetland_ha: WET_HA,

@@ -269,7 +269,11 @@ impl<'s> Reader<'s> {
         let delivery = n
             .get("delivery")
             .map(|d| self.param_node(d, &join(field, "delivery"), "ratio", RATIO));
-        PathSpec { points, delivery }
+        PathSpec {
+            points,
+            delivery,
+            bounds: (r.0, r.1),
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -291,6 +295,7 @@ impl<'s> Reader<'s> {
                 PathSpec {
                     points: vec![(y0, self.dummy(&field))],
                     delivery: None,
+                    bounds: PathSpec::UNBOUNDED,
                 }
             }
         }
@@ -657,6 +662,26 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         }
     });
 
+    // With no final energy anywhere the total energy consumption is 0 every year and every
+    // share and intensity of it is 0/0: say so here rather than run a model of nothing.
+    if sectors
+        .iter()
+        .all(|sec| r.params[sec.energy0].dist.support().1 <= 0.0)
+    {
+        let at = de
+            .get("industry")
+            .and_then(|t| t.get("energy_2020"))
+            .map_or(de.at, |n| n.at);
+        r.err(
+            at,
+            "demand.industry.energy_2020",
+            format!(
+                "expected a positive base-year final energy in at least one sector, found 0 in {}",
+                SECTORS.join(", ")
+            ),
+        );
+    }
+
     // [electricity]
     let el = r.table(root, "electricity", "").unwrap_or(&empty);
     r.keys(el, "electricity", &["loss", "coal_equivalent_factor"]);
@@ -729,6 +754,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 PathSpec {
                     points: vec![(y0, 0)],
                     delivery: None,
+                    bounds: PathSpec::UNBOUNDED,
                 }
             })
         }
@@ -741,6 +767,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             PathSpec {
                 points: vec![(y0, r.dummy("grid.emission_factor"))],
                 delivery: None,
+                bounds: PathSpec::UNBOUNDED,
             }
         }
     };

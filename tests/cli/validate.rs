@@ -52,6 +52,10 @@ fn every_invalid_fixture_fails_with_its_expected_message() {
         "deeply_nested_arrays",
         "cut_in_half",
         "bad_grid_basis",
+        "grassland_cover_zero",
+        "industry_share_zero",
+        "no_final_energy",
+        "rates_beyond_range",
     ] {
         assert!(
             files.iter().any(|f| f.file_stem().unwrap() == name),
@@ -110,6 +114,62 @@ fn valid_fixtures_and_shipped_scenarios_validate() {
             out.stderr
         );
     }
+}
+
+#[test]
+fn valid_fixtures_run_to_finite_numbers() {
+    // The valid fixtures include edge cases that once gave NaN or ∞ (over-delivered paths,
+    // no fossil fuel, rates at the edges of their ranges, a 60-year horizon): their central
+    // run must give a number for every variable and year, and every indicator value must be
+    // finite or absent ("no value"), never NaN or inf.
+    for name in ["over_delivery", "no_fossil_fuel", "extreme_rates"] {
+        assert!(
+            fixtures("valid")
+                .iter()
+                .any(|f| f.file_stem().unwrap() == name),
+            "fixture {name}.toml is missing"
+        );
+    }
+    for f in fixtures("valid") {
+        let arg = rel(&f);
+        let tmp = crate::util::TempDir::new("finite");
+        peakpath(["run", &arg, "--central", "--out", &tmp.arg("out")]).ok();
+        for row in crate::util::csv_rows(tmp.join("out/trajectories.csv")) {
+            let v = &row["value"];
+            assert!(
+                v.parse::<f64>().is_ok_and(f64::is_finite),
+                "{arg}: {} {} = {v:?}",
+                row["variable"],
+                row["year"]
+            );
+        }
+        for row in crate::util::csv_rows(tmp.join("out/indicators.csv")) {
+            let v = &row["value"];
+            assert!(
+                v.is_empty() || v.parse::<f64>().is_ok_and(f64::is_finite),
+                "{arg}: indicator {} in {} = {v:?}",
+                row["id"],
+                row["year"]
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn extending_a_device_is_refused_without_reading_it_all() {
+    // /dev/zero reports a length of 0 and never ends: the read must stop at the size limit
+    // (it used to allocate until the process died).
+    let tmp = crate::util::TempDir::new("dev-zero");
+    std::fs::write(tmp.join("a.toml"), "extends = \"/dev/zero\"\n").unwrap();
+    let out = peakpath(["validate", &tmp.arg("a.toml")]).expect_code(2);
+    assert!(
+        out.stderr.contains(
+            "1:11: extends: expected a readable scenario file at /dev/zero, found: expected a scenario file under 4 MiB, found more than 4194304 bytes"
+        ),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
