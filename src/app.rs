@@ -105,33 +105,9 @@ struct Partial {
     acc: Accumulator,
 }
 
-fn parse_shard(s: &str) -> Result<(u64, u64)> {
-    let bad = || {
-        AppError::Input(format!(
-            "--shard: expected K/N with 1 ≤ K ≤ N (e.g. 3/8), found \"{s}\""
-        ))
-    };
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let k: u64 = k.trim().parse().map_err(|_| bad())?;
-    let n: u64 = n.trim().parse().map_err(|_| bad())?;
-    if k == 0 || n == 0 || k > n {
-        return Err(bad());
-    }
-    Ok((k, n))
-}
-
-fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        b = b.num_threads(usize::from(t));
-    }
-    b.build()
-        .map_err(|e| AppError::Other(format!("cannot start worker threads: {e}")))
-}
-
 fn cmd_run(a: RunArgs) -> Result<()> {
     let (sc, spath) = load(a.scenario.as_deref())?;
-    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    let shard = a.shard.as_deref().map(engine::parse_shard).transpose()?;
     let out = a
         .out
         .clone()
@@ -209,7 +185,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     }
 
     install_ctrlc();
-    let pool = pool(a.threads)?;
+    let pool = engine::pool(a.threads)?;
     let threads = pool.current_num_threads();
     let started = Instant::now();
     let obs = progress(partial.end - partial.start, partial.next - partial.start);
@@ -398,7 +374,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         }
     }
     output::prepare_dir(&a.out, a.force, RUN_FILES).map_err(AppError::Input)?;
-    let pool = pool(a.threads)?;
+    let pool = engine::pool(a.threads)?;
     let mut data = Vec::new();
     let mut rows = Vec::new();
     let mut peak_rows = Vec::new();

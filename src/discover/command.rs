@@ -70,7 +70,7 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
         )));
     }
     output::prepare_dir(&a.out, a.force, FILES).map_err(Error::Input)?;
-    let pool = engine::thread_pool(a.threads.map(usize::from)).map_err(Error::Other)?;
+    let pool = engine::pool(a.threads)?;
     let started = Instant::now();
     let ex = pool.install(|| experiments(&sc, outcome, a.seed, a.runs));
     let n_failed = ex.failed.iter().filter(|f| **f).count();

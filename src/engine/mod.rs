@@ -32,6 +32,27 @@ pub fn thread_pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> 
         .map_err(|e| format!("cannot start worker threads: {e}"))
 }
 
+/// A worker pool of `threads` (default: all cores), as a command's error.
+pub fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool, crate::error::Error> {
+    thread_pool(threads.map(usize::from)).map_err(crate::error::Error::Other)
+}
+
+/// Parse `--shard K/N` (1 ≤ K ≤ N).
+pub fn parse_shard(s: &str) -> Result<(u64, u64), crate::error::Error> {
+    let bad = || {
+        crate::error::Error::Input(format!(
+            "--shard: expected K/N with 1 ≤ K ≤ N (e.g. 3/8), found \"{s}\""
+        ))
+    };
+    let (k, n) = s.split_once('/').ok_or_else(bad)?;
+    let k: u64 = k.trim().parse().map_err(|_| bad())?;
+    let n: u64 = n.trim().parse().map_err(|_| bad())?;
+    if k == 0 || n == 0 || k > n {
+        return Err(bad());
+    }
+    Ok((k, n))
+}
+
 /// The generator of run `index` for `seed`.
 pub fn run_rng(seed: u64, index: u64) -> ChaCha8Rng {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);

@@ -79,6 +79,7 @@ pub fn csv_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -
     csv_bytes(header, rows)
 }
 
+/// A CSV file in memory, `\n`-terminated, quoted where needed.
 fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))

@@ -37,7 +37,7 @@ use super::{
     rank_morris, rank_sobol, saltelli_base, saltelli_source, sobol_analyze, tornado_analyze,
     tornado_design,
 };
-use crate::engine::Observer;
+use crate::engine::{self, Observer};
 use crate::error::{Error, io as io_err};
 use crate::indicators::{self, INDICATORS, TARGET_YEARS};
 use crate::model::{self, Trajectory, VARS, Var};
@@ -583,17 +583,6 @@ struct Table {
     extra: serde_json::Value,
 }
 
-fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    w.write_record(header).expect("in-memory write");
-    for r in rows {
-        w.write_record(&r).expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory flush")
-}
-
 fn chart_err(e: report::ChartError) -> Error {
     Error::Other(e.to_string())
 }
@@ -641,7 +630,7 @@ impl Analysis<'_> {
                         num(b.swing),
                     ]
                 });
-                let csv = csv_bytes(
+                let csv = output::csv_table(
                     &[
                         "input",
                         "unit",
@@ -723,7 +712,7 @@ impl Analysis<'_> {
                         num(m.sigma),
                     ]
                 });
-                let csv = csv_bytes(
+                let csv = output::csv_table(
                     &[
                         "input",
                         "unit",
@@ -817,7 +806,7 @@ impl Analysis<'_> {
                         num(s.st_hi),
                     ]
                 });
-                let csv = csv_bytes(
+                let csv = output::csv_table(
                     &[
                         "input", "unit", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi",
                     ],
@@ -1032,30 +1021,6 @@ fn fmt4(x: f64) -> String {
 
 // ------------------------------------------------------------------ the command
 
-fn parse_shard(s: &str) -> Result<(u64, u64)> {
-    let bad = || {
-        Error::Input(format!(
-            "--shard: expected K/N with 1 ≤ K ≤ N (e.g. 3/8), found \"{s}\""
-        ))
-    };
-    let (k, n) = s.split_once('/').ok_or_else(bad)?;
-    let k: u64 = k.trim().parse().map_err(|_| bad())?;
-    let n: u64 = n.trim().parse().map_err(|_| bad())?;
-    if k == 0 || n == 0 || k > n {
-        return Err(bad());
-    }
-    Ok((k, n))
-}
-
-fn pool(threads: Option<u16>) -> Result<rayon::ThreadPool> {
-    let mut b = rayon::ThreadPoolBuilder::new();
-    if let Some(t) = threads {
-        b = b.num_threads(usize::from(t));
-    }
-    b.build()
-        .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))
-}
-
 fn read_partial(path: &Path) -> Result<Partial> {
     let text = std::fs::read(path)
         .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
@@ -1112,7 +1077,7 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
         .ok_or_else(|| Error::Input("--method: expected tornado, morris or sobol".into()))?;
     let (sc, spath) = Scenario::load_or_plan(a.scenario.as_deref())?;
     let outcomes = parse_outcomes(&a.outcomes, &sc)?;
-    let shard = a.shard.as_deref().map(parse_shard).transpose()?;
+    let shard = a.shard.as_deref().map(engine::parse_shard).transpose()?;
     let an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
     let out = a.out.clone().unwrap_or_else(|| default_out(&sc, method));
     let range = match shard {
@@ -1163,7 +1128,7 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     }
 
     terminal::install_ctrlc();
-    let pool = pool(a.threads)?;
+    let pool = engine::pool(a.threads)?;
     let threads = pool.current_num_threads();
     let started = Instant::now();
     let elapsed_before = partial.elapsed_s;
@@ -1349,7 +1314,7 @@ pub fn merge(
         .flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b)))
         .collect();
     let elapsed: f64 = by_k.iter().flatten().map(|p| p.elapsed_s).sum();
-    pool(threads)?.install(|| an.write(&first.scenario_path, &outputs, &out, elapsed))?;
+    engine::pool(threads)?.install(|| an.write(&first.scenario_path, &outputs, &out, elapsed))?;
     eprintln!(
         "merged {n} shards ({} model runs) into {}",
         s.rows,
