@@ -263,16 +263,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
 }
 
 fn read_partial(path: &Path) -> Result<Partial> {
-    let text = std::fs::read(path)
-        .map_err(|e| AppError::Input(format!("{}: cannot read: {e}", path.display())))?;
-    let p: Partial = serde_json::from_slice(&text).map_err(|e| {
-        AppError::Input(format!(
-            "{}:{}:{}: expected a peakpath partial result, found invalid content ({e})",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let p: Partial = output::read_json(path, "a peakpath partial result")?;
     if p.format != PARTIAL_FORMAT {
         return Err(AppError::Input(format!(
             "{}: format: expected {PARTIAL_FORMAT}, found {}",

@@ -74,6 +74,25 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// Read a JSON file written by peakpath (a shard, a checkpoint): exit-2 errors that name the
+/// file, line and column.
+pub fn read_json<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+) -> Result<T, crate::error::Error> {
+    use crate::error::Error;
+    let text = std::fs::read(path)
+        .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
+    serde_json::from_slice(&text).map_err(|e| {
+        Error::Input(format!(
+            "{}:{}:{}: expected {what}, found invalid content ({e})",
+            path.display(),
+            e.line(),
+            e.column()
+        ))
+    })
+}
+
 /// A CSV file from a header and rows.
 pub fn csv_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
     csv_bytes(header, rows)

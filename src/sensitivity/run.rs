@@ -1022,16 +1022,7 @@ fn fmt4(x: f64) -> String {
 // ------------------------------------------------------------------ the command
 
 fn read_partial(path: &Path) -> Result<Partial> {
-    let text = std::fs::read(path)
-        .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
-    let p: Partial = serde_json::from_slice(&text).map_err(|e| {
-        Error::Input(format!(
-            "{}:{}:{}: expected a peakpath sensitivity partial result, found invalid content ({e})",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let p: Partial = output::read_json(path, "a peakpath sensitivity partial result")?;
     if p.format != PARTIAL_FORMAT {
         return Err(Error::Input(format!(
             "{}: format: expected {PARTIAL_FORMAT}, found {}",
