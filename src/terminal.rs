@@ -40,9 +40,15 @@ pub fn progress(total: u64, already: u64) -> Progress {
         let b = indicatif::ProgressBar::new(total);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} runs  {per_sec}  ETA {eta}",
+                "{bar:40} {human_pos}/{human_len} runs  {rate}  ETA {eta}",
             )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.0} runs/s", s.per_sec());
+                },
+            ),
         );
         b.set_position(already);
         b
