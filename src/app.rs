@@ -449,44 +449,17 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
             )));
         }
     }
-    let n = first.shard.map_or(1, |s| s.1);
-    let mut seen = vec![false; n as usize];
-    for (d, p) in &parts {
-        let Some((k, nn)) = p.shard else {
-            return Err(AppError::Input(format!(
-                "{}: expected a shard (run --shard K/N), found a whole run",
-                d.display()
-            )));
-        };
-        if nn != n || p.next != p.end {
-            return Err(AppError::Input(format!(
-                "{}: expected a finished shard of {n}, found shard {k}/{nn} with runs {}..{} of {}..{}",
-                d.display(),
-                p.start,
-                p.next,
-                p.start,
-                p.end
-            )));
-        }
-        if std::mem::replace(&mut seen[(k - 1) as usize], true) {
-            return Err(AppError::Input(format!(
-                "{}: shard {k}/{n} is given twice",
-                d.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = seen
+    let infos: Vec<engine::ShardInfo> = parts
         .iter()
-        .enumerate()
-        .filter(|(_, s)| !**s)
-        .map(|(i, _)| format!("{}/{n}", i + 1))
+        .map(|(d, p)| engine::ShardInfo {
+            dir: d,
+            shard: p.shard,
+            start: p.start,
+            next: p.next,
+            end: p.end,
+        })
         .collect();
-    if !missing.is_empty() {
-        return Err(AppError::Input(format!(
-            "expected all {n} shards, missing {}",
-            missing.join(", ")
-        )));
-    }
+    let n = engine::shard_order(&infos, "run", "run", "runs")?.len();
     let sc = Scenario::from_texts(&first.sources)?;
     if sc.hash != first.scenario_sha256 {
         return Err(AppError::Other(

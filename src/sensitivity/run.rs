@@ -1243,44 +1243,21 @@ pub fn merge(
             )));
         }
     }
-    let n = first.shard.map_or(1, |s| s.1);
-    let mut by_k: Vec<Option<&Partial>> = vec![None; n as usize];
-    for (d, p) in &parts {
-        let Some((k, nn)) = p.shard else {
-            return Err(Error::Input(format!(
-                "{}: expected a shard (sensitivity --shard K/N), found a whole analysis",
-                d.display()
-            )));
-        };
-        if nn != n || p.next != p.end {
-            return Err(Error::Input(format!(
-                "{}: expected a finished shard of {n}, found shard {k}/{nn} with rows {}..{} of {}..{}",
-                d.display(),
-                p.start,
-                p.next,
-                p.start,
-                p.end
-            )));
-        }
-        if by_k[(k - 1) as usize].replace(p).is_some() {
-            return Err(Error::Input(format!(
-                "{}: shard {k}/{n} is given twice",
-                d.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = by_k
+    let infos: Vec<engine::ShardInfo> = parts
         .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_none())
-        .map(|(i, _)| format!("{}/{n}", i + 1))
+        .map(|(d, p)| engine::ShardInfo {
+            dir: d,
+            shard: p.shard,
+            start: p.start,
+            next: p.next,
+            end: p.end,
+        })
         .collect();
-    if !missing.is_empty() {
-        return Err(Error::Input(format!(
-            "expected all {n} shards, missing {}",
-            missing.join(", ")
-        )));
-    }
+    let by_k: Vec<&Partial> = engine::shard_order(&infos, "sensitivity", "analysis", "rows")?
+        .into_iter()
+        .map(|i| &parts[i].1)
+        .collect();
+    let n = by_k.len();
     let sc = Scenario::from_texts(&first.sources)?;
     if sc.hash != first.scenario_sha256 {
         return Err(Error::Other(
@@ -1301,10 +1278,9 @@ pub fn merge(
     output::prepare_dir(&out, force, OWN_FILES).map_err(Error::Input)?;
     let outputs: Vec<f64> = by_k
         .iter()
-        .flatten()
         .flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b)))
         .collect();
-    let elapsed: f64 = by_k.iter().flatten().map(|p| p.elapsed_s).sum();
+    let elapsed: f64 = by_k.iter().map(|p| p.elapsed_s).sum();
     engine::pool(threads)?.install(|| an.write(&first.scenario_path, &outputs, &out, elapsed))?;
     eprintln!(
         "merged {n} shards ({} model runs) into {}",
