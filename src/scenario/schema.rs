@@ -27,6 +27,9 @@ struct Reader<'s> {
     src: &'s Sources,
     diags: Vec<Diag>,
     params: Vec<ParamDef>,
+    /// The horizon, once `[scenario]` is read: paths and periods are checked against it.
+    y0: i32,
+    y1: i32,
 }
 
 impl<'s> Reader<'s> {
@@ -233,15 +236,8 @@ impl<'s> Reader<'s> {
     }
 
     /// A path `{ 2020 = …, 2025 = …, delivery = … }` starting at `y0`.
-    fn path_node(
-        &mut self,
-        n: &Node,
-        field: &str,
-        unit: &'static str,
-        r: Range,
-        y0: i32,
-        y1: i32,
-    ) -> PathSpec {
+    fn path_node(&mut self, n: &Node, field: &str, unit: &'static str, r: Range) -> PathSpec {
+        let (y0, y1) = (self.y0, self.y1);
         let ys = self.years(n, field, y0, y1, &["delivery"]);
         let mut points = Vec::new();
         for (y, _, v) in &ys {
@@ -276,7 +272,6 @@ impl<'s> Reader<'s> {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn path(
         &mut self,
         parent: &Node,
@@ -284,12 +279,11 @@ impl<'s> Reader<'s> {
         path: &str,
         unit: &'static str,
         r: Range,
-        y0: i32,
-        y1: i32,
     ) -> PathSpec {
+        let y0 = self.y0;
         let field = join(path, key);
         match parent.get(key) {
-            Some(n) => self.path_node(n, &field, unit, r, y0, y1),
+            Some(n) => self.path_node(n, &field, unit, r),
             None => {
                 self.missing(parent, &field, &format!("a path of milestones in {unit}"));
                 PathSpec {
@@ -302,7 +296,6 @@ impl<'s> Reader<'s> {
     }
 
     /// Rates by period `{ 2025 = …, 2030 = …, 2035 = … }` covering `y0+1 … y1`.
-    #[allow(clippy::too_many_arguments)]
     fn periods(
         &mut self,
         parent: &Node,
@@ -310,9 +303,8 @@ impl<'s> Reader<'s> {
         path: &str,
         unit: &'static str,
         r: Range,
-        y0: i32,
-        y1: i32,
     ) -> Periods {
+        let (y0, y1) = (self.y0, self.y1);
         let field = join(path, key);
         let Some(n) = parent.get(key) else {
             self.missing(parent, &field, &format!("rates by period ending in a milestone year, e.g. {{ 2025 = …, 2030 = …, {y1} = … }} ({unit})"));
@@ -353,7 +345,8 @@ impl<'s> Reader<'s> {
     }
 
     /// A path of fuel-share vectors.
-    fn mix(&mut self, parent: &Node, path: &str, y0: i32, y1: i32) -> MixSpec {
+    fn mix(&mut self, parent: &Node, path: &str) -> MixSpec {
+        let (y0, y1) = (self.y0, self.y1);
         let field = join(path, "mix");
         let Some(n) = parent.get("mix") else {
             self.missing(parent, &field, "fuel shares by milestone year");
@@ -527,6 +520,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         src,
         diags: Vec::new(),
         params: Vec::new(),
+        y0: 2020,
+        y1: 2035,
     };
     r.keys(root, "", TOP);
 
@@ -567,6 +562,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         );
         return Err(Diags(r.diags));
     }
+    (r.y0, r.y1) = (y0, y1);
     let info = ScenarioInfo {
         id: r
             .string(sc, "id", "scenario")
@@ -616,15 +612,13 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let ec = r.table(root, "economy", "").unwrap_or(&empty);
     r.keys(ec, "economy", &["gdp_2020", "growth", "industry_share"]);
     let gdp0 = r.param(ec, "gdp_2020", "economy", "亿元", Range(1e-6, 1e9));
-    let growth = r.periods(ec, "growth", "economy", "fraction per year", GROWTH, y0, y1);
+    let growth = r.periods(ec, "growth", "economy", "fraction per year", GROWTH);
     let industry_share = r.path(
         ec,
         "industry_share",
         "economy",
         "fraction of GDP",
         Range(1e-6, 1.0),
-        y0,
-        y1,
     );
 
     // [demand.<sector>]
@@ -655,10 +649,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 &path,
                 "fraction per year",
                 Range(-0.2, 0.5),
-                y0,
-                y1,
             ),
-            mix: r.mix(t, &path, y0, y1),
+            mix: r.mix(t, &path),
         }
     });
 
@@ -692,8 +684,6 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         "electricity",
         "tce/MWh",
         Range(0.05, 1.0),
-        y0,
-        y1,
     );
 
     // [power.<tech>]
@@ -712,7 +702,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         };
         r.keys(t, &path, &["capacity_mw", "full_load_hours"]);
         TechSpec {
-            capacity: r.path(t, "capacity_mw", &path, "MW", NONNEG, y0, y1),
+            capacity: r.path(t, "capacity_mw", &path, "MW", NONNEG),
             hours: r.param(t, "full_load_hours", &path, "h/yr", Range(0.0, 8760.0)),
         }
     });
@@ -731,15 +721,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             let mut chosen = None;
             for (name, _) in GridBasis::ALL {
                 if t.get(name).is_some() {
-                    let p = r.path(
-                        t,
-                        name,
-                        "grid.emission_factor",
-                        "tCO2/MWh",
-                        Range(0.0, 2.0),
-                        y0,
-                        y1,
-                    );
+                    let p = r.path(t, name, "grid.emission_factor", "tCO2/MWh", Range(0.0, 2.0));
                     if name == basis {
                         chosen = Some(p);
                     }
@@ -771,7 +753,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             }
         }
     };
-    let nf_grid = r.path(gr, "nonfossil_share", "grid", "fraction", SHARE, y0, y1);
+    let nf_grid = r.path(gr, "nonfossil_share", "grid", "fraction", SHARE);
 
     // [emission_factors]
     let ef = r.table(root, "emission_factors", "").unwrap_or(&empty);
@@ -797,18 +779,10 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     );
     let rate = Range(-20.0, 50.0);
     let land_ha = r.param(sk, "land_area_ha", "sinks", "ha", NONNEG);
-    let forest_cover = r.path(sk, "forest_cover", "sinks", "fraction", SHARE, y0, y1);
+    let forest_cover = r.path(sk, "forest_cover", "sinks", "fraction", SHARE);
     let forest_rate = r.param(sk, "forest_rate", "sinks", "tCO2/ha/yr", rate);
     let grass_ha = r.param(sk, "grassland_area_ha", "sinks", "ha", NONNEG);
-    let grass_cover = r.path(
-        sk,
-        "grassland_cover",
-        "sinks",
-        "fraction",
-        Range(1e-6, 1.0),
-        y0,
-        y1,
-    );
+    let grass_cover = r.path(sk, "grassland_cover", "sinks", "fraction", Range(1e-6, 1.0));
     let grass_rate = r.param(sk, "grassland_rate", "sinks", "tCO2/ha/yr", rate);
     let wetland_ha = r.param(sk, "wetland_area_ha", "sinks", "ha", NONNEG);
     let wetland_rate = r.param(sk, "wetland_rate", "sinks", "tCO2/ha/yr", rate);
@@ -826,7 +800,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             r.keys(t, &path, &["path", "target_2025", "target_2030"]);
             if t.get("path").is_some() {
                 if matches!(d.source, indicators::Source::Path) {
-                    settings[i].path = Some(r.path(t, "path", &path, d.unit, ANY, y0, y1));
+                    settings[i].path = Some(r.path(t, "path", &path, d.unit, ANY));
                 } else if let Some(n) = t.get("path") {
                     r.err(
                         n.at,
