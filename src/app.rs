@@ -166,11 +166,25 @@ fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elaps
     print_central(sc, tr, out);
     eprintln!(
         "{} runs in {:.1} s ({:.0} runs/s): P(peaked by {}) = {:.3}, P(all binding 2025 targets met) = {:.3}",
-        acc.runs,
+        runner::history::drawn(acc),
         elapsed,
-        acc.runs as f64 / elapsed.max(1e-9),
+        runner::history::drawn(acc) as f64 / elapsed.max(1e-9),
         sc.spec.options.peak_by,
         acc.peaked as f64 / acc.runs as f64,
         acc.all_binding_2025 as f64 / acc.runs as f64
     );
+    if !sc.observed.is_empty() {
+        eprintln!(
+            "observed history: {} / {}",
+            runner::history::acceptance_line(acc, false),
+            runner::history::acceptance_line(acc, true)
+        );
+    }
+    if !sc.correlations.is_empty() {
+        eprintln!(
+            "correlated inputs: {} pairs (Gaussian copula, MODEL.md §2) / 相关输入：{} 对",
+            sc.correlations.pairs.len(),
+            sc.correlations.pairs.len()
+        );
+    }
 }

@@ -6,6 +6,10 @@
 //! fixed-point sums), so partial results merge associatively: the same seed and number of runs
 //! give the same bytes whatever the thread count, chunking or sharding.
 
+pub mod copula;
+
+pub use copula::Draws;
+
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::indicators::{INDICATORS, TARGET_YEARS};
 use crate::model::{self, Trajectory, VARS};
-use crate::scenario::{Sampler, Scenario};
+use crate::scenario::Scenario;
 use crate::stats::SeriesStats;
 
 /// The seed `run` and `discover` use unless told otherwise.
@@ -121,13 +125,12 @@ pub fn run_rng(seed: u64, index: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Draw one state of the world into `values` (one value per parameter, in order).
+/// Draw one state of the world into `values` (one value per parameter, in order), with
+/// the scenario's correlations (see [`copula`]).
 #[inline]
-pub fn draw(samplers: &[Sampler], seed: u64, index: u64, values: &mut [f64]) {
+pub fn draw(draws: &Draws, seed: u64, index: u64, values: &mut [f64]) {
     let mut rng = run_rng(seed, index);
-    for (v, s) in values.iter_mut().zip(samplers) {
-        *v = s.draw(&mut rng);
-    }
+    draws.fill(&mut rng, values);
 }
 
 /// The central run: every distribution at its median (MODEL.md §2).
@@ -154,6 +157,12 @@ pub struct Accumulator {
     pub peaked: u64,
     /// Runs meeting every binding 2025 target that the scenario can evaluate.
     pub all_binding_2025: u64,
+    /// Runs drawn, kept or not (MODEL.md §11); `runs` counts the kept ones.
+    #[serde(default)]
+    pub drawn: u64,
+    /// `rejected_by[k]`: runs outside the tolerance of observation `k`, whatever the others.
+    #[serde(default)]
+    pub rejected_by: Vec<u64>,
 }
 
 impl Accumulator {
@@ -167,6 +176,25 @@ impl Accumulator {
             peak_hist: vec![0; n_years],
             peaked: 0,
             all_binding_2025: 0,
+            drawn: 0,
+            rejected_by: Vec::new(),
+        }
+    }
+
+    /// Kept runs over drawn runs (1 with no observations).
+    pub fn acceptance(&self) -> f64 {
+        if self.drawn == 0 {
+            return 0.0;
+        }
+        self.runs as f64 / self.drawn as f64
+    }
+
+    /// Count one drawn run and the observations it fails.
+    #[inline]
+    fn reject_count(&mut self, n_obs: usize) {
+        self.drawn += 1;
+        if self.rejected_by.len() < n_obs {
+            self.rejected_by.resize(n_obs, 0);
         }
     }
 
@@ -187,6 +215,13 @@ impl Accumulator {
         }
         self.peaked += o.peaked;
         self.all_binding_2025 += o.all_binding_2025;
+        self.drawn += o.drawn;
+        if self.rejected_by.len() < o.rejected_by.len() {
+            self.rejected_by.resize(o.rejected_by.len(), 0);
+        }
+        for (a, b) in self.rejected_by.iter_mut().zip(&o.rejected_by) {
+            *a += b;
+        }
     }
 
     /// Add one run's results.
@@ -260,7 +295,7 @@ pub fn monte_carlo(
     range: Range<u64>,
     obs: &dyn Observer,
 ) -> Option<Accumulator> {
-    let samplers = sc.samplers();
+    let draws = Draws::new(sc);
     let binding = sc.indicators.binding_2025();
     let n_years = sc.spec.n_years();
     let chunks: Vec<Range<u64>> = (range.start..range.end)
@@ -284,9 +319,15 @@ pub fn monte_carlo(
                     return (acc, values, tr);
                 }
                 for i in chunk.clone() {
-                    draw(&samplers, seed, i, &mut values);
+                    draw(&draws, seed, i, &mut values);
                     model::simulate(&sc.spec, &values, &mut tr);
-                    acc.push(sc, &binding, &values, &tr);
+                    acc.reject_count(sc.observed.len());
+                    let kept = crate::scenario::observed::check(&sc.observed, &tr, |k| {
+                        acc.rejected_by[k] += 1;
+                    });
+                    if kept {
+                        acc.push(sc, &binding, &values, &tr);
+                    }
                 }
                 obs.advance(chunk.end - chunk.start);
                 (acc, values, tr)

@@ -9,6 +9,7 @@
 //! is the job's business.
 
 mod compare;
+pub mod history;
 mod merge;
 mod run;
 
@@ -39,6 +40,7 @@ pub const RUN_FILES: &[&str] = &[
     "shard.json",
     "report.html",
     "comparison.csv",
+    "observed.csv",
 ];
 /// An interrupted run's state, in its output folder.
 pub const CHECKPOINT: &str = "checkpoint.json";

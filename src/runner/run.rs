@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
+    history, CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
     finish,
 };
 use crate::engine::{self, Accumulator, Observer};
@@ -272,8 +272,20 @@ fn write_central(
     )
     .map_err(io_err(out))?;
     write_atomic(&out.join("parameters.csv"), &output::parameters_csv(sc)).map_err(io_err(out))?;
+    write_observed(sc, tr, out, &mut run)?;
     write_atomic(&out.join("run.json"), &output::json_bytes(&run)).map_err(io_err(out))?;
     Ok(())
+}
+
+/// `observed.csv` of the central run, and the correlations and observations in `run.json`.
+fn write_observed(sc: &Scenario, tr: &Trajectory, out: &Path, run: &mut serde_json::Value) -> Result<()> {
+    if !sc.correlations.is_empty() {
+        run["correlations"] = serde_json::json!(sc.correlations.pairs);
+    }
+    if sc.observed.is_empty() {
+        return Ok(());
+    }
+    write_atomic(&out.join("observed.csv"), &history::observed_csv(sc, tr)).map_err(io_err(out))
 }
 
 /// Write the files of a finished Monte Carlo run (also used by `merge` and `compare`).
@@ -286,6 +298,7 @@ pub fn write_mc(
     out: &Path,
     extra: serde_json::Value,
 ) -> Result<()> {
+    history::check_kept(sc, acc)?;
     let peak_by = sc.spec.options.peak_by;
     let binding: Vec<&str> = sc
         .indicators
@@ -309,7 +322,12 @@ pub fn write_mc(
         "elapsed_s": extra["elapsed_s"],
         "threads": extra["threads"],
     });
+    run["monte_carlo"]["observed_history"] = history::acceptance_json(sc, acc);
+    if let Some(p) = extra.get("precision") {
+        run["monte_carlo"]["precision"] = p.clone();
+    }
     run["central"] = output::central_headline(sc, tr);
+    write_observed(sc, tr, out, &mut run)?;
     write_atomic(&out.join("summary.csv"), &output::summary_csv(sc, acc)).map_err(io_err(out))?;
     write_atomic(&out.join("peak.csv"), &output::peak_csv(sc, acc)).map_err(io_err(out))?;
     write_atomic(

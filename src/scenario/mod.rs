@@ -5,7 +5,9 @@
 //! downstream re-checks. Every number of the model becomes a [`ParamDef`]: a named field path
 //! with its distribution; a run is then just a vector of values, one per parameter.
 
+pub mod correlations;
 pub mod dist;
+pub mod observed;
 mod schema;
 pub mod source;
 
@@ -57,6 +59,10 @@ pub struct Scenario {
     pub hash: String,
     /// The text of every file read (name, text), so that a partial result can rebuild it.
     pub texts: Vec<(String, String)>,
+    /// Rank correlations between uncertain parameters (MODEL.md §2).
+    pub correlations: correlations::Correlations,
+    /// Observed history (MODEL.md §11).
+    pub observed: Vec<observed::Observation>,
 }
 
 impl Scenario {
@@ -82,6 +88,8 @@ impl Scenario {
             resolved: serde_json::Value::Null,
             hash: String::new(),
             texts: Vec::new(),
+            correlations: Default::default(),
+            observed: Vec::new(),
         }
     }
 
@@ -187,6 +195,8 @@ impl Scenario {
             "options": self.spec.options,
             "years": [self.spec.y0, self.spec.y1],
             "parameters": self.params,
+            "correlations": self.correlations.pairs,
+            "observed": self.observed,
             "content": self.resolved,
         })
     }

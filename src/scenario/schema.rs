@@ -512,6 +512,8 @@ const TOP: &[&str] = &[
     "emission_factors",
     "sinks",
     "indicators",
+    "correlations",
+    "observed",
 ];
 
 /// Read a merged tree into a validated scenario.
@@ -828,6 +830,10 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         }
     }
 
+    // [[correlations]] and [observed.*] (MODEL.md §2, §11): read in their own modules.
+    let correlations = super::correlations::read(root, src, &r.params, &mut r.diags);
+    let observed = super::observed::read(root, src, y0, y1, &mut r.diags);
+
     if !r.diags.is_empty() {
         return Err(Diags(r.diags));
     }
@@ -854,10 +860,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         wetland_ha,
         wetland_rate,
     };
-    Ok(Scenario::assemble(
-        info,
-        spec,
-        IndicatorSet { settings },
-        r.params,
-    ))
+    let mut sc = Scenario::assemble(info, spec, IndicatorSet { settings }, r.params);
+    sc.correlations = correlations;
+    sc.observed = observed;
+    Ok(sc)
 }
