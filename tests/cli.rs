@@ -11,6 +11,8 @@ mod util;
 
 #[path = "cli/charts.rs"]
 mod charts;
+#[path = "cli/correlations.rs"]
+mod correlations;
 #[path = "cli/determinism.rs"]
 mod determinism;
 #[path = "cli/exit_codes.rs"]

@@ -218,7 +218,7 @@ pub fn read(root: &Node, src: &Sources, params: &[ParamDef], diags: &mut Vec<Dia
         at,
         "correlations",
         format!(
-            "expected a positive-definite correlation matrix (smallest eigenvalue of R = 2·sin(π·ρ_s/6) above 1e-10), found smallest eigenvalue {lambda:.3e} among {}: these pairs cannot hold together: {}",
+            "expected a positive-definite correlation matrix (smallest eigenvalue of R = 2·sin(π·ρ_s/6) above 1e-10), found smallest eigenvalue {lambda:.3e} (not above 1e-10) among {}: these pairs cannot hold together: {}",
             sub.iter().map(|&i| params[i].path.as_str()).collect::<Vec<_>>().join(", "),
             list.join("; ")
         ),
