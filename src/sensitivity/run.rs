@@ -1006,7 +1006,11 @@ impl Analysis<'_> {
             "references": REFERENCES,
             "outcomes": files,
             "inputs": inputs,
+            "correlations": super::dependence::json(sc),
         });
+        for l in super::dependence::notes(sc) {
+            eprintln!("{l}");
+        }
         write_atomic(&out.join(SUMMARY), &output::json_bytes(&summary)).map_err(io_err(out))?;
         Ok(())
     }
