@@ -74,7 +74,11 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let req = runner::RunRequest {
         scenario: a.scenario,
         central: a.central,
-        runs: a.runs,
+        runs: if a.precision.is_some() {
+            a.max_runs
+        } else {
+            a.runs
+        },
         seed: a.seed,
         threads: a.threads,
         out: a.out,
@@ -83,6 +87,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         resume: a.resume,
         look: look(a.look),
         report: a.report,
+        precision: a.precision,
     };
     print_result(&runner::run(&req)?);
     Ok(())
@@ -141,7 +146,13 @@ fn print_result(r: &RunResult) {
             acc,
             out,
             elapsed_s,
-        } => print_mc(sc, tr, acc, out, *elapsed_s),
+            precision,
+        } => {
+            print_mc(sc, tr, acc, out, *elapsed_s);
+            if let Some(p) = precision {
+                print_precision(p);
+            }
+        }
     }
 }
 
@@ -185,6 +196,21 @@ fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elaps
             "correlated inputs: {} pairs (Gaussian copula, MODEL.md §2) / 相关输入：{} 对",
             sc.correlations.pairs.len(),
             sc.correlations.pairs.len()
+        );
+    }
+}
+
+fn print_precision(p: &serde_json::Value) {
+    let used = p["runs_used"].as_u64().unwrap_or(0);
+    let target = p["target_half_width"].as_f64().unwrap_or(f64::NAN);
+    let worst = p["worst_half_width"].as_f64().unwrap_or(f64::NAN);
+    if p["reached"].as_bool() == Some(true) {
+        eprintln!(
+            "precision: every headline probability within ±{worst:.4} (Wilson 95 %, target ±{target}) after {used} runs / 精度：{used} 次抽样后所有主要概率的 Wilson 95 % 半宽 ≤ {target}"
+        );
+    } else {
+        eprintln!(
+            "warning: precision ±{target} not reached: widest Wilson 95 % half-width ±{worst:.4} after the maximum of {used} runs (--max-runs) / 警告：达到最大抽样次数 {used} 仍未达到精度 {target}"
         );
     }
 }

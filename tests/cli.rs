@@ -21,6 +21,8 @@ mod exit_codes;
 mod golden;
 #[path = "cli/misc.rs"]
 mod misc;
+#[path = "cli/precision.rs"]
+mod precision;
 #[path = "cli/properties.rs"]
 mod properties;
 #[path = "cli/readme.rs"]

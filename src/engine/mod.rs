@@ -295,7 +295,18 @@ pub fn monte_carlo(
     range: Range<u64>,
     obs: &dyn Observer,
 ) -> Option<Accumulator> {
-    let draws = Draws::new(sc);
+    monte_carlo_with(sc, &Draws::new(sc), seed, range, obs)
+}
+
+/// [`monte_carlo`] with the scenario's samplers prepared once (their tables for correlated
+/// inputs take a moment to build), for callers that run many batches.
+pub fn monte_carlo_with(
+    sc: &Scenario,
+    draws: &Draws,
+    seed: u64,
+    range: Range<u64>,
+    obs: &dyn Observer,
+) -> Option<Accumulator> {
     let binding = sc.indicators.binding_2025();
     let n_years = sc.spec.n_years();
     let chunks: Vec<Range<u64>> = (range.start..range.end)
@@ -319,7 +330,7 @@ pub fn monte_carlo(
                     return (acc, values, tr);
                 }
                 for i in chunk.clone() {
-                    draw(&draws, seed, i, &mut values);
+                    draw(draws, seed, i, &mut values);
                     model::simulate(&sc.spec, &values, &mut tr);
                     acc.reject_count(sc.observed.len());
                     let kept = crate::scenario::observed::check(&sc.observed, &tr, |k| {

@@ -86,6 +86,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             acc: Box::new(acc),
             out: dir,
             elapsed_s: started.elapsed().as_secs_f64(),
+            precision: None,
         });
     }
     write_atomic(

@@ -11,6 +11,7 @@
 mod compare;
 pub mod history;
 mod merge;
+pub mod precision;
 mod run;
 
 pub use compare::{CompareRequest, compare};

@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    history, CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
+    history, precision, CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
     finish,
 };
 use crate::engine::{self, Accumulator, Observer};
@@ -36,6 +36,9 @@ pub struct RunRequest {
     pub resume: bool,
     pub look: Look,
     pub report: bool,
+    /// `--precision H`: run batches until every headline probability's Wilson 95 %
+    /// half-width is at most `H`; `runs` is then the most runs drawn.
+    pub precision: Option<f64>,
 }
 
 /// What a finished `run` leaves for the caller to show.
@@ -61,6 +64,8 @@ pub enum RunResult {
         acc: Box<Accumulator>,
         out: PathBuf,
         elapsed_s: f64,
+        /// With `--precision`: what it reached (see [`precision::json`]).
+        precision: Option<serde_json::Value>,
     },
 }
 
@@ -81,12 +86,16 @@ pub(crate) struct Partial {
     pub end: u64,
     pub next: u64,
     pub acc: Accumulator,
+    /// `--precision H` of the run, if any (the end shrinks to where it was reached).
+    #[serde(default)]
+    pub precision: Option<f64>,
 }
 
 /// Monte Carlo runs of a scenario as a [`Resumable`] job on a thread pool.
 struct McJob<'a> {
     p: Partial,
     sc: &'a Scenario,
+    draws: engine::Draws,
     pool: &'a rayon::ThreadPool,
 }
 
@@ -95,14 +104,21 @@ impl Resumable for McJob<'_> {
         (self.p.start, self.p.next, self.p.end)
     }
     fn advance(&mut self, hi: u64, obs: &dyn Observer) -> bool {
-        let (sc, seed, next) = (self.sc, self.p.seed, self.p.next);
+        let (sc, seed, next, draws) = (self.sc, self.p.seed, self.p.next, &self.draws);
         match self
             .pool
-            .install(|| engine::monte_carlo(sc, seed, next..hi, obs))
+            .install(|| engine::monte_carlo_with(sc, draws, seed, next..hi, obs))
         {
             Some(acc) => {
                 self.p.acc.merge(&acc);
                 self.p.next = hi;
+                // --precision: stop at the end of the first batch that is precise enough.
+                if let Some(h) = self.p.precision
+                    && self.p.acc.runs > 0
+                    && precision::worst_half_width(sc, &self.p.acc) <= h
+                {
+                    self.p.end = hi;
+                }
                 true
             }
             None => false,
@@ -141,6 +157,18 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         });
     }
 
+    if let Some(h) = req.precision {
+        if !(h > 0.0 && h < 0.5) {
+            return Err(Error::Input(format!(
+                "--precision: expected a Wilson 95 % half-width in (0, 0.5), e.g. 0.005, found {h}"
+            )));
+        }
+        if shard.is_some() {
+            return Err(Error::Input(
+                "--precision: expected no --shard (the number of runs is decided as the run goes; run it whole, or shard a fixed --runs)".into(),
+            ));
+        }
+    }
     let range = match shard {
         Some((k, n)) => engine::shard_range(req.runs, k, n),
         None => 0..req.runs,
@@ -158,6 +186,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         end: range.end,
         next: range.start,
         acc: Accumulator::new(sc.spec.n_years()),
+        precision: req.precision,
     };
     if req.resume {
         let cp = read_partial(&out.join(CHECKPOINT))?;
@@ -165,6 +194,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
             || cp.seed != req.seed
             || cp.runs != req.runs
             || cp.shard != shard
+            || cp.precision != req.precision
         {
             return Err(Error::Input(format!(
                 "{}: --resume: the checkpoint is of another run (scenario {} seed {} runs {} shard {:?}), expected scenario {} seed {} runs {} shard {:?}",
@@ -188,7 +218,12 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     let started = Instant::now();
     let obs = progress(partial.end - partial.start, partial.next - partial.start);
     let sched = Schedule {
-        batch: engine::CHUNK * 16 * threads as u64,
+        // --precision checks after fixed batches of run indices, whatever the thread count.
+        batch: if req.precision.is_some() {
+            precision::BATCH
+        } else {
+            engine::CHUNK * 16 * threads as u64
+        },
         checkpoint_every_s: 30,
         checkpoint: out.join(CHECKPOINT),
         unit: "runs",
@@ -197,6 +232,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     let mut job = McJob {
         p: partial,
         sc: &sc,
+        draws: engine::Draws::new(&sc),
         pool: &pool,
     };
     drive(&mut job, &sched, &obs)?;
@@ -218,6 +254,9 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
             file: out.join(SHARD_FILE),
         });
     }
+    let precision = req
+        .precision
+        .map(|h| precision::json(&sc, &partial.acc, h, req.runs));
     write_mc(
         &sc,
         &spath,
@@ -225,7 +264,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         &partial.acc,
         req.seed,
         &out,
-        serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads }),
+        serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads, "precision": precision }),
     )?;
     let _ = std::fs::remove_file(out.join(CHECKPOINT));
     finish(&out, req.look, req.report)?;
@@ -235,6 +274,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         acc: Box::new(partial.acc),
         out,
         elapsed_s,
+        precision,
     })
 }
 
@@ -323,7 +363,7 @@ pub fn write_mc(
         "threads": extra["threads"],
     });
     run["monte_carlo"]["observed_history"] = history::acceptance_json(sc, acc);
-    if let Some(p) = extra.get("precision") {
+    if let Some(p) = extra.get("precision").filter(|p| !p.is_null()) {
         run["monte_carlo"]["precision"] = p.clone();
     }
     run["central"] = output::central_headline(sc, tr);
