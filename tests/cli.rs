@@ -21,6 +21,8 @@ mod exit_codes;
 mod golden;
 #[path = "cli/misc.rs"]
 mod misc;
+#[path = "cli/over_time.rs"]
+mod over_time;
 #[path = "cli/precision.rs"]
 mod precision;
 #[path = "cli/properties.rs"]

@@ -20,6 +20,7 @@
 
 pub mod dependence;
 pub mod morris;
+pub mod over_time;
 pub mod run;
 pub mod sobol;
 pub mod tornado;

@@ -355,6 +355,9 @@ struct Setup {
     png: bool,
     /// Design rows (model evaluations).
     rows: u64,
+    /// `VAR:FROM..TO` outcomes (expanded into `outcomes`), for the tables across years.
+    #[serde(default)]
+    over_time: Vec<super::over_time::Span>,
 }
 
 /// A partial result: a shard's output or an interrupted analysis's checkpoint.
@@ -468,6 +471,7 @@ impl<'a> Analysis<'a> {
             lang,
             png,
             rows,
+            over_time: Vec::new(),
         };
         Ok(Analysis {
             sc,
@@ -992,6 +996,12 @@ impl Analysis<'_> {
             .iter()
             .map(|&p| serde_json::json!({ "input": sc.params[p].path, "unit": sc.params[p].unit, "distribution": sc.params[p].dist.to_syntax() }))
             .collect();
+        let mut over_time = Vec::new();
+        for span in &self.setup.over_time {
+            let files = super::over_time::write(method, span, out, lang, self.setup.png)?;
+            eprintln!("{}:{}..{}: indices per year in {}", span.var, span.from, span.to, files[0]);
+            over_time.push(serde_json::json!({ "outcome": format!("{}:{}..{}", span.var, span.from, span.to), "files": files }));
+        }
         let summary = serde_json::json!({
             "format": "peakpath-sensitivity-1",
             "peakpath_version": env!("CARGO_PKG_VERSION"),
@@ -1007,6 +1017,7 @@ impl Analysis<'_> {
             "outcomes": files,
             "inputs": inputs,
             "correlations": super::dependence::json(sc),
+            "over_time": over_time,
         });
         for l in super::dependence::notes(sc) {
             eprintln!("{l}");
@@ -1103,9 +1114,11 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
         .method
         .ok_or_else(|| Error::Input("--method: expected tornado, morris or sobol".into()))?;
     let (sc, spath) = Scenario::load_or_plan(a.scenario.as_deref())?;
-    let outcomes = parse_outcomes(&a.outcomes, &sc)?;
+    let (texts, spans) = super::over_time::expand(&a.outcomes)?;
+    let outcomes = parse_outcomes(&texts, &sc)?;
     let shard = a.shard.as_deref().map(engine::parse_shard).transpose()?;
-    let an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
+    let mut an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
+    an.setup.over_time = spans;
     let out = a.out.clone().unwrap_or_else(|| default_out(&sc, method));
     let range = match shard {
         Some((k, n)) => crate::engine::shard_range(an.setup.rows, k, n),
@@ -1276,7 +1289,8 @@ pub fn merge(
     }
     let s = &first.setup;
     let outcomes = parse_outcomes(&s.outcomes, &sc)?;
-    let an = Analysis::new(&sc, s.method, s.samples, s.seed, outcomes, s.lang, s.png)?;
+    let mut an = Analysis::new(&sc, s.method, s.samples, s.seed, outcomes, s.lang, s.png)?;
+    an.setup.over_time = s.over_time.clone();
     if an.setup != *s {
         return Err(Error::Other(
             "the shards' analysis does not rebuild to the same design".into(),
