@@ -88,8 +88,16 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         look: look(a.look),
         report: a.report,
         precision: a.precision,
+        save_draws: a.save_draws.clone(),
     };
     print_result(&runner::run(&req)?);
+    if let Some(f) = &a.save_draws {
+        eprintln!(
+            "draws written to {} (experiments, outcomes) / 抽样与结果已写入 {}",
+            f.display(),
+            f.display()
+        );
+    }
     Ok(())
 }
 

@@ -120,6 +120,9 @@ pub struct RunArgs {
     /// With --precision: the most runs drawn before stopping anyway.
     #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
     pub max_runs: u64,
+    /// Write every run's uncertain inputs and outcomes to FILE.npz (NumPy), as the run goes.
+    #[arg(long, value_name = "FILE.npz")]
+    pub save_draws: Option<PathBuf>,
 }
 
 /// How charts look.

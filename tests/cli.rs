@@ -29,6 +29,8 @@ mod precision;
 mod properties;
 #[path = "cli/readme.rs"]
 mod readme;
+#[path = "cli/save_draws.rs"]
+mod save_draws;
 #[path = "cli/statistics.rs"]
 mod statistics;
 #[path = "cli/validate.rs"]

@@ -7,6 +7,7 @@
 //! give the same bytes whatever the thread count, chunking or sharding.
 
 pub mod copula;
+pub mod export;
 
 pub use copula::Draws;
 

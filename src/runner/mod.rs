@@ -9,6 +9,7 @@
 //! is the job's business.
 
 mod compare;
+pub mod draws_file;
 pub mod history;
 mod merge;
 pub mod precision;

@@ -7,7 +7,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    history, precision, CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
+    draws_file, history, precision, CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
     finish,
 };
 use crate::engine::{self, Accumulator, Observer};
@@ -39,6 +39,8 @@ pub struct RunRequest {
     /// `--precision H`: run batches until every headline probability's Wilson 95 %
     /// half-width is at most `H`; `runs` is then the most runs drawn.
     pub precision: Option<f64>,
+    /// `--save-draws FILE.npz`: every run's inputs and chosen outcomes (see [`draws_file`]).
+    pub save_draws: Option<PathBuf>,
 }
 
 /// What a finished `run` leaves for the caller to show.
@@ -97,6 +99,9 @@ struct McJob<'a> {
     sc: &'a Scenario,
     draws: engine::Draws,
     pool: &'a rayon::ThreadPool,
+    save: Option<draws_file::DrawsFile>,
+    /// An error writing the draws file, reported after the batch.
+    save_error: Option<Error>,
 }
 
 impl Resumable for McJob<'_> {
@@ -105,10 +110,28 @@ impl Resumable for McJob<'_> {
     }
     fn advance(&mut self, hi: u64, obs: &dyn Observer) -> bool {
         let (sc, seed, next, draws) = (self.sc, self.p.seed, self.p.next, &self.draws);
-        match self
-            .pool
-            .install(|| engine::monte_carlo_with(sc, draws, seed, next..hi, obs))
-        {
+        let result = match &self.save {
+            None => self
+                .pool
+                .install(|| engine::monte_carlo_with(sc, draws, seed, next..hi, obs)),
+            Some(df) => {
+                let row = |v: &[f64], tr: &Trajectory, kept: bool, out: &mut Vec<f64>| {
+                    df.outcomes(sc, v, tr, kept, out)
+                };
+                let got = self.pool.install(|| {
+                    engine::export::monte_carlo_rows(sc, draws, seed, next..hi, obs, &row)
+                });
+                got.and_then(|(acc, rows)| {
+                    let df = self.save.as_mut()?;
+                    if let Err(e) = df.write(next, &rows) {
+                        self.save_error = Some(e);
+                        return None;
+                    }
+                    Some(acc)
+                })
+            }
+        };
+        match result {
             Some(acc) => {
                 self.p.acc.merge(&acc);
                 self.p.next = hi;
@@ -157,6 +180,11 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         });
     }
 
+    if req.save_draws.is_some() && (req.central || req.precision.is_some()) {
+        return Err(Error::Input(
+            "--save-draws: expected a Monte Carlo run with a fixed --runs, found --central or --precision".into(),
+        ));
+    }
     if let Some(h) = req.precision {
         if !(h > 0.0 && h < 0.5) {
             return Err(Error::Input(format!(
@@ -221,6 +249,9 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         // --precision checks after fixed batches of run indices, whatever the thread count.
         batch: if req.precision.is_some() {
             precision::BATCH
+        } else if req.save_draws.is_some() {
+            // Rows are held for one batch: keep it small.
+            engine::CHUNK * 2 * threads as u64
         } else {
             engine::CHUNK * 16 * threads as u64
         },
@@ -234,8 +265,26 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         sc: &sc,
         draws: engine::Draws::new(&sc),
         pool: &pool,
+        save: None,
+        save_error: None,
     };
-    drive(&mut job, &sched, &obs)?;
+    if let Some(f) = &req.save_draws {
+        job.save = Some(draws_file::DrawsFile::create(
+            f,
+            &sc,
+            job.p.start,
+            job.p.end,
+            req.resume,
+        )?);
+    }
+    let driven = drive(&mut job, &sched, &obs);
+    if let Some(e) = job.save_error.take() {
+        return Err(e);
+    }
+    driven?;
+    if let Some(df) = job.save.take() {
+        df.finish()?;
+    }
     let partial = job.p;
     let elapsed_s = started.elapsed().as_secs_f64();
 
