@@ -112,7 +112,7 @@ fn sample_spearman_hits_the_target_and_marginals_are_unchanged() {
         let stat = ks(cols[j].clone(), |x| cdf(d, x));
         assert!(stat < 1.95 / (n as f64).sqrt(), "{}: KS {stat:.5}", sc.params[j].path);
     }
-    // An uncorrelated parameter keeps its exact sampler and its distribution.
+    // An uncorrelated parameter (a PERT, drawn through its table) keeps its distribution.
     let j = sc
         .params
         .iter()
