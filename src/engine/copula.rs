@@ -38,10 +38,19 @@ const STEPS: usize = 4096;
 /// `z ↦ x` for one correlated parameter.
 #[derive(Debug, Clone)]
 pub enum ZMap {
-    Normal { mean: f64, sd: f64 },
-    Lognormal { median: f64, sigma: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+    },
+    Lognormal {
+        median: f64,
+        sigma: f64,
+    },
     /// `x` and `dx/dz` at `z_k = −Z_MAX + k·h`, `k = 0…STEPS`.
-    Table { xs: Vec<f64>, ds: Vec<f64> },
+    Table {
+        xs: Vec<f64>,
+        ds: Vec<f64>,
+    },
 }
 
 impl ZMap {
@@ -189,7 +198,10 @@ impl Draws {
                 Dist::Pert { min, mode, max } => [min.to_bits(), mode.to_bits(), max.to_bits()],
                 _ => [0; 3],
             };
-            tables.entry(key).or_insert_with(|| Arc::new(ZMap::new(d))).clone()
+            tables
+                .entry(key)
+                .or_insert_with(|| Arc::new(ZMap::new(d)))
+                .clone()
         };
         let c = &sc.correlations;
         let mut samplers: Vec<Indep> = sc

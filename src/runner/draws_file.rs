@@ -54,7 +54,13 @@ fn part(path: &Path, name: &str) -> PathBuf {
 
 impl DrawsFile {
     /// Prepare `path` for runs `start..end` of `sc`; with `resume`, keep rows already written.
-    pub fn create(path: &Path, sc: &Scenario, start: u64, end: u64, resume: bool) -> Result<Self, Error> {
+    pub fn create(
+        path: &Path,
+        sc: &Scenario,
+        start: u64,
+        end: u64,
+        resume: bool,
+    ) -> Result<Self, Error> {
         if path.extension().and_then(|e| e.to_str()) != Some("npz") {
             return Err(Error::Input(format!(
                 "--save-draws: expected a file name ending in .npz, found {}",
@@ -88,7 +94,11 @@ impl DrawsFile {
             let reuse = resume
                 && std::fs::metadata(p).is_ok_and(|m| m.len() >= bytes && m.len() - bytes < 4096);
             let f = if reuse {
-                OpenOptions::new().read(true).write(true).open(p).map_err(io_err(p))?
+                OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(p)
+                    .map_err(io_err(p))?
             } else {
                 let f = File::create(p).map_err(io_err(p))?;
                 ndarray_npy::write_zeroed_npy::<f64, _>(&f, (rows as usize, widths[j]))
@@ -99,7 +109,9 @@ impl DrawsFile {
             data_at[j] = len - bytes;
             open.push(f);
         }
-        let [a, b]: [File; 2] = open.try_into().map_err(|_| Error::Other("draws file".into()))?;
+        let [a, b]: [File; 2] = open
+            .try_into()
+            .map_err(|_| Error::Other("draws file".into()))?;
         Ok(DrawsFile {
             path: path.to_path_buf(),
             parts,
@@ -115,11 +127,26 @@ impl DrawsFile {
     }
 
     /// The outcome values of one run (see the module docs).
-    pub fn outcomes(&self, sc: &Scenario, values: &[f64], tr: &Trajectory, kept: bool, out: &mut Vec<f64>) {
+    pub fn outcomes(
+        &self,
+        sc: &Scenario,
+        values: &[f64],
+        tr: &Trajectory,
+        kept: bool,
+        out: &mut Vec<f64>,
+    ) {
         out.push(if kept { 1.0 } else { 0.0 });
-        out.push(if tr.peaked_by(sc.spec.options.peak_by) { 1.0 } else { 0.0 });
+        out.push(if tr.peaked_by(sc.spec.options.peak_by) {
+            1.0
+        } else {
+            0.0
+        });
         out.push(f64::from(tr.peak_year()));
-        out.extend(TARGET_YEARS.iter().map(|&y| tr.at(Var::Co2, y).unwrap_or(f64::NAN)));
+        out.extend(
+            TARGET_YEARS
+                .iter()
+                .map(|&y| tr.at(Var::Co2, y).unwrap_or(f64::NAN)),
+        );
         for &(i, k) in &self.met {
             out.push(match sc.indicators.met(i, k, &sc.spec, values, tr) {
                 Some(true) => 1.0,
@@ -142,11 +169,17 @@ impl DrawsFile {
             .map_err(|e| Error::Other(format!("--save-draws: {e}")))?;
         let first = from - self.start;
         for j in 0..2 {
-            let cols = if j == 0 { 0..self.widths[0] } else { self.widths[0]..w };
+            let cols = if j == 0 {
+                0..self.widths[0]
+            } else {
+                self.widths[0]..w
+            };
             let block = view.slice(ndarray::s![.., cols]).to_owned();
             let f = &mut self.files[j];
-            f.seek(SeekFrom::Start(self.data_at[j] + first * self.widths[j] as u64 * 8))
-                .map_err(io_err(&self.parts[j]))?;
+            f.seek(SeekFrom::Start(
+                self.data_at[j] + first * self.widths[j] as u64 * 8,
+            ))
+            .map_err(io_err(&self.parts[j]))?;
             let mut buf = std::io::BufWriter::new(&mut *f);
             f64::write_slice(block.as_slice().unwrap_or_default(), &mut buf)
                 .map_err(|e| Error::Other(format!("{}: {e}", self.parts[j].display())))?;
@@ -173,8 +206,13 @@ impl DrawsFile {
             z.start_file(format!("{name}.npy"), opts).map_err(err)?;
             let mut f = File::open(&self.parts[j]).map_err(io_err(&self.parts[j]))?;
             std::io::copy(&mut f, &mut z).map_err(io_err(out))?;
-            let cols = if j == 0 { &self.experiment_columns } else { &self.outcome_columns };
-            z.start_file(format!("{name}_columns.npy"), opts).map_err(err)?;
+            let cols = if j == 0 {
+                &self.experiment_columns
+            } else {
+                &self.outcome_columns
+            };
+            z.start_file(format!("{name}_columns.npy"), opts)
+                .map_err(err)?;
             z.write_all(&unicode_npy(cols)).map_err(io_err(out))?;
         }
         z.finish().map_err(err)?;
@@ -189,7 +227,12 @@ impl DrawsFile {
 
 /// A one-dimensional NumPy unicode array (`<U{n}`, UTF-32 little endian) as `.npy` bytes.
 fn unicode_npy(items: &[String]) -> Vec<u8> {
-    let n = items.iter().map(|s| s.chars().count()).max().unwrap_or(1).max(1);
+    let n = items
+        .iter()
+        .map(|s| s.chars().count())
+        .max()
+        .unwrap_or(1)
+        .max(1);
     let dict = format!(
         "{{'descr': '<U{n}', 'fortran_order': False, 'shape': ({},), }}",
         items.len()

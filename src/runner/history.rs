@@ -11,7 +11,9 @@ use crate::scenario::Scenario;
 /// with `residual = model − observed` and `relative = residual / observed`.
 pub fn observed_csv(sc: &Scenario, tr: &Trajectory) -> Vec<u8> {
     csv_table(
-        &["variable", "year", "observed", "model", "residual", "relative"],
+        &[
+            "variable", "year", "observed", "model", "residual", "relative",
+        ],
         sc.observed.iter().map(|o| {
             let x = o.model(tr);
             let r = x - o.value;

@@ -7,8 +7,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    draws_file, history, precision, CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
-    finish,
+    CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule,
+    draws_file, drive, finish, history, precision,
 };
 use crate::engine::{self, Accumulator, Observer};
 use crate::error::{Error, io as io_err};
@@ -367,7 +367,12 @@ fn write_central(
 }
 
 /// `observed.csv` of the central run, and the correlations and observations in `run.json`.
-fn write_observed(sc: &Scenario, tr: &Trajectory, out: &Path, run: &mut serde_json::Value) -> Result<()> {
+fn write_observed(
+    sc: &Scenario,
+    tr: &Trajectory,
+    out: &Path,
+    run: &mut serde_json::Value,
+) -> Result<()> {
     if !sc.correlations.is_empty() {
         run["correlations"] = serde_json::json!(sc.correlations.pairs);
     }

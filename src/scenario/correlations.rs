@@ -15,8 +15,8 @@
 
 use serde::Serialize;
 
-use super::source::{Diag, Kind, Loc, Node, Sources, show_num, suggest};
 use super::ParamDef;
+use super::source::{Diag, Kind, Loc, Node, Sources, show_num, suggest};
 
 /// The smallest eigenvalue a correlation matrix may have (MODEL.md §2).
 pub const MIN_EIGENVALUE: f64 = 1e-10;
@@ -84,7 +84,12 @@ pub fn pearson_of_spearman(rho_s: f64) -> f64 {
 }
 
 /// Read `[[correlations]]` from the merged tree; problems go to `diags`.
-pub fn read(root: &Node, src: &Sources, params: &[ParamDef], diags: &mut Vec<Diag>) -> Correlations {
+pub fn read(
+    root: &Node,
+    src: &Sources,
+    params: &[ParamDef],
+    diags: &mut Vec<Diag>,
+) -> Correlations {
     let Some(node) = root.get("correlations") else {
         return Correlations::default();
     };
@@ -111,7 +116,10 @@ pub fn read(root: &Node, src: &Sources, params: &[ParamDef], diags: &mut Vec<Dia
             diags.push(src.diag(
                 item.at,
                 &field,
-                format!("expected a table with between and spearman, found {}", item.found()),
+                format!(
+                    "expected a table with between and spearman, found {}",
+                    item.found()
+                ),
             ));
             continue;
         };
@@ -123,7 +131,9 @@ pub fn read(root: &Node, src: &Sources, params: &[ParamDef], diags: &mut Vec<Dia
                 diags.push(src.diag(
                     *kl,
                     &format!("{field}.{key}"),
-                    format!("unknown field: expected one of between, spearman, found `{key}`{hint}"),
+                    format!(
+                        "unknown field: expected one of between, spearman, found `{key}`{hint}"
+                    ),
                 ));
             }
         }
@@ -211,7 +221,14 @@ pub fn read(root: &Node, src: &Sources, params: &[ParamDef], diags: &mut Vec<Dia
         .collect();
     let list: Vec<String> = named
         .iter()
-        .map(|p| format!("({}, {}) ρ_s = {}", p.between[0], p.between[1], show_num(p.spearman)))
+        .map(|p| {
+            format!(
+                "({}, {}) ρ_s = {}",
+                p.between[0],
+                p.between[1],
+                show_num(p.spearman)
+            )
+        })
         .collect();
     let at = named.first().map_or(node.at, |p| p.at);
     diags.push(src.diag(
@@ -258,7 +275,10 @@ fn read_between(
         diags.push(src.diag(
             n.at,
             &f,
-            format!("expected an array of two parameter field paths (strings), found {}", n.found()),
+            format!(
+                "expected an array of two parameter field paths (strings), found {}",
+                n.found()
+            ),
         ));
         return None;
     }
@@ -298,7 +318,10 @@ fn read_between(
         diags.push(src.diag(
             n.at,
             &f,
-            format!("expected two different parameters, found `{}` twice", names[0].0),
+            format!(
+                "expected two different parameters, found `{}` twice",
+                names[0].0
+            ),
         ));
         return None;
     }

@@ -67,7 +67,13 @@ fn number(n: &Node) -> Option<f64> {
 }
 
 /// Read `[observed.*]`; problems go to `diags`.
-pub fn read(root: &Node, src: &Sources, y0: i32, y1: i32, diags: &mut Vec<Diag>) -> Vec<Observation> {
+pub fn read(
+    root: &Node,
+    src: &Sources,
+    y0: i32,
+    y1: i32,
+    diags: &mut Vec<Diag>,
+) -> Vec<Observation> {
     let mut out = Vec::new();
     let Some(node) = root.get("observed") else {
         return out;
@@ -111,7 +117,10 @@ pub fn read(root: &Node, src: &Sources, y0: i32, y1: i32, diags: &mut Vec<Diag>)
                     diags.push(src.diag(
                         n.at,
                         &format!("{field}.tolerance"),
-                        format!("expected a relative tolerance in [0, 10] (0.03 = ±3 %), found {}", n.found()),
+                        format!(
+                            "expected a relative tolerance in [0, 10] (0.03 = ±3 %), found {}",
+                            n.found()
+                        ),
                     ));
                     continue;
                 }
@@ -130,7 +139,9 @@ pub fn read(root: &Node, src: &Sources, y0: i32, y1: i32, diags: &mut Vec<Diag>)
                 diags.push(src.diag(
                     *kl,
                     &f,
-                    format!("unknown field: expected a year ({y0}–{y1}) or tolerance, found `{k}`{hint}"),
+                    format!(
+                        "unknown field: expected a year ({y0}–{y1}) or tolerance, found `{k}`{hint}"
+                    ),
                 ));
                 continue;
             }
@@ -166,7 +177,10 @@ pub fn read(root: &Node, src: &Sources, y0: i32, y1: i32, diags: &mut Vec<Diag>)
                                 diags.push(src.diag(
                                     n.at,
                                     &format!("{f}.tolerance"),
-                                    format!("expected a relative tolerance in [0, 10], found {}", n.found()),
+                                    format!(
+                                        "expected a relative tolerance in [0, 10], found {}",
+                                        n.found()
+                                    ),
                                 ));
                                 continue;
                             }

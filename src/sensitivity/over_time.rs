@@ -73,7 +73,11 @@ pub fn expand(texts: &[String]) -> Result<(Vec<String>, Vec<Span>), Error> {
 fn measure(method: &str) -> (&'static str, &'static str, &'static str) {
     match method {
         "sobol" => ("st", "总效应指数 ST", "total-effect index ST"),
-        "morris" => ("mu_star", "μ*（平均绝对基本效应）", "μ* (mean absolute elementary effect)"),
+        "morris" => (
+            "mu_star",
+            "μ*（平均绝对基本效应）",
+            "μ* (mean absolute elementary effect)",
+        ),
         _ => ("swing", "摆幅（P10→P90）", "swing (P10 → P90)"),
     }
 }
@@ -128,7 +132,10 @@ pub fn write(
             );
             row.push(unit_col.and_then(|u| rec.get(u)).unwrap_or("").to_string());
             rows.push(row);
-            if let Some(v) = m_col.and_then(|m| rec.get(m)).and_then(|v| v.parse::<f64>().ok()) {
+            if let Some(v) = m_col
+                .and_then(|m| rec.get(m))
+                .and_then(|v| v.parse::<f64>().ok())
+            {
                 points.push((input.clone(), y, v));
             }
             if rank < TOP && !top.contains(&input) {
@@ -154,7 +161,10 @@ pub fn write(
     let name = info.map_or(span.var.as_str(), |i| if zh { i.zh } else { i.en });
     let chart = report::XyChart {
         title: if zh {
-            format!("{name}：{}–{} 年逐年敏感性（{zh_name}）", span.from, span.to)
+            format!(
+                "{name}：{}–{} 年逐年敏感性（{zh_name}）",
+                span.from, span.to
+            )
         } else {
             format!("{name}, each year {}–{}: {en_name}", span.from, span.to)
         },
@@ -178,7 +188,8 @@ pub fn write(
     write_atomic(&out.join(format!("{stem}.svg")), svg.as_bytes()).map_err(io_err(out))?;
     let mut files = vec![format!("{stem}.csv"), format!("{stem}.svg")];
     if png {
-        let p = report::svg_to_png(&svg, 2.0).map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
+        let p =
+            report::svg_to_png(&svg, 2.0).map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
         write_atomic(&out.join(format!("{stem}.png")), &p).map_err(io_err(out))?;
         files.push(format!("{stem}.png"));
     }

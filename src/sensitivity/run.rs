@@ -999,7 +999,10 @@ impl Analysis<'_> {
         let mut over_time = Vec::new();
         for span in &self.setup.over_time {
             let files = super::over_time::write(method, span, out, lang, self.setup.png)?;
-            eprintln!("{}:{}..{}: indices per year in {}", span.var, span.from, span.to, files[0]);
+            eprintln!(
+                "{}:{}..{}: indices per year in {}",
+                span.var, span.from, span.to, files[0]
+            );
             over_time.push(serde_json::json!({ "outcome": format!("{}:{}..{}", span.var, span.from, span.to), "files": files }));
         }
         let summary = serde_json::json!({

@@ -110,7 +110,11 @@ fn sample_spearman_hits_the_target_and_marginals_are_unchanged() {
     for &j in &c.members {
         let d = &sc.params[j].dist;
         let stat = ks(cols[j].clone(), |x| cdf(d, x));
-        assert!(stat < 1.95 / (n as f64).sqrt(), "{}: KS {stat:.5}", sc.params[j].path);
+        assert!(
+            stat < 1.95 / (n as f64).sqrt(),
+            "{}: KS {stat:.5}",
+            sc.params[j].path
+        );
     }
     // An uncorrelated parameter (a PERT, drawn through its table) keeps its distribution.
     let j = sc
@@ -135,8 +139,14 @@ fn correlations_change_the_joint_draws_only() {
     sc.correlations = Default::default();
     let draws = Draws::new(&sc);
     let (a, b) = (
-        sc.params.iter().position(|p| p.path == "economy.growth.2025").unwrap(),
-        sc.params.iter().position(|p| p.path == "economy.growth.2030").unwrap(),
+        sc.params
+            .iter()
+            .position(|p| p.path == "economy.growth.2025")
+            .unwrap(),
+        sc.params
+            .iter()
+            .position(|p| p.path == "economy.growth.2030")
+            .unwrap(),
     );
     let mut v = vec![0.0; sc.params.len()];
     let (mut xa, mut xb) = (Vec::new(), Vec::new());
@@ -153,7 +163,9 @@ fn correlations_change_the_joint_draws_only() {
 fn resolve_lists_the_correlations() {
     let out = peakpath(["resolve", "scenarios/plan.toml"]).ok();
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let c = v["correlations"].as_array().expect("correlations in resolve");
+    let c = v["correlations"]
+        .as_array()
+        .expect("correlations in resolve");
     assert!(c.iter().any(|p| p["between"][0] == "economy.growth.2025"
         && p["between"][1] == "economy.growth.2030"
         && p["spearman"] == 0.6));
@@ -176,21 +188,34 @@ fn review_scenario_is_reproducible_and_states_drawn_and_kept() {
         peakpath(&a).ok()
     };
     let out = run(&tmp.arg("t1"), &["--threads", "1"]);
-    assert!(out.stderr.contains("runs drawn 9,000, kept "), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("runs drawn 9,000, kept "),
+        "{}",
+        out.stderr
+    );
     run(&tmp.arg("t2"), &["--threads", "2"]);
     for k in 1..=2 {
         run(&tmp.arg(&format!("s{k}")), &["--shard", &format!("{k}/2")]);
     }
-    peakpath(["merge", &tmp.arg("s2"), &tmp.arg("s1"), "--out", &tmp.arg("m")]).ok();
+    peakpath([
+        "merge",
+        &tmp.arg("s2"),
+        &tmp.arg("s1"),
+        "--out",
+        &tmp.arg("m"),
+    ])
+    .ok();
     for f in ["summary.csv", "indicators.csv", "peak.csv", "observed.csv"] {
         let a = read_string(tmp.join("t1").join(f));
         assert_eq!(a, read_string(tmp.join("t2").join(f)), "{f}: threads");
         assert_eq!(a, read_string(tmp.join("m").join(f)), "{f}: shards");
     }
-    let j: serde_json::Value =
-        serde_json::from_str(&read_string(tmp.join("t1/run.json"))).unwrap();
+    let j: serde_json::Value = serde_json::from_str(&read_string(tmp.join("t1/run.json"))).unwrap();
     let h = &j["monte_carlo"]["observed_history"];
-    let (drawn, kept) = (h["runs_drawn"].as_u64().unwrap(), h["runs_kept"].as_u64().unwrap());
+    let (drawn, kept) = (
+        h["runs_drawn"].as_u64().unwrap(),
+        h["runs_kept"].as_u64().unwrap(),
+    );
     assert_eq!(drawn, 9000);
     assert!(kept > 0 && kept < drawn, "some runs rejected: {kept}");
     assert_eq!(j["monte_carlo"]["runs"].as_u64(), Some(kept));
@@ -198,11 +223,17 @@ fn review_scenario_is_reproducible_and_states_drawn_and_kept() {
     // The central run's residuals.
     let csv = read_string(tmp.join("t1/observed.csv"));
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some("variable,year,observed,model,residual,relative"));
+    assert_eq!(
+        lines.next(),
+        Some("variable,year,observed,model,residual,relative")
+    );
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(&row[..3], ["gdp", "2021", "123.9"]);
-    let (obs, model, res): (f64, f64, f64) =
-        (row[2].parse().unwrap(), row[3].parse().unwrap(), row[4].parse().unwrap());
+    let (obs, model, res): (f64, f64, f64) = (
+        row[2].parse().unwrap(),
+        row[3].parse().unwrap(),
+        row[4].parse().unwrap(),
+    );
     assert!((model - obs - res).abs() < 1e-9);
     assert!((res / obs - row[5].parse::<f64>().unwrap()).abs() < 1e-12);
 }
@@ -219,12 +250,23 @@ fn nothing_kept_exits_2_naming_the_observation_that_rejects_most() {
         ),
     )
     .unwrap();
-    let out = peakpath(["run", file.to_str().unwrap(), "--runs", "500", "--out", &tmp.arg("o")])
-        .expect_code(2);
+    let out = peakpath([
+        "run",
+        file.to_str().unwrap(),
+        "--runs",
+        "500",
+        "--out",
+        &tmp.arg("o"),
+    ])
+    .expect_code(2);
     assert!(
         out.stderr.contains("no run is kept") && out.stderr.contains("observed.gdp.2023"),
         "{}",
         out.stderr
     );
-    assert!(out.stderr.contains("rejects 500 of 500 runs"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("rejects 500 of 500 runs"),
+        "{}",
+        out.stderr
+    );
 }

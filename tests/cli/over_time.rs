@@ -11,15 +11,27 @@ fn a_year_range_gives_one_long_table_and_a_chart_across_years() {
     ] {
         let out = tmp.arg(method);
         let mut args = vec![
-            "sensitivity", "--method", method, "--outcome", "co2:2021..2023", "--outcome",
-            "peak_year", "--out", &out, "--lang", "en",
+            "sensitivity",
+            "--method",
+            method,
+            "--outcome",
+            "co2:2021..2023",
+            "--outcome",
+            "peak_year",
+            "--out",
+            &out,
+            "--lang",
+            "en",
         ];
         args.extend(extra);
         peakpath(&args).ok();
         let long = read_string(tmp.join(method).join(format!("{method}_co2_2021_2023.csv")));
         let mut lines = long.lines();
         let header = lines.next().unwrap();
-        assert!(header.starts_with(&format!("input,year,{col},")), "{header}");
+        assert!(
+            header.starts_with(&format!("input,year,{col},")),
+            "{header}"
+        );
         assert!(header.ends_with(",unit"), "{header}");
         let rows: Vec<&str> = lines.collect();
         // Every uncertain input of the plan (65) in every year (3).
@@ -36,7 +48,13 @@ fn a_year_range_gives_one_long_table_and_a_chart_across_years() {
             serde_json::from_str(&read_string(tmp.join(method).join("sensitivity.json"))).unwrap();
         assert_eq!(j["over_time"][0]["outcome"], "co2:2021..2023");
     }
-    let out = peakpath(["sensitivity", "--method", "tornado", "--outcome", "co2:2030..2021"])
-        .expect_code(2);
+    let out = peakpath([
+        "sensitivity",
+        "--method",
+        "tornado",
+        "--outcome",
+        "co2:2030..2021",
+    ])
+    .expect_code(2);
     assert!(out.stderr.contains("FROM < TO"), "{}", out.stderr);
 }

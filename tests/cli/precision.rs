@@ -12,11 +12,32 @@ fn precision_stops_at_the_first_precise_batch_whatever_the_threads() {
     let tmp = TempDir::new("precision");
     let (a, b) = (tmp.arg("t1"), tmp.arg("t2"));
     let out = peakpath([
-        "run", "--precision", "0.007", "--threads", "1", "--no-charts", "--out", &a,
+        "run",
+        "--precision",
+        "0.007",
+        "--threads",
+        "1",
+        "--no-charts",
+        "--out",
+        &a,
     ])
     .ok();
-    assert!(out.stderr.contains("precision: every headline probability"), "{}", out.stderr);
-    peakpath(["run", "--precision", "0.007", "--threads", "2", "--no-charts", "--out", &b]).ok();
+    assert!(
+        out.stderr.contains("precision: every headline probability"),
+        "{}",
+        out.stderr
+    );
+    peakpath([
+        "run",
+        "--precision",
+        "0.007",
+        "--threads",
+        "2",
+        "--no-charts",
+        "--out",
+        &b,
+    ])
+    .ok();
     for f in ["summary.csv", "indicators.csv", "peak.csv"] {
         assert_eq!(
             read_string(tmp.join("t1").join(f)),
@@ -37,7 +58,12 @@ fn precision_stops_at_the_first_precise_batch_whatever_the_threads() {
     if n > 10_000 {
         let c = tmp.arg("short");
         peakpath([
-            "run", "--runs", &(n - 10_000).to_string(), "--no-charts", "--out", &c,
+            "run",
+            "--runs",
+            &(n - 10_000).to_string(),
+            "--no-charts",
+            "--out",
+            &c,
         ])
         .ok();
         let j = run_json(&c);
@@ -53,8 +79,13 @@ fn precision_stops_at_the_first_precise_batch_whatever_the_threads() {
 fn precision_refuses_shards_and_nonsense() {
     let tmp = TempDir::new("precision-bad");
     let o = tmp.arg("o");
-    let out = peakpath(["run", "--precision", "0.01", "--shard", "1/2", "--out", &o]).expect_code(2);
+    let out =
+        peakpath(["run", "--precision", "0.01", "--shard", "1/2", "--out", &o]).expect_code(2);
     assert!(out.stderr.contains("--precision"), "{}", out.stderr);
     let out = peakpath(["run", "--precision", "0", "--out", &o]).expect_code(2);
-    assert!(out.stderr.contains("half-width in (0, 0.5)"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("half-width in (0, 0.5)"),
+        "{}",
+        out.stderr
+    );
 }

@@ -4,8 +4,8 @@
 use std::sync::OnceLock;
 
 use peakpath::engine;
-use peakpath::model::{self, Trajectory, Var};
 use peakpath::engine::Draws;
+use peakpath::model::{self, Trajectory, Var};
 use peakpath::scenario::Scenario;
 use proptest::prelude::*;
 

@@ -14,7 +14,12 @@ fn load(path: &std::path::Path) -> (Array2<f64>, Array2<f64>) {
     names.sort();
     assert_eq!(
         names,
-        ["experiments", "experiments_columns", "outcomes", "outcomes_columns"]
+        [
+            "experiments",
+            "experiments_columns",
+            "outcomes",
+            "outcomes_columns"
+        ]
     );
     (
         npz.by_name("experiments").unwrap(),
@@ -29,7 +34,15 @@ fn columns(path: &std::path::Path, name: &str) -> Vec<String> {
     std::io::Read::read_to_end(&mut z.by_name(name).unwrap(), &mut bytes).unwrap();
     let hlen = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
     let header = std::str::from_utf8(&bytes[10..10 + hlen]).unwrap();
-    let n: usize = header.split("'<U").nth(1).unwrap().split('\'').next().unwrap().parse().unwrap();
+    let n: usize = header
+        .split("'<U")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     bytes[10 + hlen..]
         .chunks(4 * n)
         .map(|c| {
@@ -47,8 +60,17 @@ fn saved_draws_rederive_p_met_and_follow_the_run_indices() {
     let tmp = TempDir::new("save-draws");
     let file = tmp.join("d.npz");
     peakpath([
-        "run", "scenarios/review-2025.toml", "--runs", "6000", "--threads", "2", "--no-charts",
-        "--save-draws", file.to_str().unwrap(), "--out", &tmp.arg("o"),
+        "run",
+        "scenarios/review-2025.toml",
+        "--runs",
+        "6000",
+        "--threads",
+        "2",
+        "--no-charts",
+        "--save-draws",
+        file.to_str().unwrap(),
+        "--out",
+        &tmp.arg("o"),
     ])
     .ok();
     let (e, o) = load(&file);
@@ -58,7 +80,10 @@ fn saved_draws_rederive_p_met_and_follow_the_run_indices() {
     assert_eq!(o.shape(), [6000, ocols.len()]);
     assert_eq!(ecols[0], "run");
     assert_eq!(ecols[1], "economy.growth.2025");
-    assert!((0..6000).all(|i| e[[i, 0]] == i as f64), "rows in run-index order");
+    assert!(
+        (0..6000).all(|i| e[[i, 0]] == i as f64),
+        "rows in run-index order"
+    );
     // Re-derive indicator 4's 2025 p_met (PV capacity) over the kept runs.
     let kept = ocols.iter().position(|c| c == "kept").unwrap();
     let met = ocols.iter().position(|c| c == "met_4_2025").unwrap();
@@ -70,16 +95,28 @@ fn saved_draws_rederive_p_met_and_follow_the_run_indices() {
         }
     }
     let csv = read_string(tmp.join("o/indicators.csv"));
-    let row = csv.lines().find(|l| l.starts_with("4,") && l.contains(",2025,")).unwrap();
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("4,") && l.contains(",2025,"))
+        .unwrap();
     let p: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
     assert!(n > 0 && n < 6000, "observations reject some runs: {n}");
     assert_eq!(p, k as f64 / n as f64, "p_met of indicator 4 in 2025");
     // One file per shard: the same rows, split.
     for s in 1..=2 {
         peakpath([
-            "run", "scenarios/review-2025.toml", "--runs", "6000", "--threads", "1", "--shard",
-            &format!("{s}/2"), "--save-draws", tmp.join(format!("s{s}.npz")).to_str().unwrap(),
-            "--out", &tmp.arg(&format!("s{s}")),
+            "run",
+            "scenarios/review-2025.toml",
+            "--runs",
+            "6000",
+            "--threads",
+            "1",
+            "--shard",
+            &format!("{s}/2"),
+            "--save-draws",
+            tmp.join(format!("s{s}.npz")).to_str().unwrap(),
+            "--out",
+            &tmp.arg(&format!("s{s}")),
         ])
         .ok();
     }
@@ -89,9 +126,21 @@ fn saved_draws_rederive_p_met_and_follow_the_run_indices() {
     assert_eq!(o2.row(17), o.row(3017));
     // Byte-identical whatever the thread count.
     peakpath([
-        "run", "scenarios/review-2025.toml", "--runs", "6000", "--threads", "1", "--no-charts",
-        "--save-draws", tmp.join("t1.npz").to_str().unwrap(), "--out", &tmp.arg("t1"),
+        "run",
+        "scenarios/review-2025.toml",
+        "--runs",
+        "6000",
+        "--threads",
+        "1",
+        "--no-charts",
+        "--save-draws",
+        tmp.join("t1.npz").to_str().unwrap(),
+        "--out",
+        &tmp.arg("t1"),
     ])
     .ok();
-    assert!(read(&file) == read(tmp.join("t1.npz")), "npz bytes differ across threads");
+    assert!(
+        read(&file) == read(tmp.join("t1.npz")),
+        "npz bytes differ across threads"
+    );
 }
