@@ -46,11 +46,9 @@ pub enum ZMap {
         median: f64,
         sigma: f64,
     },
-    /// `x` and `dx/dz` at `z_k = −Z_MAX + k·h`, `k = 0…STEPS`.
-    Table {
-        xs: Vec<f64>,
-        ds: Vec<f64>,
-    },
+    /// `(x, h·dx/dz)` at `z_k = −Z_MAX + k·h`, `k = 0…STEPS` (side by side: one cache line
+    /// per lookup).
+    Table { nodes: Vec<[f64; 2]> },
 }
 
 impl ZMap {
@@ -84,8 +82,15 @@ impl ZMap {
                         (8.0 * (f(e) - f(-e)) - (f(2.0 * e) - f(-2.0 * e))) / (12.0 * e)
                     })
                     .collect();
-                ZMap::Table { xs, ds }
+                ZMap::table(xs, ds)
             }
+        }
+    }
+
+    fn table(xs: Vec<f64>, ds: Vec<f64>) -> ZMap {
+        let h = 2.0 * Z_MAX / STEPS as f64;
+        ZMap::Table {
+            nodes: xs.iter().zip(&ds).map(|(x, d)| [*x, d * h]).collect(),
         }
     }
 
@@ -94,13 +99,12 @@ impl ZMap {
         match self {
             ZMap::Normal { mean, sd } => mean + sd * z,
             ZMap::Lognormal { median, sigma } => median * (sigma * z).exp(),
-            ZMap::Table { xs, ds } => {
+            ZMap::Table { nodes } => {
                 let h = 2.0 * Z_MAX / STEPS as f64;
-                let t = ((z + Z_MAX) / h).clamp(0.0, STEPS as f64);
+                let t = ((z + Z_MAX) * (1.0 / h)).clamp(0.0, STEPS as f64);
                 let k = (t as usize).min(STEPS - 1);
                 let s = t - k as f64;
-                let (x0, x1) = (xs[k], xs[k + 1]);
-                let (d0, d1) = (ds[k] * h, ds[k + 1] * h);
+                let ([x0, d0], [x1, d1]) = (nodes[k], nodes[k + 1]);
                 let s2 = s * s;
                 let s3 = s2 * s;
                 (2.0 * s3 - 3.0 * s2 + 1.0) * x0
@@ -153,7 +157,7 @@ fn pert_table(min: f64, mode: f64, max: f64) -> ZMap {
         xs.push(min + u * r);
         ds.push(r * (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt() / beta.pdf(u));
     }
-    ZMap::Table { xs, ds }
+    ZMap::table(xs, ds)
 }
 
 /// The exact `F⁻¹(Φ(z))` of a distribution.
