@@ -653,12 +653,11 @@ pub fn report_html_with(
         .iter()
         .find(|(s, _, _)| s == "indicator_board")
         .map(|(_, _, svg)| svg.clone());
-    let mut charts: Vec<(String, String)> = all
+    let charts: Vec<(String, String)> = all
         .into_iter()
         .filter(|(s, _, _)| s != "indicator_board")
         .map(|(_, cap, svg)| (cap, svg))
         .collect();
-    charts.extend(extra);
     let assumptions = d
         .parameters
         .iter()
@@ -699,6 +698,7 @@ pub fn report_html_with(
         headline,
         board_svg,
         charts,
+        outside_charts: extra,
         assumptions,
         inconsistencies: inconsistencies(lang),
         methods,
