@@ -363,6 +363,22 @@ mod tests {
     /// A small discovery on the plan writes every file, and the same bytes with 1 and 2
     /// threads.
     #[test]
+    fn memory_bound_refuses_what_would_not_fit() {
+        // The plan's 65 inputs: 1,000,000 runs fit (about 1.3 GB), 2,000,000 do not.
+        check_memory(1_000_000, 65).unwrap();
+        let err = check_memory(2_000_000, 65).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let max = MEMORY_BOUND / (BYTES_PER_INPUT_RUN * 65 + 16);
+        assert!(
+            err.message().contains(&format!("expected at most {max} runs")),
+            "{}",
+            err.message()
+        );
+        check_memory(max, 65).unwrap();
+        check_memory(max + 1, 65).unwrap_err();
+    }
+
+    #[test]
     fn discover_plan_files_and_determinism_across_threads() {
         let (d1, d2) = (tmp("discover-1"), tmp("discover-2"));
         run(args(1, &d1)).unwrap();
