@@ -370,7 +370,8 @@ mod tests {
         assert_eq!(err.exit_code(), 2);
         let max = MEMORY_BOUND / (BYTES_PER_INPUT_RUN * 65 + 16);
         assert!(
-            err.message().contains(&format!("expected at most {max} runs")),
+            err.message()
+                .contains(&format!("expected at most {max} runs")),
             "{}",
             err.message()
         );

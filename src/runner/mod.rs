@@ -14,7 +14,7 @@ mod run;
 
 pub use compare::{CompareRequest, compare};
 pub use merge::{MergeRequest, Merged, merge};
-pub use run::{RunRequest, RunResult, run, write_mc};
+pub use run::{RunRequest, RunResult, run, verify_partial, write_mc};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

@@ -348,6 +348,23 @@ pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
     Ok(p)
 }
 
+/// Verify a shard file or checkpoint as `merge` and `--resume` do: its seal, its invariants,
+/// and its statistics against the scenario rebuilt from the sources it holds. For tools
+/// (and the fuzz target) that check files without running anything.
+pub fn verify_partial(path: &Path) -> Result<()> {
+    let p = read_partial(path)?;
+    let sc = Scenario::from_texts(&p.sources)?;
+    if sc.hash != p.scenario_sha256 {
+        return Err(Error::Input(format!(
+            "{}: scenario_sha256: expected {} (the sources it holds), found {}",
+            path.display(),
+            sc.hash,
+            p.scenario_sha256
+        )));
+    }
+    check_partial(&p, &sc, path)
+}
+
 /// A partial result against the scenario it claims: the same number of years, hence the
 /// same series.
 pub(crate) fn check_partial(p: &Partial, sc: &Scenario, path: &Path) -> Result<()> {

@@ -1021,6 +1021,12 @@ fn fmt4(x: f64) -> String {
 
 // ------------------------------------------------------------------ the command
 
+/// Verify a sensitivity shard file or checkpoint without running anything: its seal and its
+/// invariants (for tools and the fuzz target).
+pub fn verify_partial(path: &Path) -> Result<()> {
+    read_partial(path).map(|_| ())
+}
+
 /// Read a sensitivity shard file or checkpoint: sealed (its digest must match) and
 /// consistent (`start ≤ next ≤ end ≤ rows`, a shard's range is its share of the design, and
 /// one output per outcome and evaluated row).

@@ -345,3 +345,54 @@ fn contradictory_flags_and_resumes_say_what_differs() {
     );
     assert!(!out.stderr.contains("runs: expected"), "{}", out.stderr);
 }
+
+#[test]
+fn bad_files_read_back_are_bad_input() {
+    let tmp = TempDir::new("readback");
+    let o = tmp.arg("o");
+    peakpath(["run", "--runs", "200", "--out", &o, "--no-charts"]).ok();
+    let original: Vec<(&str, Vec<u8>)> = ["peak.csv", "summary.csv", "indicators.csv", "run.json"]
+        .into_iter()
+        .map(|f| (f, read(tmp.join("o").join(f))))
+        .collect();
+    for (file, content, says) in [
+        (
+            "peak.csv",
+            "",
+            "peak.csv: expected the columns peak_year,probability",
+        ),
+        (
+            "peak.csv",
+            "peak_year,probability\n",
+            "peak.csv: expected at least 1 row",
+        ),
+        (
+            "peak.csv",
+            "peak_year,probability\n2020,inf\n",
+            "expected a finite number, found inf",
+        ),
+        (
+            "summary.csv",
+            "scenario,variable\nplan,co2\n",
+            "summary.csv: expected the columns",
+        ),
+        (
+            "indicators.csv",
+            "id,name_zh\n1,2,3\n",
+            "indicators.csv: expected the columns",
+        ),
+        ("run.json", "[1, 2]", "run.json: expected a JSON object"),
+    ] {
+        for (f, bytes) in &original {
+            std::fs::write(tmp.join("o").join(f), bytes).unwrap();
+        }
+        std::fs::write(tmp.join("o").join(file), content).unwrap();
+        let out = peakpath(["report", &o]).expect_code(2);
+        assert!(
+            out.stderr.contains(says),
+            "{file} {content:?}: {}",
+            out.stderr
+        );
+        assert!(!tmp.join("o/report.html").exists());
+    }
+}
