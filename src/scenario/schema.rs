@@ -9,8 +9,8 @@ use super::source::{Diag, Diags, Kind, Loc, Node, Sources, is_year_key, show_num
 use super::{ParamDef, Scenario, ScenarioInfo};
 use crate::indicators::{self, INDICATORS, IndicatorSet, Setting};
 use crate::model::{
-    Accounting, FUELS, GridBasis, MixSpec, ModelSpec, Options, P, PathSpec, Periods, SECTORS,
-    SectorSpec, TECHS, TechSpec,
+    Accounting, Assessment, FUELS, GridBasis, MixSpec, ModelSpec, Options, P, PathSpec, PeakOn,
+    Periods, SECTORS, SectorSpec, TECHS, TechSpec,
 };
 
 /// Admissible range of a field, inclusive.
@@ -26,6 +26,8 @@ const ANY: Range = Range(-1e9, 1e9);
 struct Reader<'s> {
     src: &'s Sources,
     diags: Vec<Diag>,
+    /// Plausibility warnings (valid values that look like slips).
+    warnings: Vec<Diag>,
     params: Vec<ParamDef>,
     /// The horizon, once `[scenario]` is read: paths and periods are checked against it.
     y0: i32,
@@ -35,6 +37,50 @@ struct Reader<'s> {
 impl<'s> Reader<'s> {
     fn err(&mut self, at: Loc, field: &str, msg: impl Into<String>) {
         self.diags.push(self.src.diag(at, field, msg));
+    }
+
+    fn warn(&mut self, at: Loc, field: &str, msg: impl Into<String>) {
+        self.warnings.push(self.src.diag(at, field, msg));
+    }
+
+    /// Warn when parameter `p` can exceed `limit` (a valid value that looks like a slip).
+    fn warn_above(&mut self, p: P, limit: f64, what: &str) {
+        let def = &self.params[p];
+        let (_, hi) = def.dist.support();
+        let Some(at) = def.at else { return };
+        if hi > limit {
+            let field = def.path.clone();
+            let found = if def.dist.is_fixed() {
+                show_num(hi)
+            } else {
+                format!("{} reaching {}", def.dist.to_syntax(), show_num(hi))
+            };
+            self.warn(
+                at,
+                &field,
+                format!("warning: {what} above {} looks wrong (found {found}); it is used as written", show_num(limit)),
+            );
+        }
+    }
+
+    /// A plain number option in `[lo, hi]`.
+    fn number(&mut self, parent: &Node, key: &str, path: &str, lo: f64, hi: f64) -> Option<f64> {
+        let n = parent.get(key)?;
+        let x = match n.kind {
+            Kind::Int(i) => i as f64,
+            Kind::Float(f) => f,
+            _ => f64::NAN,
+        };
+        if x >= lo && x <= hi {
+            Some(x)
+        } else {
+            self.err(
+                n.at,
+                &join(path, key),
+                format!("expected a number in [{}, {}], found {}", show_num(lo), show_num(hi), n.found()),
+            );
+            None
+        }
     }
 
     /// Check a table's keys against the allowed ones; report unknown keys with a suggestion.
@@ -103,7 +149,7 @@ impl<'s> Reader<'s> {
         field: &str,
         unit: &'static str,
         dist: Dist,
-        _r: Range,
+        r: Range,
         at: Option<Loc>,
     ) -> P {
         self.params.push(ParamDef {
@@ -111,6 +157,7 @@ impl<'s> Reader<'s> {
             unit,
             dist,
             at,
+            range: (r.0, r.1),
         });
         self.params.len() - 1
     }
@@ -132,7 +179,27 @@ impl<'s> Reader<'s> {
             }
         };
         let (lo, hi) = dist.support();
-        if lo < r.0 || hi > r.1 {
+        // An untruncated normal or a lognormal is accepted where at most one draw in a
+        // million falls outside the field's range (those draws are held at its edge).
+        let median = dist.median();
+        let rare = dist
+            .mass_outside(r.0, r.1)
+            .is_some_and(|m| m <= 1e-6 && median >= r.0 && median <= r.1);
+        if (lo < r.0 || hi > r.1) && !rare {
+            if let Some(m) = dist.mass_outside(r.0, r.1) {
+                self.err(
+                    n.at,
+                    field,
+                    format!(
+                        "expected values in [{}, {}] {unit}, found {} with {} of its draws outside (at most one in a million may be; give normal(mean, sd, min, max) to truncate it)",
+                        show_num(r.0),
+                        show_num(r.1),
+                        dist.to_syntax(),
+                        if m >= 1e-3 { format!("{:.1} %", m * 100.0) } else { format!("{m:.2e}") }
+                    ),
+                );
+                return self.dummy(field);
+            }
             let what = if dist.is_fixed() {
                 show_num(lo)
             } else if lo.is_infinite() || hi.is_infinite() {
@@ -404,6 +471,28 @@ impl<'s> Reader<'s> {
         MixSpec { points, delivery }
     }
 
+    /// `[demand.<sector>.end_use_efficiency]`: one entry per fuel, each a number or a
+    /// distribution (useful per final energy, MODEL.md §4); a fuel not given is 1.
+    fn eta(&mut self, parent: &Node, path: &str) -> [Option<P>; 5] {
+        let mut out = [None; 5];
+        let field = join(path, "end_use_efficiency");
+        let Some(t) = self.table(parent, "end_use_efficiency", path) else {
+            return out;
+        };
+        self.keys(t, &field, &FUELS);
+        for (f, fuel) in FUELS.iter().enumerate() {
+            if let Some(n) = t.get(fuel) {
+                out[f] = Some(self.param_node(
+                    n,
+                    &join(&field, fuel),
+                    "useful/final",
+                    Range(0.01, 10.0),
+                ));
+            }
+        }
+        out
+    }
+
     fn string(&mut self, parent: &Node, key: &str, path: &str) -> Option<String> {
         let n = parent.get(key)?;
         match &n.kind {
@@ -519,6 +608,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let mut r = Reader {
         src,
         diags: Vec::new(),
+        warnings: Vec::new(),
         params: Vec::new(),
         y0: 2020,
         y1: 2035,
@@ -582,6 +672,10 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             "electricity_accounting",
             "credit_exports",
             "peak_by",
+            "assessment_2025",
+            "assessment_2030",
+            "peak_tolerance",
+            "peak_on",
         ],
     );
     let options = Options {
@@ -606,6 +700,13 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         peak_by: r
             .int(op, "peak_by", "options", i64::from(y0), i64::from(y1))
             .unwrap_or(2030) as i32,
+        assessment: ["assessment_2025", "assessment_2030"].map(|key| {
+            r.choice(op, key, "options", &Assessment::ALL, Assessment::Total)
+        }),
+        peak_tolerance: r
+            .number(op, "peak_tolerance", "options", 0.0, 0.5)
+            .unwrap_or(0.0),
+        peak_on: r.choice(op, "peak_on", "options", &PeakOn::ALL, PeakOn::Energy),
     };
 
     // [economy]
@@ -613,6 +714,9 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     r.keys(ec, "economy", &["gdp_2020", "growth", "industry_share"]);
     let gdp0 = r.param(ec, "gdp_2020", "economy", "亿元", Range(1e-6, 1e9));
     let growth = r.periods(ec, "growth", "economy", "fraction per year", GROWTH);
+    for &(_, p) in &growth.ends {
+        r.warn_above(p, 0.2, "a growth rate");
+    }
     let industry_share = r.path(
         ec,
         "industry_share",
@@ -635,24 +739,39 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 &empty
             }
         };
-        r.keys(
+        let mut allowed = vec![
+            "energy_2020",
+            "elasticity",
+            "efficiency_gain",
+            "mix",
+            "end_use_efficiency",
+        ];
+        if s == "industry" {
+            allowed.push("feedstock");
+        }
+        r.keys(t, &path, &allowed);
+        let efficiency = r.periods(
             t,
+            "efficiency_gain",
             &path,
-            &["energy_2020", "elasticity", "efficiency_gain", "mix"],
+            "fraction per year",
+            Range(-0.2, 0.5),
         );
+        for &(_, p) in &efficiency.ends {
+            r.warn_above(p, 0.1, "an efficiency gain");
+        }
         SectorSpec {
             energy0: r.param(t, "energy_2020", &path, "万tce", NONNEG),
             elasticity: r.param(t, "elasticity", &path, "ratio", Range(-2.0, 3.0)),
-            efficiency: r.periods(
-                t,
-                "efficiency_gain",
-                &path,
-                "fraction per year",
-                Range(-0.2, 0.5),
-            ),
+            efficiency,
             mix: r.mix(t, &path),
+            eta: r.eta(t, &path),
         }
     });
+    let feedstock = de
+        .get("industry")
+        .filter(|t| t.get("feedstock").is_some())
+        .map(|t| r.path(t, "feedstock", "demand.industry", "万tce", NONNEG));
 
     // With no final energy anywhere the total energy consumption is 0 every year and every
     // share and intensity of it is 0/0: say so here rather than run a model of nothing.
@@ -814,6 +933,29 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             }
             for (k, key) in ["target_2025", "target_2030"].iter().enumerate() {
                 if let Some(n) = t.get(key) {
+                    if d.unit == "%" {
+                        if let Kind::Int(_) | Kind::Float(_) = n.kind {
+                            let x = match n.kind {
+                                Kind::Int(x) => x as f64,
+                                Kind::Float(x) => x,
+                                _ => 0.0,
+                            };
+                            if x > 0.0 && x < 1.0 {
+                                r.warn(
+                                    n.at,
+                                    &join(&path, key),
+                                    format!(
+                                        "warning: indicator {} is in %, and {} reads as {} % — a fraction? (write {} for {} %); it is used as written",
+                                        d.id,
+                                        show_num(x),
+                                        show_num(x),
+                                        show_num(x * 100.0),
+                                        show_num(x * 100.0)
+                                    ),
+                                );
+                            }
+                        }
+                    }
                     match n.kind {
                         Kind::Int(x) => settings[i].target[k] = Some(x as f64),
                         Kind::Float(x) if x.is_finite() => settings[i].target[k] = Some(x),
@@ -853,11 +995,13 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         grass_rate,
         wetland_ha,
         wetland_rate,
+        feedstock,
     };
     Ok(Scenario::assemble(
         info,
         spec,
         IndicatorSet { settings },
         r.params,
+        r.warnings,
     ))
 }
