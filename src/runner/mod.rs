@@ -45,7 +45,7 @@ pub const CHECKPOINT: &str = "checkpoint.json";
 /// A shard's partial result, in its output folder.
 pub const SHARD_FILE: &str = "shard.json";
 /// Format tag of [`SHARD_FILE`] and [`CHECKPOINT`].
-pub const PARTIAL_FORMAT: &str = "peakpath-partial-1";
+pub const PARTIAL_FORMAT: &str = "peakpath-partial-2";
 
 /// How charts look.
 #[derive(Debug, Clone, Copy)]
