@@ -679,3 +679,5 @@ pub const TARGET_YEARS: [i32; 2] = [2025, 2030];
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v2;

@@ -365,12 +365,12 @@ fn mass_between(a: f64, b: f64) -> f64 {
 /// Φ(x), the standard normal distribution function, to full relative precision in the
 /// lower tail (through erfc).
 pub fn norm_cdf(x: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(-x / std::f64::consts::SQRT_2)
+    0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
 }
 
 /// 1 − Φ(x), to full relative precision in the upper tail.
 pub fn norm_sf(x: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(x / std::f64::consts::SQRT_2)
+    0.5 * libm::erfc(x / std::f64::consts::SQRT_2)
 }
 
 fn norm_pdf(x: f64) -> f64 {
@@ -678,6 +678,57 @@ mod tests {
             max: None,
         };
         assert!((z.quantile(0.9) - 1.2815515655).abs() < 1e-8);
+    }
+
+    #[test]
+    fn truncated_normal_median_is_exact() {
+        // References: 50-digit arithmetic (mpmath) on the same binary inputs, rounded to f64.
+        for ((mean, sd, lo, hi), want) in [
+            ((0.0, 1.0, -1.0, 2.0), 0.17116391801782477),
+            ((0.04, 0.01, 0.03, 0.08), 0.04200133189036242),
+            ((100.0, 15.0, 110.0, 200.0), 117.16474262723949),
+            ((0.0, 1.0, 3.0, 4.0), 3.1984741317619534),
+            ((0.0, 1.0, -4.0, -3.0), -3.1984741317619534),
+            ((0.042, 0.008, 0.0, 0.06), 0.041877427131784925),
+        ] {
+            let d = Dist::Normal {
+                mean,
+                sd,
+                min: Some(lo),
+                max: Some(hi),
+            };
+            let got = d.median();
+            assert!(
+                (got - want).abs() <= 1e-15 * want.abs(),
+                "normal({mean}, {sd}, {lo}, {hi}): median {got:e}, exact {want:e}, relative {:e}",
+                (got - want).abs() / want.abs()
+            );
+        }
+        // The inverse normal itself (AS 241) at known points.
+        assert!((norm_ppf(0.975) - 1.959963984540054).abs() < 1e-15 * 1.96);
+        assert!((norm_ppf(1e-10) + 6.361340902404056).abs() < 1e-14 * 6.4);
+        assert_eq!(norm_ppf(0.5), 0.0);
+    }
+
+    #[test]
+    fn unbounded_distributions_report_their_mass_outside_a_range() {
+        let n = Dist::Normal {
+            mean: 0.0,
+            sd: 1.0,
+            min: None,
+            max: None,
+        };
+        // P(|Z| > 1.959963984540054) = 0.05.
+        let m = n.mass_outside(-1.959963984540054, 1.959963984540054).unwrap();
+        assert!((m - 0.05).abs() < 1e-15, "{m}");
+        let l = Dist::Lognormal {
+            median: 1.0,
+            sigma: 1.0,
+        };
+        // P(X > e) = P(Z > 1) = 0.15865525393145707.
+        let m = l.mass_outside(0.0, std::f64::consts::E).unwrap();
+        assert!((m - 0.15865525393145707).abs() < 1e-15, "{m}");
+        assert_eq!(Dist::Fixed { value: 1.0 }.mass_outside(0.0, 1.0), None);
     }
 
     #[test]
