@@ -55,9 +55,6 @@ fn cmd_validate(files: &[PathBuf]) -> Result<()> {
     for f in files {
         match Scenario::load(f) {
             Ok(sc) => {
-                for w in &sc.warnings {
-                    eprintln!("{w}");
-                }
                 eprintln!(
                     "{}: ok ({} parameters, {} uncertain{})",
                     f.display(),
@@ -67,7 +64,10 @@ fn cmd_validate(files: &[PathBuf]) -> Result<()> {
                         0 => String::new(),
                         n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
                     }
-                )
+                );
+                for w in &sc.warnings {
+                    eprintln!("{w}");
+                }
             }
             Err(d) => problems.push(d.to_string()),
         }

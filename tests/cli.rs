@@ -27,3 +27,5 @@ mod readme;
 mod statistics;
 #[path = "cli/validate.rs"]
 mod validate;
+#[path = "cli/v2.rs"]
+mod v2;

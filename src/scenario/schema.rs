@@ -46,7 +46,11 @@ impl<'s> Reader<'s> {
     /// Warn when parameter `p` can exceed `limit` (a valid value that looks like a slip).
     fn warn_above(&mut self, p: P, limit: f64, what: &str) {
         let def = &self.params[p];
-        let (_, hi) = def.dist.support();
+        let (_, mut hi) = def.dist.support();
+        if def.dist.mass_outside(0.0, 1.0).is_some() {
+            // An unbounded distribution reaches as far as its accepted draws do.
+            hi = def.quantile(1.0 - 1e-6);
+        }
         let Some(at) = def.at else { return };
         if hi > limit {
             let field = def.path.clone();
@@ -750,23 +754,24 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             allowed.push("feedstock");
         }
         r.keys(t, &path, &allowed);
-        let efficiency = r.periods(
-            t,
-            "efficiency_gain",
-            &path,
-            "fraction per year",
-            Range(-0.2, 0.5),
-        );
-        for &(_, p) in &efficiency.ends {
-            r.warn_above(p, 0.1, "an efficiency gain");
-        }
-        SectorSpec {
+        // Parameters in file order (Monte Carlo draws follow it): do not reorder.
+        let sec = SectorSpec {
             energy0: r.param(t, "energy_2020", &path, "万tce", NONNEG),
             elasticity: r.param(t, "elasticity", &path, "ratio", Range(-2.0, 3.0)),
-            efficiency,
+            efficiency: r.periods(
+                t,
+                "efficiency_gain",
+                &path,
+                "fraction per year",
+                Range(-0.2, 0.5),
+            ),
             mix: r.mix(t, &path),
             eta: r.eta(t, &path),
+        };
+        for &(_, p) in &sec.efficiency.ends {
+            r.warn_above(p, 0.1, "an efficiency gain");
         }
+        sec
     });
     let feedstock = de
         .get("industry")
