@@ -506,20 +506,33 @@ fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
                     format!("assessed: {}", r.assessment)
                 });
             }
-            if assumed && !r.assumption.is_empty() {
-                note.push(if zh {
-                    format!("假设: {}", r.assumption)
-                } else {
-                    format!("assumption: {}", r.assumption)
-                });
-            }
+
             let note = match missing {
                 Some(m) => Some(m),
                 None if note.is_empty() => None,
                 None => Some(note.join(" · ")),
             };
+            // An assumed indicator shows the delivery assumption it restates in its label
+            // (the label keeps its tail when it has to be shortened).
+            let assumption = match r.assumption.split_once(" = ") {
+                Some((_, dist)) if assumed => {
+                    if zh {
+                        format!(" — 假设交付比例 {dist}")
+                    } else {
+                        format!(" — assumed delivery {dist}")
+                    }
+                }
+                _ if assumed && !r.assumption.is_empty() => {
+                    if zh {
+                        " — 按规划路径(无交付比例)".to_string()
+                    } else {
+                        " — the planned path as written".to_string()
+                    }
+                }
+                _ => String::new(),
+            };
             BoardRow {
-                label: format!("{} {} {}", r.id, name, r.year),
+                label: format!("{} {} {}{assumption}", r.id, name, r.year),
                 p_met: if r.met == "no target" || r.met == "no value" {
                     None
                 } else {
