@@ -94,7 +94,10 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         look: look(a.look),
         report: a.report,
     };
-    print_result(&runner::run(&req)?, req.look.lang == peakpath::report::Lang::Zh);
+    print_result(
+        &runner::run(&req)?,
+        req.look.lang == peakpath::report::Lang::Zh,
+    );
     Ok(())
 }
 

@@ -91,7 +91,11 @@ impl IndicatorDef {
     }
     /// `modelled` or `assumed`, as written in `indicators.csv`.
     pub fn kind(&self) -> &'static str {
-        if self.modelled() { "modelled" } else { "assumed" }
+        if self.modelled() {
+            "modelled"
+        } else {
+            "assumed"
+        }
     }
     /// The assessment rule applies to this indicator (1 and 14, MODEL.md §6a).
     pub fn assessed(&self) -> bool {
@@ -732,7 +736,12 @@ impl IndicatorSet {
     /// The delivered path behind an assumed indicator: the field of its delivery ratio (or
     /// of the path itself when it has none) and its distribution, e.g.
     /// `sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)`. `None` for modelled indicators.
-    pub fn assumption(&self, i: usize, spec: &ModelSpec, params: &[crate::scenario::ParamDef]) -> Option<String> {
+    pub fn assumption(
+        &self,
+        i: usize,
+        spec: &ModelSpec,
+        params: &[crate::scenario::ParamDef],
+    ) -> Option<String> {
         let d = &INDICATORS[i];
         if d.modelled() {
             return None;

@@ -25,7 +25,7 @@ mod properties;
 mod readme;
 #[path = "cli/statistics.rs"]
 mod statistics;
-#[path = "cli/validate.rs"]
-mod validate;
 #[path = "cli/v2.rs"]
 mod v2;
+#[path = "cli/validate.rs"]
+mod validate;

@@ -255,9 +255,9 @@ impl Accumulator {
         }
         self.peaked += u64::from(peak.peaked_by);
         self.rebound += u64::from(peak.rebound);
-        for k in 0..2 {
-            self.all_modelled[k] += u64::from(judged.modelled[k].iter().all(|&i| met_k[k][i]));
-            self.all_binding[k] += u64::from(judged.all[k].iter().all(|&i| met_k[k][i]));
+        for (k, met) in met_k.iter().enumerate() {
+            self.all_modelled[k] += u64::from(judged.modelled[k].iter().all(|&i| met[i]));
+            self.all_binding[k] += u64::from(judged.all[k].iter().all(|&i| met[i]));
         }
     }
 

@@ -392,7 +392,12 @@ impl Trajectory {
     /// The peak of the series `o.peak_on` with plateau tolerance `o.peak_tolerance`
     /// (MODEL.md §7).
     pub fn peak(&self, o: &Options) -> Peak {
-        peak_of(self.row(o.peak_on.var()), self.y0, o.peak_tolerance, o.peak_by)
+        peak_of(
+            self.row(o.peak_on.var()),
+            self.y0,
+            o.peak_tolerance,
+            o.peak_by,
+        )
     }
 }
 
@@ -451,9 +456,9 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
     let mut neutral = [true; 4];
     let mut useful = [0.0f64; 4];
     for (k, sec) in s.sectors.iter().enumerate() {
-        for f in 0..5 {
-            if let Some(p) = sec.eta[f] {
-                eta[k][f] = v[p];
+        for (e, p) in eta[k].iter_mut().zip(&sec.eta) {
+            if let Some(p) = p {
+                *e = v[*p];
             }
         }
         neutral[k] = eta[k].iter().all(|&e| e == 1.0);
@@ -612,9 +617,17 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         out.set(IndustryEnergy, t, ind_energy);
         out.set(IndustryIntensity, t, ind_energy / va);
         // §6a inputs: non-fossil electricity consumed, industry's electricity, feedstock.
-        out.set(NonfossilElec, t, local.min(elec) + import.max(0.0) * nf_grid);
+        out.set(
+            NonfossilElec,
+            t,
+            local.min(elec) + import.max(0.0) * nf_grid,
+        );
         out.set(ElecIndustry, t, demand[INDUSTRY] * wel / k_cal_wan);
-        out.set(Feedstock, t, s.feedstock.as_ref().map_or(0.0, |p| p.at(v, year)));
+        out.set(
+            Feedstock,
+            t,
+            s.feedstock.as_ref().map_or(0.0, |p| p.at(v, year)),
+        );
     }
     assess(s, out);
     debug_assert!(out.get(Gdp, 0) > 0.0);
@@ -626,8 +639,16 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
 fn assess(s: &ModelSpec, out: &mut Trajectory) {
     use Var::*;
     const VARS_K: [[Var; 3]; 2] = [
-        [AssessedEnergy2025, AssessedIntensity2025, AssessedIndustry2025],
-        [AssessedEnergy2030, AssessedIntensity2030, AssessedIndustry2030],
+        [
+            AssessedEnergy2025,
+            AssessedIntensity2025,
+            AssessedIndustry2025,
+        ],
+        [
+            AssessedEnergy2030,
+            AssessedIntensity2030,
+            AssessedIndustry2030,
+        ],
     ];
     for (k, rule) in s.options.assessment.iter().enumerate() {
         let b = TARGET_YEARS[k] - 5;
@@ -648,9 +669,7 @@ fn assess(s: &ModelSpec, out: &mut Trajectory) {
             let nfe = out.get(NonfossilElec, t);
             let counted = match rule {
                 Assessment::Total => out.get(Tec, t),
-                Assessment::NewRenewablesExcluded => {
-                    out.get(Tec, t) - kk * (nfe - nfe_b).max(0.0)
-                }
+                Assessment::NewRenewablesExcluded => out.get(Tec, t) - kk * (nfe - nfe_b).max(0.0),
                 Assessment::FossilOnly => {
                     out.get(FinalCoal, t)
                         + out.get(FinalOil, t)

@@ -108,12 +108,11 @@ fn assessed_energy_under_each_rule() {
         // 2025 rule: TEC less the non-fossil electricity above 2020's, less feedstock.
         let want = g(Var::Tec, y) - k * (nfe - g(Var::NonfossilElec, 2020)).max(0.0) - 2.0;
         close(g(Var::AssessedEnergy2025, y), want);
-        close(
-            g(Var::AssessedIntensity2025, y),
-            want / g(Var::Gdp, y),
-        );
+        close(g(Var::AssessedIntensity2025, y), want / g(Var::Gdp, y));
         // 2030 rule: fossil fuels and the fossil part of electricity, less feedstock.
-        let fossil = g(Var::FinalCoal, y) + g(Var::FinalOil, y) + g(Var::FinalGas, y)
+        let fossil = g(Var::FinalCoal, y)
+            + g(Var::FinalOil, y)
+            + g(Var::FinalGas, y)
             + k * (g(Var::ElecConsumption, y) - nfe)
             - 2.0;
         close(g(Var::AssessedEnergy2030, y), fossil);
@@ -121,11 +120,7 @@ fn assessed_energy_under_each_rule() {
     // total: TEC less feedstock; with no feedstock, exactly TEC.
     let (_, tr) = plan_with([Total, Total], 0.0);
     for y in 2020..=2035 {
-        assert_eq!(
-            tr.at(Var::AssessedEnergy2025, y),
-            tr.at(Var::Tec, y),
-            "{y}"
-        );
+        assert_eq!(tr.at(Var::AssessedEnergy2025, y), tr.at(Var::Tec, y), "{y}");
         assert_eq!(
             tr.at(Var::AssessedIntensity2030, y),
             tr.at(Var::EnergyIntensity, y)
@@ -156,7 +151,10 @@ fn industry_assessed_like_total_energy() {
         let x = g(Var::IndustryEnergy, y) - 1.5;
         // 2025 rule, b = 2020.
         let want = x - k * (e_ind * phi(y) - g(Var::ElecIndustry, 2020) * phi(2020)).max(0.0);
-        close(g(Var::AssessedIndustry2025, y), want / g(Var::VaIndustry, y));
+        close(
+            g(Var::AssessedIndustry2025, y),
+            want / g(Var::VaIndustry, y),
+        );
         // 2030 rule: all of industry's non-fossil electricity is left out.
         close(
             g(Var::AssessedIndustry2030, y),
@@ -180,19 +178,29 @@ fn a_decline_compares_both_ends_under_the_same_rule_and_base() {
     let start = (g(Var::Tec, 2025) - 2.0) / g(Var::Gdp, 2025);
     close(g(Var::AssessedIntensity2030, 2025), start);
     let got = sc.indicators.value(i1, &sc.spec, &v, &tr, 2030).unwrap();
-    close(got, 100.0 * (1.0 - g(Var::AssessedIntensity2030, 2030) / start));
+    close(
+        got,
+        100.0 * (1.0 - g(Var::AssessedIntensity2030, 2030) / start),
+    );
     // Not the 2025 target's series, which already leaves out 2020→2025's new renewables.
-    let naive = 100.0 * (1.0 - g(Var::AssessedIntensity2030, 2030) / g(Var::AssessedIntensity2025, 2025));
+    let naive =
+        100.0 * (1.0 - g(Var::AssessedIntensity2030, 2030) / g(Var::AssessedIntensity2025, 2025));
     assert!((got - naive).abs() > 1e-3, "{got} vs {naive}");
     // 2025 target, b = 2020.
     let got = sc.indicators.value(i1, &sc.spec, &v, &tr, 2025).unwrap();
     let start = (g(Var::Tec, 2020) - 2.0) / g(Var::Gdp, 2020);
-    close(got, 100.0 * (1.0 - g(Var::AssessedIntensity2025, 2025) / start));
+    close(
+        got,
+        100.0 * (1.0 - g(Var::AssessedIntensity2025, 2025) / start),
+    );
     // Indicator 14 the same way, over industry's value added.
     let i14 = find("14").unwrap();
     let got = sc.indicators.value(i14, &sc.spec, &v, &tr, 2030).unwrap();
     let start = (g(Var::IndustryEnergy, 2025) - 2.0) / g(Var::VaIndustry, 2025);
-    close(got, 100.0 * (1.0 - g(Var::AssessedIndustry2030, 2030) / start));
+    close(
+        got,
+        100.0 * (1.0 - g(Var::AssessedIndustry2030, 2030) / start),
+    );
     assert!(INDICATORS[i1].assessed() && INDICATORS[i14].assessed());
 }
 
@@ -201,7 +209,11 @@ fn plateau_not_peaked_and_rebound() {
     // Plateau: with τ = 5 % every year within 5 % of the maximum 100 is on it.
     let s = [90.0, 96.0, 100.0, 97.0, 94.0];
     let p = peak_of(&s, 2020, 0.05, 2022);
-    assert_eq!(p.year, Some(2021), "96 ≥ 95 is on the plateau: the first year on it");
+    assert_eq!(
+        p.year,
+        Some(2021),
+        "96 ≥ 95 is on the plateau: the first year on it"
+    );
     assert!(p.peaked_by && !p.rebound);
     // τ = 0 (v1): the first maximum.
     assert_eq!(peak_of(&s, 2020, 0.0, 2022).year, Some(2022));
@@ -224,7 +236,11 @@ fn plateau_not_peaked_and_rebound() {
     assert!(!p.peaked_by && !p.rebound);
     // Negative maximum: the tolerance is a fraction of |max|.
     let p = peak_of(&[-10.0, -5.0, -5.2, -6.0, -7.0], 2020, 0.05, 2030);
-    assert_eq!(p.year, Some(2021), "−5.2 ≥ −5.25 is on the plateau but after 2021");
+    assert_eq!(
+        p.year,
+        Some(2021),
+        "−5.2 ≥ −5.25 is on the plateau but after 2021"
+    );
 }
 
 #[test]

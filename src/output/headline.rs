@@ -136,7 +136,12 @@ fn list(set: &[usize]) -> String {
 /// The headline as text for standard output: the central run (peak in words, energy
 /// intensity physical and assessed with the rule named) and, with a Monte Carlo
 /// accumulator, every headline probability with its Wilson 95 % interval.
-pub fn headline_text(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>, zh: bool) -> String {
+pub fn headline_text(
+    sc: &Scenario,
+    tr: &Trajectory,
+    acc: Option<&Accumulator>,
+    zh: bool,
+) -> String {
     let mut s = String::new();
     let o = &sc.spec.options;
     let f = |v: Var, y: i32| tr.at(v, y).unwrap_or(f64::NAN);
@@ -230,7 +235,9 @@ pub fn headline_text(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>, 
             if zh {
                 format!("  {year}年目标 (能耗口径 {rule}): 约束性模型指标: 无目标")
             } else {
-                format!("  {year} targets (energy assessed as {rule}): binding modelled indicators: no target")
+                format!(
+                    "  {year} targets (energy assessed as {rule}): binding modelled indicators: no target"
+                )
             }
         } else {
             let head = if zh {
@@ -252,7 +259,12 @@ pub fn headline_text(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>, 
                     if zh {
                         format!("; 最常未达成: {} {} (达成 {})", d.id, d.name_zh, pc(met))
                     } else {
-                        format!("; fails most often: {} {} (met in {})", d.id, d.name_en, pc(met))
+                        format!(
+                            "; fails most often: {} {} (met in {})",
+                            d.id,
+                            d.name_en,
+                            pc(met)
+                        )
                     }
                 }
                 None => {

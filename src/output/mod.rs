@@ -13,10 +13,10 @@ mod headline;
 pub use headline::{central_headline, headline_text, mc_headline_json, peak_label};
 
 use crate::engine::{Accumulator, QUANTILES};
-use crate::stats::wilson;
 use crate::indicators::{INDICATORS, TARGET_YEARS};
 use crate::model::{Trajectory, VARS};
 use crate::scenario::Scenario;
+use crate::stats::wilson;
 
 /// Write `bytes` to `dir/name` through a temporary file and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -289,7 +289,12 @@ pub fn peak_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
 /// row of its own and a Wilson 95 % interval on every probability.
 pub fn peak_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
     csv_bytes(
-        &["peak_year", "probability", "probability_lo", "probability_hi"],
+        &[
+            "peak_year",
+            "probability",
+            "probability_lo",
+            "probability_hi",
+        ],
         peak_rows(sc, acc),
     )
 }
@@ -432,7 +437,11 @@ pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
     };
     prob(format!("peaked_by_{by}"), by, acc.peaked);
     prob("not_peaked".into(), sc.spec.y1, acc.not_peaked);
-    prob(format!("rebound_after_peak_by_{by}"), sc.spec.y1, acc.rebound);
+    prob(
+        format!("rebound_after_peak_by_{by}"),
+        sc.spec.y1,
+        acc.rebound,
+    );
     for (k, &year) in TARGET_YEARS.iter().enumerate() {
         if !sc.indicators.binding(k, true).judged.is_empty() {
             prob("all_modelled_binding_met".into(), year, acc.all_modelled[k]);
@@ -452,8 +461,16 @@ pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
 pub fn comparison_csv(rows: Vec<Vec<String>>) -> Vec<u8> {
     csv_bytes(
         &[
-            "scenario", "indicator", "unit", "year", "p_met", "p_met_lo", "p_met_hi", "median",
-            "p5", "p95",
+            "scenario",
+            "indicator",
+            "unit",
+            "year",
+            "p_met",
+            "p_met_lo",
+            "p_met_hi",
+            "median",
+            "p5",
+            "p95",
         ],
         rows,
     )

@@ -295,7 +295,9 @@ impl Outcome {
             Outcome::Var(v, y) if zh => format!("{} {y} 年", v.info().zh),
             Outcome::Var(v, y) => format!("{}, {y}", v.info().en),
             Outcome::PeakYear if zh => "达峰年份(末年仍未达峰的模拟记为末年+1)".into(),
-            Outcome::PeakYear => "Peak year (a run not peaked by the last year counts as the year after)".into(),
+            Outcome::PeakYear => {
+                "Peak year (a run not peaked by the last year counts as the year after)".into()
+            }
             Outcome::Met(i, k) if zh => {
                 format!(
                     "指标 {} {} {} 年达标",
@@ -320,11 +322,9 @@ impl Outcome {
             // (y1 + 1): later than any peak, so "later is worse" orders the runs, and finite,
             // so means, variances and elementary effects exist. Tables and charts show it as
             // "not peaked", never as a year.
-            Outcome::PeakYear => f64::from(
-                tr.peak(&sc.spec.options)
-                    .year
-                    .unwrap_or(sc.spec.y1 + 1),
-            ),
+            Outcome::PeakYear => {
+                f64::from(tr.peak(&sc.spec.options).year.unwrap_or(sc.spec.y1 + 1))
+            }
             Outcome::Met(i, k) => match sc.indicators.met(i, k, &sc.spec, values, tr) {
                 Some(true) => 1.0,
                 Some(false) => 0.0,
@@ -695,8 +695,16 @@ impl Analysis<'_> {
                         format!(
                             "{:<45} P10 → {:<12} P90 → {:<12} swing {}",
                             path(b.input),
-                            if *o == Outcome::PeakYear && b.low > f64::from(y1) { shown_outcome(b.low) } else { fmt4(b.low) },
-                            if *o == Outcome::PeakYear && b.high > f64::from(y1) { shown_outcome(b.high) } else { fmt4(b.high) },
+                            if *o == Outcome::PeakYear && b.low > f64::from(y1) {
+                                shown_outcome(b.low)
+                            } else {
+                                fmt4(b.low)
+                            },
+                            if *o == Outcome::PeakYear && b.high > f64::from(y1) {
+                                shown_outcome(b.high)
+                            } else {
+                                fmt4(b.high)
+                            },
                             fmt4(b.swing)
                         )
                     })

@@ -16,15 +16,27 @@ pub fn wilson(k: u64, n: u64) -> (f64, f64) {
     let centre = p + z2 / (2.0 * nf);
     let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
     let d = 1.0 + z2 / nf;
-    let lo = if k == 0 { 0.0 } else { ((centre - half) / d).max(0.0) };
-    let hi = if k >= n { 1.0 } else { ((centre + half) / d).min(1.0) };
+    let lo = if k == 0 {
+        0.0
+    } else {
+        ((centre - half) / d).max(0.0)
+    };
+    let hi = if k >= n {
+        1.0
+    } else {
+        ((centre + half) / d).min(1.0)
+    };
     (lo, hi)
 }
 
 /// A probability with its interval in percent, e.g. `62.5 % (62.2–62.8 %)`: enough
 /// decimals that the interval's width shows (one at least, four at most).
 pub fn percent_with_interval(k: u64, n: u64) -> String {
-    let p = if n == 0 { f64::NAN } else { k as f64 / n as f64 };
+    let p = if n == 0 {
+        f64::NAN
+    } else {
+        k as f64 / n as f64
+    };
     let (lo, hi) = wilson(k, n);
     let width = (hi - lo) * 100.0;
     let mut digits = 1;
@@ -82,8 +94,14 @@ mod tests {
 
     #[test]
     fn percent_text() {
-        assert_eq!(percent_with_interval(625_000, 1_000_000), "62.50 % (62.41–62.59 %)");
+        assert_eq!(
+            percent_with_interval(625_000, 1_000_000),
+            "62.50 % (62.41–62.59 %)"
+        );
         assert_eq!(percent_with_interval(5, 10), "50.0 % (23.7–76.3 %)");
-        assert_eq!(percent_with_interval(0, 1_000_000), "0.0000 % (0.0000–0.0004 %)");
+        assert_eq!(
+            percent_with_interval(0, 1_000_000),
+            "0.0000 % (0.0000–0.0004 %)"
+        );
     }
 }

@@ -120,10 +120,7 @@ impl RunData {
             .clone();
         let col = |name: &str| header.iter().position(|h| h == name);
         let get = |r: &csv::StringRecord, name: &str| -> String {
-            col(name)
-                .and_then(|i| r.get(i))
-                .unwrap_or("")
-                .to_string()
+            col(name).and_then(|i| r.get(i)).unwrap_or("").to_string()
         };
         for r in read_csv(&path)? {
             let lo = f(&get(&r, "p_met_lo"));
@@ -491,7 +488,14 @@ fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
             };
             let p = r.p_met.or(central_met);
             let missing = match r.met.as_str() {
-                "no target" => Some(if zh { "无目标(待省市下达)" } else { "no target" }.to_string()),
+                "no target" => Some(
+                    if zh {
+                        "无目标(待省市下达)"
+                    } else {
+                        "no target"
+                    }
+                    .to_string(),
+                ),
                 "no value" => Some(if zh { "情景未给出" } else { "no value" }.to_string()),
                 _ => None,
             };

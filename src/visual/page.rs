@@ -111,7 +111,9 @@ pub fn report_html_with(
             let key = if zh {
                 format!("{y}年约束性模型计算指标全部达标的概率 (指标1、14按 {r} 口径考核)")
             } else {
-                format!("Probability of meeting every binding modelled {y} target (indicators 1 and 14 assessed as {r})")
+                format!(
+                    "Probability of meeting every binding modelled {y} target (indicators 1 and 14 assessed as {r})"
+                )
             };
             let ids = |v: &serde_json::Value| {
                 v.as_array()
@@ -124,16 +126,28 @@ pub fn report_html_with(
                     .unwrap_or_default()
             };
             if m["p_all_met"].is_null() {
-                headline.push((key, if zh { "无目标".into() } else { "no target".into() }));
+                headline.push((
+                    key,
+                    if zh {
+                        "无目标".into()
+                    } else {
+                        "no target".into()
+                    },
+                ));
             } else {
                 let mut v = format!("{} [{}]", p(&m["p_all_met"]), ids(&m["indicators"]));
                 let f = &m["fails_most_often"];
                 if let Some(id) = f["indicator"].as_str() {
-                    let name = f[if zh { "name_zh" } else { "name_en" }].as_str().unwrap_or("");
+                    let name = f[if zh { "name_zh" } else { "name_en" }]
+                        .as_str()
+                        .unwrap_or("");
                     v = if zh {
                         format!("{v}; 最常未达标: {id} {name}, 达标 {}", p(&f["p_met"]))
                     } else {
-                        format!("{v}; fails most often: {id} {name}, met in {}", p(&f["p_met"]))
+                        format!(
+                            "{v}; fails most often: {id} {name}, met in {}",
+                            p(&f["p_met"])
+                        )
                     };
                 }
                 let nt = ids(&m["no_target"]);
@@ -181,9 +195,15 @@ pub fn report_html_with(
         let asd = c(&format!("energy_intensity_assessed_{y}"), y);
         headline.push((
             if zh {
-                format!("{y}年单位GDP能耗 实物量 / 考核口径 ({}) (tce/万元)", rule(y))
+                format!(
+                    "{y}年单位GDP能耗 实物量 / 考核口径 ({}) (tce/万元)",
+                    rule(y)
+                )
             } else {
-                format!("Energy intensity {y}, physical / assessed as {} (tce/万元)", rule(y))
+                format!(
+                    "Energy intensity {y}, physical / assessed as {} (tce/万元)",
+                    rule(y)
+                )
             },
             format!("{} / {}", fmt(ph, 4), fmt(asd, 4)),
         ));
@@ -286,7 +306,12 @@ pub fn report_html_with(
             .filter(|r| r.assumed() && !r.assumption.is_empty())
             .map(|r| {
                 (
-                    format!("{} {} {}", r.id, if zh { &r.name_zh } else { &r.name_en }, r.year),
+                    format!(
+                        "{} {} {}",
+                        r.id,
+                        if zh { &r.name_zh } else { &r.name_en },
+                        r.year
+                    ),
                     r.assumption.clone(),
                     match (r.p_met, r.p_met_interval) {
                         (Some(p), Some(iv)) => super::pct_interval(p, iv),
