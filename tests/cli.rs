@@ -27,5 +27,7 @@ mod properties;
 mod readme;
 #[path = "cli/statistics.rs"]
 mod statistics;
+#[path = "cli/v2.rs"]
+mod v2;
 #[path = "cli/validate.rs"]
 mod validate;
