@@ -57,6 +57,8 @@ pub enum Command {
     Discover(peakpath::discover::DiscoverArgs),
     /// Which uncertain inputs drive an outcome: tornado, Morris or Sobol' indices.
     Sensitivity(peakpath::sensitivity::run::SensitivityArgs),
+    /// Which action buys the change from the parent scenario: exact Shapley values over the plan's actions.
+    Wedges(peakpath::wedges::WedgesArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.

@@ -512,6 +512,7 @@ const TOP: &[&str] = &[
     "emission_factors",
     "sinks",
     "indicators",
+    "actions",
 ];
 
 /// Read a merged tree into a validated scenario.
@@ -828,6 +829,9 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         }
     }
 
+    // [actions.<key>]: which of the plan's actions each changed field belongs to.
+    let actions = crate::wedges::actions::read(root, src, &mut r.diags);
+
     if !r.diags.is_empty() {
         return Err(Diags(r.diags));
     }
@@ -854,10 +858,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         wetland_ha,
         wetland_rate,
     };
-    Ok(Scenario::assemble(
-        info,
-        spec,
-        IndicatorSet { settings },
-        r.params,
-    ))
+    let mut sc = Scenario::assemble(info, spec, IndicatorSet { settings }, r.params);
+    sc.actions = actions;
+    Ok(sc)
 }
