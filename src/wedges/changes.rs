@@ -37,8 +37,10 @@ pub fn diff(parent: &Node, child: &Node) -> Vec<Change> {
 }
 
 fn diff_rec(p: Option<&Node>, c: Option<&Node>, path: &mut Vec<String>, out: &mut Vec<Change>) {
-    let table = |n: Option<&Node>| n.is_some_and(|n| n.entries().is_some() && !is_whole(n));
-    if table(p) && table(c) || path.is_empty() {
+    // A table (not a path) on both sides, or on one side with nothing on the other, is
+    // compared key by key: a new `[indicators.2]` holds a target and nothing else.
+    let table = |n: Option<&Node>| n.is_none_or(|n| n.entries().is_some() && !is_whole(n));
+    if table(p) && table(c) && (p.is_some() || c.is_some()) || path.is_empty() {
         let (pe, ce) = (
             p.and_then(Node::entries).unwrap_or(&[]),
             c.and_then(Node::entries).unwrap_or(&[]),

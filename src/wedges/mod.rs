@@ -23,3 +23,6 @@ pub mod shapley;
 
 pub use actions::Action;
 pub use command::{WedgesArgs, game as load_game, run};
+
+#[cfg(test)]
+mod tests;

@@ -78,9 +78,10 @@ pub fn leads(game: &Game, zh: bool) -> Vec<(String, Vec<usize>)> {
 /// One lead department's sum over its actions, and its share of the total (None when the
 /// total is 0).
 pub fn lead_sum(a: &Attribution, players: &[usize]) -> (f64, Option<f64>) {
-    let s: f64 = players.iter().map(|&p| a.shapley[p]).sum();
+    // `+ 0.0` turns a sum of zeros' -0 into 0.
+    let s: f64 = players.iter().map(|&p| a.shapley[p]).sum::<f64>() + 0.0;
     let t = a.total();
-    (s, (t != 0.0).then(|| s / t))
+    (s, (t != 0.0).then(|| s / t + 0.0))
 }
 
 /// `wedges_by_lead.csv`: `lead,actions,measure,year,shapley,share,unit` for the headline
