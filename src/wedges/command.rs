@@ -180,6 +180,10 @@ fn charts(
             if zh { format!("{peak_by}年前达峰") } else { format!("peak by {peak_by}") },
         )),
         peak_label: if zh { "峰值" } else { "peak" }.into(),
+        no_peak_label: {
+            let y1 = game.scenario.spec.y1;
+            if zh { format!("至{y1}年仍在上升，未达峰") } else { format!("still rising in {y1}: no peak") }
+        },
     };
     output::write_chart(out, "wedges_co2", &wedge_chart(&wc, lang).map_err(chart_err)?, png)?;
 

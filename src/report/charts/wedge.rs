@@ -21,6 +21,8 @@ pub struct WedgeChart {
     pub mark: Option<(i32, String)>,
     /// Label of each path's peak marker, e.g. "峰值" / "peak".
     pub peak_label: String,
+    /// Label of a path still at its highest in the last year, e.g. "至2035年未达峰".
+    pub no_peak_label: String,
 }
 
 fn peak(v: &[f64]) -> usize {
@@ -142,13 +144,27 @@ pub fn wedge_chart(wc: &WedgeChart, lang: Lang) -> Result<String, ChartError> {
             let (px, py) = chart.backend_coord(&(x, yr.end));
             boxed_text(root, label, (px - 6, py + 12), LABEL_PX, HPos::Right, TARGET_C)?;
         }
+        let xpix = chart.plotting_area().get_pixel_range().0;
+        let (plot_l, plot_r) = (xpix.start, xpix.end);
         for v in [&wc.parent.1, &wc.scenario.1] {
             let t = peak(v);
             let p = (f64::from(wc.years[t]), v[t]);
-            chart.draw_series(std::iter::once(Circle::new(p, 5, TARGET_C.filled())))?;
             let (px, py) = chart.backend_coord(&p);
-            let label = format!("{} {} ({})", wc.peak_label, wc.years[t], fmt_num(v[t]));
-            boxed_text(root, &label, (px, py - 14), LABEL_PX, HPos::Center, TEXT)?;
+            let label = if t + 1 == n && n > 1 {
+                wc.no_peak_label.clone()
+            } else {
+                chart.draw_series(std::iter::once(Circle::new(p, 5, TARGET_C.filled())))?;
+                format!("{} {} ({})", wc.peak_label, wc.years[t], fmt_num(v[t]))
+            };
+            let half = (text_width(&label, LABEL_PX) / 2.0) as i32 + 4;
+            let (x, pos) = if px + half > plot_r {
+                (px - 4, HPos::Right)
+            } else if px - half < plot_l {
+                (px + 4, HPos::Left)
+            } else {
+                (px, HPos::Center)
+            };
+            boxed_text(root, &label, (x, py - 14), LABEL_PX, pos, TEXT)?;
         }
         draw_legend(root, &legend, h as i32 - lh + 6, w)?;
         Ok(())
@@ -263,6 +279,7 @@ mod tests {
             ],
             mark: Some((2030, "2030 达峰".into())),
             peak_label: "峰值".into(),
+            no_peak_label: "至2030年未达峰".into(),
         }
     }
 
@@ -270,7 +287,7 @@ mod tests {
     fn wedges_fill_the_gap_and_zero_wedges_are_left_out() {
         let svg = wedge_chart(&chart(), Lang::Zh).unwrap();
         assert!(svg.starts_with("<svg"));
-        for s in ["能源", "交通", "工业", "基准情景", "规划情景", "2030 达峰", "峰值 2030 (120)", "万t CO₂"] {
+        for s in ["能源", "交通", "工业", "基准情景", "规划情景", "2030 达峰", "至2030年未达峰", "峰值 2020 (100)", "万t CO₂"] {
             assert!(svg.contains(s), "{s}");
         }
         assert!(!svg.contains("服务"), "an all-zero wedge has no area and no legend entry");
