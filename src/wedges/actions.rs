@@ -37,12 +37,7 @@ pub struct FieldPattern {
 impl FieldPattern {
     /// Whether this pattern covers the field at `path` (a prefix, `*` matching any one key).
     pub fn covers(&self, path: &[String]) -> bool {
-        self.segs.len() <= path.len()
-            && self
-                .segs
-                .iter()
-                .zip(path)
-                .all(|(p, k)| p == "*" || p == k)
+        self.segs.len() <= path.len() && self.segs.iter().zip(path).all(|(p, k)| p == "*" || p == k)
     }
 
     /// Whether some field could be covered by both patterns.
@@ -93,10 +88,7 @@ pub fn read(root: &Node, src: &Sources, diags: &mut Vec<Diag>) -> Vec<Action> {
         diags.push(src.diag(
             table.at,
             "actions",
-            format!(
-                "expected tables [actions.<key>], found {}",
-                table.found()
-            ),
+            format!("expected tables [actions.<key>], found {}", table.found()),
         ));
         return Vec::new();
     };
@@ -119,7 +111,9 @@ pub fn read(root: &Node, src: &Sources, diags: &mut Vec<Diag>) -> Vec<Action> {
             diags.push(src.diag(
                 *kl,
                 &path,
-                format!("expected an action key of lower-case letters, digits and _, found `{key}`"),
+                format!(
+                    "expected an action key of lower-case letters, digits and _, found `{key}`"
+                ),
             ));
             continue;
         }
@@ -316,7 +310,12 @@ fn check_pattern(root: &Node, text: &str) -> Result<Vec<String>, String> {
         if next.is_empty() {
             let keys: Vec<&str> = nodes
                 .iter()
-                .flat_map(|n| n.entries().unwrap_or(&[]).iter().map(|(k, _, _)| k.as_str()))
+                .flat_map(|n| {
+                    n.entries()
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|(k, _, _)| k.as_str())
+                })
                 .filter(|k| !(i == 0 && NOT_MEASURES.contains(k)))
                 .collect();
             let prefix = if here.is_empty() {
@@ -368,7 +367,8 @@ mod tests {
             .map_err(|d| d.to_string())
     }
 
-    const HEAD: &str = "extends = \"baseline.toml\"\n[power.pv]\ncapacity_mw = { 2020 = 179.7, 2030 = 400 }\n";
+    const HEAD: &str =
+        "extends = \"baseline.toml\"\n[power.pv]\ncapacity_mw = { 2020 = 179.7, 2030 = 400 }\n";
 
     #[test]
     fn actions_are_read_in_file_order() {
@@ -403,13 +403,19 @@ mod tests {
         let e = load(&act("\"indicators.2.target_2030\"")).unwrap_err();
         assert!(e.contains("yardstick"), "{e}");
         let e = load(&act("3")).unwrap_err();
-        assert!(e.contains("expected a field path as a string, found 3"), "{e}");
+        assert!(
+            e.contains("expected a field path as a string, found 3"),
+            "{e}"
+        );
         let e = load(&format!(
             "{HEAD}[actions.a]\nname_zh = \"甲\"\nname_en = \"A\"\nleed = \"县\"\nfields = []\n"
         ))
         .unwrap_err();
         assert!(e.contains("did you mean `lead`?"), "{e}");
-        assert!(e.contains("actions.a.lead: expected a non-empty string, found nothing"), "{e}");
+        assert!(
+            e.contains("actions.a.lead: expected a non-empty string, found nothing"),
+            "{e}"
+        );
         let e = load(&format!(
             "{HEAD}[actions.other]\nname_zh = \"甲\"\nname_en = \"A\"\nlead = \"县\"\nfields = []\n"
         ))

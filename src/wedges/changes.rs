@@ -219,7 +219,11 @@ mod tests {
             assert!(paths.contains(&p), "{p} missing from {paths:?}");
         }
         // Unchanged fields and the file's description are not changes.
-        for p in ["scenario.id", "power.pv.full_load_hours", "indicators.24.path"] {
+        for p in [
+            "scenario.id",
+            "power.pv.full_load_hours",
+            "indicators.24.path",
+        ] {
             assert!(!paths.contains(&p), "{p}");
         }
         // All changes applied give the plan's content; none give the baseline's.

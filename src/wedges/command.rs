@@ -8,7 +8,7 @@ use crate::error::{Error, io};
 use crate::output::{self, write_atomic};
 use crate::report::charts::wedge::{TableSvg, WedgeChart, table_svg, wedge_chart};
 use crate::report::{self, IndexBars, IndexSeries, Lang};
-use crate::scenario::source::{Disk, Embedded, EMBEDDED_PREFIX, FileSystem};
+use crate::scenario::source::{Disk, EMBEDDED_PREFIX, Embedded, FileSystem};
 use crate::terminal::{install_ctrlc, progress};
 
 use super::evaluate::{self, Attribution, Kind};
@@ -77,14 +77,17 @@ pub fn game(a: &WedgesArgs) -> Result<Game, Error> {
 pub fn run(a: WedgesArgs) -> Result<(), Error> {
     let started = Instant::now();
     let game = game(&a)?;
-    let out = a
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs").join(format!("wedges-{}", game.scenario.info.id)));
+    let out = a.out.clone().unwrap_or_else(|| {
+        PathBuf::from("outputs").join(format!("wedges-{}", game.scenario.info.id))
+    });
     output::prepare_dir(&out, a.force, FILES).map_err(Error::Input)?;
     for p in &game.players {
         if p.status == Status::Other {
-            let fields: Vec<&str> = p.changes.iter().map(|&c| game.changes[c].path.as_str()).collect();
+            let fields: Vec<&str> = p
+                .changes
+                .iter()
+                .map(|&c| game.changes[c].path.as_str())
+                .collect();
             eprintln!(
                 "note: {} changed field(s) belong to no action and are attributed as \"other\": {}",
                 fields.len(),
@@ -138,7 +141,7 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
     );
     write_atomic(&out.join("wedges.json"), &output::json_bytes(&json)).map_err(io(&out))?;
     charts(&game, &central, mc.as_deref(), &headline, &out, lang, a.png)?;
-    summary(&game, &rows, &out, zh);
+    summary(&game, &rows, &out);
     Ok(())
 }
 
@@ -153,20 +156,34 @@ fn charts(
 ) -> Result<(), Error> {
     let zh = lang == Lang::Zh;
     let chart_err = |e: report::ChartError| Error::Other(e.to_string());
-    let co2: Vec<&Attribution> = central.iter().filter(|a| a.measure.kind == Kind::Co2).collect();
+    let co2: Vec<&Attribution> = central
+        .iter()
+        .filter(|a| a.measure.kind == Kind::Co2)
+        .collect();
     let years: Vec<i32> = co2.iter().map(|a| a.measure.year).collect();
     let names = |zh: bool| -> Vec<String> {
-        game.players.iter().map(|p| p.name(zh).to_string()).collect()
+        game.players
+            .iter()
+            .map(|p| p.name(zh).to_string())
+            .collect()
     };
     let peak_by = game.scenario.spec.options.peak_by;
-    let (pname, sname) = (game.parent.name(zh).to_string(), game.scenario.name(zh).to_string());
+    let (pname, sname) = (
+        game.parent.name(zh).to_string(),
+        game.scenario.name(zh).to_string(),
+    );
     let wc = WedgeChart {
         title: if zh {
             format!("各行动避免的能源活动CO₂排放（Shapley值）：{pname} → {sname}")
         } else {
             format!("Energy CO₂ avoided by each action (Shapley values): {pname} → {sname}")
         },
-        y_label: if zh { "能源活动CO₂排放（万t CO₂）" } else { "Energy CO₂ (万t CO₂)" }.into(),
+        y_label: if zh {
+            "能源活动CO₂排放（万t CO₂）"
+        } else {
+            "Energy CO₂ (万t CO₂)"
+        }
+        .into(),
         years,
         parent: (pname.clone(), co2.iter().map(|a| a.parent).collect()),
         scenario: (sname.clone(), co2.iter().map(|a| a.scenario).collect()),
@@ -177,15 +194,28 @@ fn charts(
             .collect(),
         mark: Some((
             peak_by,
-            if zh { format!("{peak_by}年前达峰") } else { format!("peak by {peak_by}") },
+            if zh {
+                format!("{peak_by}年前达峰")
+            } else {
+                format!("peak by {peak_by}")
+            },
         )),
         peak_label: if zh { "峰值" } else { "peak" }.into(),
         no_peak_label: {
             let y1 = game.scenario.spec.y1;
-            if zh { format!("至{y1}年仍在上升，未达峰") } else { format!("still rising in {y1}: no peak") }
+            if zh {
+                format!("至{y1}年仍在上升，未达峰")
+            } else {
+                format!("still rising in {y1}: no peak")
+            }
         },
     };
-    output::write_chart(out, "wedges_co2", &wedge_chart(&wc, lang).map_err(chart_err)?, png)?;
+    output::write_chart(
+        out,
+        "wedges_co2",
+        &wedge_chart(&wc, lang).map_err(chart_err)?,
+        png,
+    )?;
 
     let bars = |a: &Attribution, scale: f64, title: String, x_label: String| IndexBars {
         title,
@@ -204,20 +234,32 @@ fn charts(
                 }),
             },
             IndexSeries {
-                name: if zh { "依次叠加（规划顺序）" } else { "sequential (plan order)" }.into(),
+                name: if zh {
+                    "依次叠加（规划顺序）"
+                } else {
+                    "sequential (plan order)"
+                }
+                .into(),
                 values: a.sequential.iter().map(|x| x * scale).collect(),
                 ci: None,
             },
         ],
     };
-    if let Some(a) = central.iter().find(|a| a.measure.kind == Kind::Co2 && a.measure.year == 2030) {
+    if let Some(a) = central
+        .iter()
+        .find(|a| a.measure.kind == Kind::Co2 && a.measure.year == 2030)
+    {
         let t = -a.total();
         let title = if zh {
             format!("2030年各行动避免的CO₂排放（合计 {:.2} 万t）", t)
         } else {
             format!("CO₂ avoided in 2030 by action (total {t:.2} 万t)")
         };
-        let x = if zh { "避免的CO₂排放（万t CO₂）" } else { "CO₂ avoided (万t CO₂)" };
+        let x = if zh {
+            "避免的CO₂排放（万t CO₂）"
+        } else {
+            "CO₂ avoided (万t CO₂)"
+        };
         let svg = report::index_bars(&bars(a, -1.0, title, x.into()), lang).map_err(chart_err)?;
         output::write_chart(out, "wedges_co2_2030", &svg, png)?;
     }
@@ -232,25 +274,59 @@ fn charts(
                 "Each action's share of the change in P(peaked by {peak_by}) (total {t:+.1} ± {se:.1} points; whiskers: 95 % Monte Carlo interval)"
             )
         };
-        let x = if zh { "概率变化（百分点）" } else { "change in probability (percentage points)" };
+        let x = if zh {
+            "概率变化（百分点）"
+        } else {
+            "change in probability (percentage points)"
+        };
         let svg = report::index_bars(&bars(a, 100.0, title, x.into()), lang).map_err(chart_err)?;
         output::write_chart(out, "wedges_p_peak", &svg, png)?;
     }
 
     let mut header = vec![
-        if zh { "牵头单位" } else { "Lead department" }.to_string(),
+        if zh {
+            "牵头单位"
+        } else {
+            "Lead department"
+        }
+        .to_string(),
         if zh { "行动" } else { "Actions" }.to_string(),
     ];
     for a in headline {
         let m = &a.measure;
         let (name, unit) = match m.kind {
-            Kind::Co2 => (if zh { format!("{}年CO₂", m.year) } else { format!("CO₂ {}", m.year) }, "万t"),
-            Kind::Co2Cumulative { from } => (
-                if zh { format!("{from}–{}年累计CO₂", m.year) } else { format!("CO₂ {from}–{}", m.year) },
+            Kind::Co2 => (
+                if zh {
+                    format!("{}年CO₂", m.year)
+                } else {
+                    format!("CO₂ {}", m.year)
+                },
                 "万t",
             ),
-            Kind::PPeaked => (if zh { format!("{}年前达峰概率", m.year) } else { format!("P(peak by {})", m.year) }, if zh { "百分点" } else { "points" }),
-            _ => (if zh { format!("{}年约束性目标全达成概率", m.year) } else { format!("P(binding {} met)", m.year) }, if zh { "百分点" } else { "points" }),
+            Kind::Co2Cumulative { from } => (
+                if zh {
+                    format!("{from}–{}年累计CO₂", m.year)
+                } else {
+                    format!("CO₂ {from}–{}", m.year)
+                },
+                "万t",
+            ),
+            Kind::PPeaked => (
+                if zh {
+                    format!("{}年前达峰概率", m.year)
+                } else {
+                    format!("P(peak by {})", m.year)
+                },
+                if zh { "百分点" } else { "points" },
+            ),
+            _ => (
+                if zh {
+                    format!("{}年约束性目标全达成概率", m.year)
+                } else {
+                    format!("P(binding {} met)", m.year)
+                },
+                if zh { "百分点" } else { "points" },
+            ),
         };
         header.push(format!("{name} ({unit})"));
         header.push(if zh { "占比" } else { "share" }.into());
@@ -259,10 +335,17 @@ fn charts(
     for (lead, ps) in leads(game, zh) {
         let mut r = vec![
             lead,
-            ps.iter().map(|&p| game.players[p].name(zh)).collect::<Vec<_>>().join("、"),
+            ps.iter()
+                .map(|&p| game.players[p].name(zh))
+                .collect::<Vec<_>>()
+                .join("、"),
         ];
         for a in headline {
-            let scale = if a.measure.unit == "probability" { 100.0 } else { 1.0 };
+            let scale = if a.measure.unit == "probability" {
+                100.0
+            } else {
+                1.0
+            };
             let (s, share) = lead_sum(a, &ps);
             r.push(format!("{:+.2}", s * scale));
             r.push(share.map_or("—".into(), |x| format!("{:.1} %", 100.0 * x)));
@@ -287,18 +370,30 @@ fn charts(
         right: (0..cols).map(|c| c >= 2).collect(),
         note: (!not_q.is_empty()).then(|| {
             if zh {
-                format!("贡献为零（{}）：{}", Status::NotQuantified.text(true), not_q.join("、"))
+                format!(
+                    "贡献为零（{}）：{}",
+                    Status::NotQuantified.text(true),
+                    not_q.join("、")
+                )
             } else {
-                format!("Zero ({}): {}", Status::NotQuantified.text(false), not_q.join(", "))
+                format!(
+                    "Zero ({}): {}",
+                    Status::NotQuantified.text(false),
+                    not_q.join(", ")
+                )
             }
         }),
     };
-    output::write_chart(out, "wedges_by_lead", &table_svg(&table).map_err(chart_err)?, png)?;
+    output::write_chart(
+        out,
+        "wedges_by_lead",
+        &table_svg(&table).map_err(chart_err)?,
+        png,
+    )?;
     Ok(())
 }
 
-fn summary(game: &Game, rows: &[&Attribution], out: &Path, zh: bool) {
-    let _ = zh;
+fn summary(game: &Game, rows: &[&Attribution], out: &Path) {
     eprintln!(
         "{} against {}: {} actions, {} change something; {} combinations",
         game.scenario_file,

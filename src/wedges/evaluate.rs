@@ -327,7 +327,12 @@ pub fn attribute_mc(
     let w = weights(k);
     let slots = 2 * k + 3;
     let binding: Vec<Vec<usize>> = game.combos.iter().map(adapter::binding).collect();
-    let max_params = game.combos.iter().map(|c| c.params.len()).max().unwrap_or(0);
+    let max_params = game
+        .combos
+        .iter()
+        .map(|c| c.params.len())
+        .max()
+        .unwrap_or(0);
     let chunks: Vec<Range<u64>> = (0..runs)
         .step_by(CHUNK as usize)
         .map(|s| s..(s + CHUNK).min(runs))
@@ -406,9 +411,11 @@ pub fn attribute_mc(
             .enumerate()
             .map(|(mi, m)| {
                 let base = mi * slots;
-                let sh: Vec<(f64, f64)> = (0..k).map(|j| sums.mean_se(base + j, runs, kf)).collect();
-                let sq: Vec<(f64, f64)> =
-                    (0..k).map(|j| sums.mean_se(base + k + j, runs, 1.0)).collect();
+                let sh: Vec<(f64, f64)> =
+                    (0..k).map(|j| sums.mean_se(base + j, runs, kf)).collect();
+                let sq: Vec<(f64, f64)> = (0..k)
+                    .map(|j| sums.mean_se(base + k + j, runs, 1.0))
+                    .collect();
                 let col = |v: &[(f64, f64)], se: bool| -> Vec<f64> {
                     let x: Vec<f64> = v.iter().map(|p| if se { p.1 } else { p.0 }).collect();
                     spread(game, &x)

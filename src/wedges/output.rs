@@ -104,7 +104,9 @@ pub fn by_lead_csv(game: &Game, headline: &[&Attribution], zh: bool) -> Vec<u8> 
         }
     }
     csv_table(
-        &["lead", "actions", "measure", "year", "shapley", "share", "unit"],
+        &[
+            "lead", "actions", "measure", "year", "shapley", "share", "unit",
+        ],
         out,
     )
 }

@@ -134,15 +134,22 @@ mod tests {
     fn invariant_to_the_order_players_are_listed() {
         let n = 5;
         let val = |s: usize| -> f64 {
-            let bits: Vec<f64> = (0..n).map(|i| f64::from(u8::from(s >> i & 1 == 1))).collect();
-            3.0 * bits[0] - 2.0 * bits[1] + 1.5 * bits[2] * bits[3] + 0.7 * bits[4] * bits[0] * bits[1]
+            let bits: Vec<f64> = (0..n)
+                .map(|i| f64::from(u8::from(s >> i & 1 == 1)))
+                .collect();
+            3.0 * bits[0] - 2.0 * bits[1]
+                + 1.5 * bits[2] * bits[3]
+                + 0.7 * bits[4] * bits[0] * bits[1]
         };
         let v: Vec<f64> = (0..1usize << n).map(val).collect();
         let phi = shapley(n, &v);
         let perm = [3usize, 0, 4, 2, 1]; // new index j holds old player perm[j]
         let vp: Vec<f64> = (0..1usize << n)
             .map(|s| {
-                let old = (0..n).filter(|j| s >> j & 1 == 1).map(|j| 1 << perm[j]).sum();
+                let old = (0..n)
+                    .filter(|j| s >> j & 1 == 1)
+                    .map(|j| 1 << perm[j])
+                    .sum();
                 val(old)
             })
             .collect();

@@ -57,7 +57,10 @@ fn check_efficiency(rows: &[Attribution], tol: f64) {
             a.measure.year
         );
         let seq: f64 = a.sequential.iter().sum();
-        assert!((seq - t).abs() <= tol * (1.0 + t.abs()), "sequential {seq} vs {t}");
+        assert!(
+            (seq - t).abs() <= tol * (1.0 + t.abs()),
+            "sequential {seq} vs {t}"
+        );
     }
 }
 
@@ -88,7 +91,11 @@ fn shares_add_up_to_the_change_on_the_shipped_scenarios() {
         .find(|a| a.measure.id == "co2" && a.measure.year == 2030)
         .unwrap();
     assert!((co2.total() + 24.0).abs() < 0.01, "{}", co2.total());
-    assert!(co2.shapley[0] < -5.0, "energy is the largest wedge: {:?}", co2.shapley);
+    assert!(
+        co2.shapley[0] < -5.0,
+        "energy is the largest wedge: {:?}",
+        co2.shapley
+    );
     // Enhanced against its parent (the plan) and against the baseline.
     let enh = embedded("enhanced.toml");
     check_efficiency(&attribute_central(&enh), 1e-12);
@@ -106,7 +113,10 @@ fn shares_add_up_to_the_change_on_the_shipped_scenarios() {
     check_efficiency(&mc, 1e-12);
     let p = &mc[0];
     assert!(p.total() > 0.2, "the plan raises P(peak): {}", p.total());
-    assert!(p.shapley_se.as_ref().unwrap()[0] > 0.0, "a Monte Carlo error is reported");
+    assert!(
+        p.shapley_se.as_ref().unwrap()[0] > 0.0,
+        "a Monte Carlo error is reported"
+    );
 }
 
 #[test]
@@ -118,13 +128,22 @@ fn actions_that_change_nothing_get_exactly_zero() {
         let p = plan.players.iter().position(|p| p.key == key).unwrap();
         assert_eq!(plan.players[p].status, Status::NotQuantified);
         for a in rows.iter().chain(&mc) {
-            assert_eq!(a.shapley[p].to_bits(), 0.0f64.to_bits(), "{key} {}", a.measure.id);
+            assert_eq!(
+                a.shapley[p].to_bits(),
+                0.0f64.to_bits(),
+                "{key} {}",
+                a.measure.id
+            );
             assert_eq!(a.sequential[p].to_bits(), 0.0f64.to_bits());
         }
     }
     // Sinks do not enter energy CO₂: the ecology action changes the plan (forest and
     // grassland cover) yet gets exactly zero in every CO₂ measure.
-    let eco = plan.players.iter().position(|p| p.key == "ecology").unwrap();
+    let eco = plan
+        .players
+        .iter()
+        .position(|p| p.key == "ecology")
+        .unwrap();
     assert_eq!(plan.players[eco].status, Status::Quantified);
     for a in rows.iter().filter(|a| a.measure.id.starts_with("co2")) {
         assert_eq!(a.shapley[eco], 0.0, "{} {}", a.measure.id, a.measure.year);
@@ -179,7 +198,10 @@ fn shapley_values_do_not_depend_on_the_order_actions_are_listed() {
             seq_differs |= (x.sequential[pa] - y.sequential[pb]).abs() > 1e-6;
         }
     }
-    assert!(seq_differs, "sequential wedges depend on the order, so the test can fail");
+    assert!(
+        seq_differs,
+        "sequential wedges depend on the order, so the test can fail"
+    );
     // The same holds for the Monte Carlo terms (common random numbers: the same draws).
     let (ma, mb) = (
         attribute_mc(&a, 128, 5, &Silent).unwrap().unwrap(),
@@ -206,7 +228,10 @@ fn monte_carlo_terms_are_the_same_on_any_number_of_threads() {
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         assert_eq!(bits(&x.shapley), bits(&y.shapley));
         assert_eq!(bits(&x.sequential), bits(&y.sequential));
-        assert_eq!(x.shapley_se.as_ref().map(|v| bits(v)), y.shapley_se.as_ref().map(|v| bits(v)));
+        assert_eq!(
+            x.shapley_se.as_ref().map(|v| bits(v)),
+            y.shapley_se.as_ref().map(|v| bits(v))
+        );
     }
     // Another seed gives other draws, so the comparison above could fail.
     let c = attribute_mc(&plan, 200, 10, &Silent).unwrap().unwrap();
@@ -215,7 +240,9 @@ fn monte_carlo_terms_are_the_same_on_any_number_of_threads() {
 
 #[test]
 fn more_than_twelve_acting_actions_are_refused() {
-    let ids = ["7", "8", "9", "10a", "10b", "11", "12", "13", "18", "19", "20", "21", "22"];
+    let ids = [
+        "7", "8", "9", "10a", "10b", "11", "12", "13", "18", "19", "20", "21", "22",
+    ];
     let mut child = String::from("extends = \"baseline.toml\"\n");
     for id in ids {
         child += &format!("[indicators.{id}]\npath = {{ 2020 = 1, 2030 = 2 }}\n");

@@ -40,14 +40,18 @@ pub fn wedge_chart(wc: &WedgeChart, lang: Lang) -> Result<String, ChartError> {
     let (w, h) = (WIDTH, HEIGHT + 60);
     let n = wc.years.len();
     if n == 0 || wc.parent.1.len() != n || wc.scenario.1.len() != n {
-        return Err(ChartError::InvalidData("wedge chart: paths != years".into()));
+        return Err(ChartError::InvalidData(
+            "wedge chart: paths != years".into(),
+        ));
     }
     let mut bands: Vec<(usize, Vec<f64>, Vec<f64>)> = Vec::new();
     let mut up = wc.scenario.1.clone();
     let mut down = wc.scenario.1.clone();
     for (i, (name, vals)) in wc.wedges.iter().enumerate() {
         if vals.len() != n {
-            return Err(ChartError::InvalidData(format!("wedge '{name}': length != years")));
+            return Err(ChartError::InvalidData(format!(
+                "wedge '{name}': length != years"
+            )));
         }
         if vals.iter().all(|v| *v == 0.0) {
             continue;
@@ -101,7 +105,11 @@ pub fn wedge_chart(wc: &WedgeChart, lang: Lang) -> Result<String, ChartError> {
         draw_title(root, &wc.title, w)?;
         let (_, rest) = root.split_vertically(th);
         let (plot, _) = rest.split_vertically(h as i32 - th - lh);
-        let xr = if x1 > x0 { x0..x1 } else { (x0 - 0.5)..(x1 + 0.5) };
+        let xr = if x1 > x0 {
+            x0..x1
+        } else {
+            (x0 - 0.5)..(x1 + 0.5)
+        };
         let mut chart = build(&plot, xr, yr.clone(), yl, 48)?;
         draw_mesh(
             &mut chart,
@@ -116,7 +124,11 @@ pub fn wedge_chart(wc: &WedgeChart, lang: Lang) -> Result<String, ChartError> {
             },
         )?;
         let pts = |v: &[f64]| -> Vec<(f64, f64)> {
-            wc.years.iter().zip(v).map(|(&y, &x)| (f64::from(y), x)).collect()
+            wc.years
+                .iter()
+                .zip(v)
+                .map(|(&y, &x)| (f64::from(y), x))
+                .collect()
         };
         for (i, lo, hi) in &bands {
             let mut poly = pts(hi);
@@ -142,7 +154,14 @@ pub fn wedge_chart(wc: &WedgeChart, lang: Lang) -> Result<String, ChartError> {
                 TARGET_C.stroke_width(2),
             )))?;
             let (px, py) = chart.backend_coord(&(x, yr.end));
-            boxed_text(root, label, (px - 6, py + 12), LABEL_PX, HPos::Right, TARGET_C)?;
+            boxed_text(
+                root,
+                label,
+                (px - 6, py + 12),
+                LABEL_PX,
+                HPos::Right,
+                TARGET_C,
+            )?;
         }
         let xpix = chart.plotting_area().get_pixel_range().0;
         let (plot_l, plot_r) = (xpix.start, xpix.end);
@@ -287,10 +306,23 @@ mod tests {
     fn wedges_fill_the_gap_and_zero_wedges_are_left_out() {
         let svg = wedge_chart(&chart(), Lang::Zh).unwrap();
         assert!(svg.starts_with("<svg"));
-        for s in ["能源", "交通", "工业", "基准情景", "规划情景", "2030 达峰", "至2030年未达峰", "峰值 2020 (100)", "万t CO₂"] {
+        for s in [
+            "能源",
+            "交通",
+            "工业",
+            "基准情景",
+            "规划情景",
+            "2030 达峰",
+            "至2030年未达峰",
+            "峰值 2020 (100)",
+            "万t CO₂",
+        ] {
             assert!(svg.contains(s), "{s}");
         }
-        assert!(!svg.contains("服务"), "an all-zero wedge has no area and no legend entry");
+        assert!(
+            !svg.contains("服务"),
+            "an all-zero wedge has no area and no legend entry"
+        );
         let mut bad = chart();
         bad.wedges[0].1.pop();
         assert!(wedge_chart(&bad, Lang::Zh).is_err());
