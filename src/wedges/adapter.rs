@@ -18,11 +18,6 @@ pub fn peaked(sc: &Scenario, tr: &Trajectory) -> bool {
     tr.peaked_by(sc.spec.options.peak_by)
 }
 
-/// The year energy CO₂ peaks in the central run (for the chart's marker).
-pub fn peak_year(tr: &Trajectory) -> i32 {
-    tr.peak_year()
-}
-
 /// The target years "all modelled binding targets met" is judged in.
 ///
 /// TO BE SWITCHED with the model's v2: the Accumulator then counts runs meeting every

@@ -353,11 +353,17 @@ fn charts(
         trows.push(r);
     }
     let cols = header.len();
-    let not_q: Vec<&str> = game
+    let zero: Vec<String> = game
         .players
         .iter()
         .filter(|p| matches!(p.status, Status::NotQuantified | Status::NoChange))
-        .map(|p| p.name(zh))
+        .map(|p| {
+            if zh {
+                format!("{}（{}）", p.name(true), p.status.text(true))
+            } else {
+                format!("{} ({})", p.name(false), p.status.text(false))
+            }
+        })
         .collect();
     let table = TableSvg {
         title: if zh {
@@ -368,19 +374,11 @@ fn charts(
         header,
         rows: trows,
         right: (0..cols).map(|c| c >= 2).collect(),
-        note: (!not_q.is_empty()).then(|| {
+        note: (!zero.is_empty()).then(|| {
             if zh {
-                format!(
-                    "贡献为零（{}）：{}",
-                    Status::NotQuantified.text(true),
-                    not_q.join("、")
-                )
+                format!("贡献为零：{}", zero.join("、"))
             } else {
-                format!(
-                    "Zero ({}): {}",
-                    Status::NotQuantified.text(false),
-                    not_q.join(", ")
-                )
+                format!("Zero: {}", zero.join("; "))
             }
         }),
     };
