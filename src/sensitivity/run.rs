@@ -43,6 +43,7 @@ use crate::indicators::{self, INDICATORS, TARGET_YEARS};
 use crate::model::{self, Trajectory, VARS, Var};
 use crate::output::{self, write_atomic};
 use crate::report::{self, Lang};
+use crate::runner;
 use crate::scenario::Scenario;
 use crate::terminal;
 
@@ -139,7 +140,7 @@ pub const CHECKPOINT: &str = "sensitivity_checkpoint.json";
 /// The summary of a finished analysis.
 pub const SUMMARY: &str = "sensitivity.json";
 const OWN_FILES: &[&str] = &[SUMMARY, SHARD_FILE, CHECKPOINT];
-const PARTIAL_FORMAT: &str = "peakpath-sensitivity-partial-1";
+const PARTIAL_FORMAT: &str = "peakpath-sensitivity-partial-2";
 
 /// Tornado percentiles.
 pub const TORNADO_LOW: f64 = 0.10;
@@ -359,7 +360,6 @@ struct Setup {
 /// A partial result: a shard's output or an interrupted analysis's checkpoint.
 #[derive(Serialize, Deserialize)]
 struct Partial {
-    format: String,
     scenario_id: String,
     scenario_path: String,
     scenario_sha256: String,
@@ -1021,30 +1021,83 @@ fn fmt4(x: f64) -> String {
 
 // ------------------------------------------------------------------ the command
 
+/// Verify a sensitivity shard file or checkpoint without running anything: its seal and its
+/// invariants (for tools and the fuzz target).
+pub fn verify_partial(path: &Path) -> Result<()> {
+    read_partial(path).map(|_| ())
+}
+
+/// Read a sensitivity shard file or checkpoint: sealed (its digest must match) and
+/// consistent (`start ≤ next ≤ end ≤ rows`, a shard's range is its share of the design, and
+/// one output per outcome and evaluated row).
 fn read_partial(path: &Path) -> Result<Partial> {
-    let p: Partial = output::read_json(path, "a peakpath sensitivity partial result")?;
-    if p.format != PARTIAL_FORMAT {
-        return Err(Error::Input(format!(
-            "{}: format: expected {PARTIAL_FORMAT}, found {}",
-            path.display(),
-            p.format
-        )));
+    let p: Partial = output::read_sealed(
+        path,
+        PARTIAL_FORMAT,
+        "a peakpath sensitivity partial result",
+    )?;
+    let bad = |what: String| Err(Error::Input(format!("{}: {what}", path.display())));
+    if !(p.start <= p.next && p.next <= p.end && p.end <= p.setup.rows) {
+        return bad(format!(
+            "expected start ≤ next ≤ end ≤ rows, found start {}, next {}, end {}, rows {}",
+            p.start, p.next, p.end, p.setup.rows
+        ));
+    }
+    let expected = match p.shard {
+        Some((k, n)) if k >= 1 && k <= n => crate::engine::shard_range(p.setup.rows, k, n),
+        Some((k, n)) => return bad(format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}")),
+        None => 0..p.setup.rows,
+    };
+    if expected != (p.start..p.end) {
+        return bad(format!(
+            "expected design rows {}..{} for shard {:?}, found {}..{}",
+            expected.start, expected.end, p.shard, p.start, p.end
+        ));
     }
     if p.outputs.len() as u64 != (p.next - p.start) * p.setup.outcomes.len() as u64 {
-        return Err(Error::Input(format!(
-            "{}: expected {} outputs, found {}",
-            path.display(),
+        return bad(format!(
+            "expected {} outputs, found {}",
             (p.next - p.start) * p.setup.outcomes.len() as u64,
             p.outputs.len()
-        )));
+        ));
     }
     Ok(p)
 }
 
-fn default_out(sc: &Scenario, method: Method) -> PathBuf {
-    PathBuf::from("outputs")
-        .join(&sc.info.id)
-        .join(format!("sensitivity-{}", method.name()))
+/// Design rows of an analysis as a [`runner::Resumable`] job on a thread pool.
+struct SensJob<'a> {
+    p: Partial,
+    an: &'a Analysis<'a>,
+    inputs: &'a Inputs,
+    pool: &'a rayon::ThreadPool,
+    started: Instant,
+    elapsed_before: f64,
+}
+
+impl runner::Resumable for SensJob<'_> {
+    fn cursor(&self) -> (u64, u64, u64) {
+        (self.p.start, self.p.next, self.p.end)
+    }
+    fn advance(&mut self, hi: u64, obs: &dyn Observer) -> bool {
+        let (an, inputs, next) = (self.an, self.inputs, self.p.next);
+        match self.pool.install(|| an.evaluate(inputs, next..hi, obs)) {
+            Some(o) => {
+                self.p.outputs.extend(o.iter().map(|x| x.to_bits()));
+                self.p.next = hi;
+                true
+            }
+            None => false,
+        }
+    }
+    fn save(&mut self, path: &Path) -> std::io::Result<()> {
+        self.p.elapsed_s = self.elapsed_before + self.started.elapsed().as_secs_f64();
+        output::write_sealed(path, PARTIAL_FORMAT, &self.p)
+    }
+}
+
+fn default_out(sc: &Scenario, method: Method) -> Result<PathBuf> {
+    Ok(output::child_dir(Path::new("outputs"), &sc.info.id)?
+        .join(format!("sensitivity-{}", method.name())))
 }
 
 /// Run `peakpath sensitivity`.
@@ -1070,13 +1123,15 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     let outcomes = parse_outcomes(&a.outcomes, &sc)?;
     let shard = a.shard.as_deref().map(engine::parse_shard).transpose()?;
     let an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
-    let out = a.out.clone().unwrap_or_else(|| default_out(&sc, method));
+    let out = match &a.out {
+        Some(o) => o.clone(),
+        None => default_out(&sc, method)?,
+    };
     let range = match shard {
         Some((k, n)) => crate::engine::shard_range(an.setup.rows, k, n),
         None => 0..an.setup.rows,
     };
     let mut partial = Partial {
-        format: PARTIAL_FORMAT.into(),
         scenario_id: sc.info.id.clone(),
         scenario_path: spath.clone(),
         scenario_sha256: sc.hash.clone(),
@@ -1117,6 +1172,7 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     } else {
         output::prepare_dir(&out, a.force, OWN_FILES).map_err(Error::Input)?;
     }
+    let _lock = output::DirLock::acquire(&out)?;
 
     terminal::install_ctrlc();
     let pool = engine::pool(a.threads)?;
@@ -1125,59 +1181,30 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     let elapsed_before = partial.elapsed_s;
     let inputs = pool.install(|| an.inputs())?;
     let obs = terminal::progress(partial.end - partial.start, partial.next - partial.start);
-    let batch = hooks.batch.unwrap_or(ROW_CHUNK * 64 * threads as u64);
-    let mut last_checkpoint = Instant::now();
-    let save = |p: &mut Partial| -> Result<()> {
-        p.elapsed_s = elapsed_before + started.elapsed().as_secs_f64();
-        write_atomic(
-            &out.join(CHECKPOINT),
-            &serde_json::to_vec(p).unwrap_or_default(),
-        )
-        .map_err(io_err(&out))
+    let sched = runner::Schedule {
+        batch: hooks.batch.unwrap_or(ROW_CHUNK * 64 * threads as u64),
+        checkpoint_every_s: CHECKPOINT_EVERY_S,
+        checkpoint: out.join(CHECKPOINT),
+        unit: "model runs",
+        interrupt_after: hooks.interrupt_after,
     };
-    while partial.next < partial.end {
-        let hi = (partial.next + batch).min(partial.end);
-        let got = pool.install(|| an.evaluate(&inputs, partial.next..hi, &obs));
-        let interrupted = match got {
-            Some(o) => {
-                partial.outputs.extend(o.iter().map(|x| x.to_bits()));
-                partial.next = hi;
-                hooks.interrupt_after.is_some_and(|n| {
-                    partial.next - partial.start >= n && partial.next < partial.end
-                })
-            }
-            None => true,
-        };
-        if interrupted {
-            save(&mut partial)?;
-            if let Some(b) = &obs.bar {
-                b.abandon();
-            }
-            return Err(Error::Interrupted(format!(
-                "interrupted after {} of {} model runs; the checkpoint is in {}: rerun the same command with --resume to continue",
-                partial.next - partial.start,
-                partial.end - partial.start,
-                out.join(CHECKPOINT).display()
-            )));
-        }
-        if last_checkpoint.elapsed().as_secs() >= CHECKPOINT_EVERY_S && partial.next < partial.end {
-            save(&mut partial)?;
-            last_checkpoint = Instant::now();
-        }
-    }
-    if let Some(b) = &obs.bar {
-        b.finish_and_clear();
-    }
+    let mut job = SensJob {
+        p: partial,
+        an: &an,
+        inputs: &inputs,
+        pool: &pool,
+        started,
+        elapsed_before,
+    };
+    runner::drive(&mut job, &sched, &obs)?;
+    let mut partial = job.p;
     let evaluated = partial.end - partial.start;
     let eval_s = started.elapsed().as_secs_f64();
     partial.elapsed_s = elapsed_before + eval_s;
 
     if let Some((k, n)) = shard {
-        write_atomic(
-            &out.join(SHARD_FILE),
-            &serde_json::to_vec(&partial).unwrap_or_default(),
-        )
-        .map_err(io_err(&out))?;
+        output::write_sealed(&out.join(SHARD_FILE), PARTIAL_FORMAT, &partial)
+            .map_err(io_err(&out))?;
         let _ = std::fs::remove_file(out.join(CHECKPOINT));
         eprintln!(
             "shard {k} of {n}: design rows {}..{} written to {}",
@@ -1274,8 +1301,9 @@ pub fn merge(
     }
     let out = out
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| default_out(&sc, s.method));
+        .map_or_else(|| default_out(&sc, s.method), Ok)?;
     output::prepare_dir(&out, force, OWN_FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&out)?;
     let outputs: Vec<f64> = by_k
         .iter()
         .flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b)))

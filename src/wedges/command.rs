@@ -24,6 +24,10 @@ const FILES: &[&str] = &[
     "wedges_co2_2030.svg",
     "wedges_p_peak.svg",
     "wedges_by_lead.svg",
+    "wedges_co2.png",
+    "wedges_co2_2030.png",
+    "wedges_p_peak.png",
+    "wedges_by_lead.png",
 ];
 
 /// Arguments of `peakpath wedges`.
@@ -81,6 +85,7 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
         PathBuf::from("outputs").join(format!("wedges-{}", game.scenario.info.id))
     });
     output::prepare_dir(&out, a.force, FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&out)?;
     for p in &game.players {
         if p.status == Status::Other {
             let fields: Vec<&str> = p
@@ -141,6 +146,16 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
     );
     write_atomic(&out.join("wedges.json"), &output::json_bytes(&json)).map_err(io(&out))?;
     charts(&game, &central, mc.as_deref(), &headline, &out, lang, a.png)?;
+    // A chart an earlier attribution in this folder wrote (P(peak) without --runs now, PNGs
+    // without --png) would no longer match the CSV: remove it.
+    let written: Vec<&str> = FILES
+        .iter()
+        .copied()
+        .filter(|f| {
+            (a.runs.is_some() || !f.starts_with("wedges_p_peak")) && (a.png || !f.ends_with(".png"))
+        })
+        .collect();
+    output::remove_stale(&out, FILES, &written).map_err(io(&out))?;
     summary(&game, &rows, &out);
     Ok(())
 }

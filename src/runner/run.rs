@@ -1,0 +1,527 @@
+//! The `run` job: the central run, a Monte Carlo run (whole, one shard, or resumed from a
+//! checkpoint), and the files of a finished run.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
+    finish,
+};
+use crate::engine::{self, Accumulator, Observer};
+use crate::error::{Error, io as io_err};
+use crate::model::Trajectory;
+use crate::output::{self, write_atomic};
+use crate::scenario::Scenario;
+use crate::stats::RELATIVE_ACCURACY;
+use crate::terminal::{install_ctrlc, progress};
+
+/// What `peakpath run` asks for.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    /// Scenario file (default: the plan scenario embedded in the binary).
+    pub scenario: Option<PathBuf>,
+    /// Only the central run.
+    pub central: bool,
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: Option<u16>,
+    /// Output folder (default: `outputs/<scenario id>`).
+    pub out: Option<PathBuf>,
+    /// `K/N`: run only shard K of N.
+    pub shard: Option<String>,
+    pub force: bool,
+    pub resume: bool,
+    pub look: Look,
+    pub report: bool,
+}
+
+/// What a finished `run` leaves for the caller to show.
+pub enum RunResult {
+    /// The central run only.
+    Central {
+        sc: Box<Scenario>,
+        tr: Trajectory,
+        out: PathBuf,
+    },
+    /// A shard's partial result was written.
+    Shard {
+        k: u64,
+        n: u64,
+        start: u64,
+        end: u64,
+        file: PathBuf,
+    },
+    /// A whole Monte Carlo run.
+    MonteCarlo {
+        sc: Box<Scenario>,
+        tr: Trajectory,
+        acc: Box<Accumulator>,
+        out: PathBuf,
+        elapsed_s: f64,
+    },
+}
+
+/// A partial Monte Carlo result: a shard's output or an interrupted run's checkpoint,
+/// written sealed ([`output::write_sealed`]) under the tag [`PARTIAL_FORMAT`].
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Partial {
+    pub scenario_id: String,
+    pub scenario_path: String,
+    pub scenario_sha256: String,
+    /// Every file of the scenario, so that `merge` rebuilds exactly the same scenario.
+    pub sources: Vec<(String, String)>,
+    pub seed: u64,
+    pub runs: u64,
+    pub shard: Option<(u64, u64)>,
+    /// Run indices this partial covers: `start..end`; `next` is where a checkpoint resumes.
+    pub start: u64,
+    pub end: u64,
+    pub next: u64,
+    /// Seconds spent on this job's runs so far (across interruptions).
+    pub elapsed_s: f64,
+    pub acc: Accumulator,
+}
+
+/// Monte Carlo runs of a scenario as a [`Resumable`] job on a thread pool.
+struct McJob<'a> {
+    p: Partial,
+    sc: &'a Scenario,
+    pool: &'a rayon::ThreadPool,
+    started: Instant,
+    elapsed_before: f64,
+}
+
+impl Resumable for McJob<'_> {
+    fn cursor(&self) -> (u64, u64, u64) {
+        (self.p.start, self.p.next, self.p.end)
+    }
+    fn advance(&mut self, hi: u64, obs: &dyn Observer) -> bool {
+        let (sc, seed, next) = (self.sc, self.p.seed, self.p.next);
+        match self
+            .pool
+            .install(|| engine::monte_carlo(sc, seed, next..hi, obs))
+        {
+            Some(acc) => {
+                self.p.acc.merge(&acc);
+                self.p.next = hi;
+                true
+            }
+            None => false,
+        }
+    }
+    fn save(&mut self, path: &Path) -> std::io::Result<()> {
+        self.p.elapsed_s = self.elapsed_before + self.started.elapsed().as_secs_f64();
+        output::write_sealed(path, PARTIAL_FORMAT, &self.p)
+    }
+}
+
+/// Run a scenario as `req` says: write its files and return what to show.
+pub fn run(req: &RunRequest) -> Result<RunResult> {
+    let (sc, spath) = Scenario::load_or_plan(req.scenario.as_deref())?;
+    if req.central && (req.shard.is_some() || req.resume) {
+        return Err(Error::Input(
+            "--central: expected no --shard or --resume with it (the central run is one run), found them together".into(),
+        ));
+    }
+    let shard = req.shard.as_deref().map(engine::parse_shard).transpose()?;
+    let out = match &req.out {
+        Some(o) => o.clone(),
+        None => output::child_dir(Path::new("outputs"), &sc.info.id)?,
+    };
+    let options = serde_json::json!({ "central": req.central, "runs": if req.central { None } else { Some(req.runs) }, "seed": req.seed, "shard": req.shard });
+    let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();
+    if req.resume && !out.join(CHECKPOINT).exists() {
+        return Err(Error::Input(format!(
+            "{}: --resume: expected a checkpoint file, found none",
+            out.join(CHECKPOINT).display()
+        )));
+    }
+    if !req.resume {
+        output::prepare_dir(&out, req.force, &own).map_err(Error::Input)?;
+    }
+    let _lock = output::DirLock::acquire(&out)?;
+    let tr = engine::central(&sc);
+    if req.central {
+        write_central(&sc, &spath, &tr, &out, options)?;
+        finish(&out, req.look, req.report)?;
+        clean_up(&out, req, CENTRAL_FILES)?;
+        return Ok(RunResult::Central {
+            sc: Box::new(sc),
+            tr,
+            out,
+        });
+    }
+
+    let range = match shard {
+        Some((k, n)) => engine::shard_range(req.runs, k, n),
+        None => 0..req.runs,
+    };
+    let mut partial = Partial {
+        scenario_id: sc.info.id.clone(),
+        scenario_path: spath.clone(),
+        scenario_sha256: sc.hash.clone(),
+        sources: sc.texts.clone(),
+        seed: req.seed,
+        runs: req.runs,
+        shard,
+        start: range.start,
+        end: range.end,
+        next: range.start,
+        elapsed_s: 0.0,
+        acc: Accumulator::new(sc.spec.n_years()),
+    };
+    if req.resume {
+        let path = out.join(CHECKPOINT);
+        let cp = read_partial(&path)?;
+        let mut differs = Vec::new();
+        if cp.scenario_sha256 != partial.scenario_sha256 {
+            differs.push(format!(
+                "scenario: expected {} (sha256 {}), found {} (sha256 {})",
+                sc.info.id,
+                short(&sc.hash),
+                cp.scenario_id,
+                short(&cp.scenario_sha256)
+            ));
+        }
+        if cp.seed != req.seed {
+            differs.push(format!("seed: expected {}, found {}", req.seed, cp.seed));
+        }
+        if cp.runs != req.runs {
+            differs.push(format!("runs: expected {}, found {}", req.runs, cp.runs));
+        }
+        if cp.shard != shard {
+            differs.push(format!(
+                "shard: expected {}, found {}",
+                shard_text(shard),
+                shard_text(cp.shard)
+            ));
+        }
+        if !differs.is_empty() {
+            return Err(Error::Input(format!(
+                "{}: --resume: the checkpoint is of another run; rerun with the checkpoint's settings, or without --resume (and --force) to start over: {}",
+                path.display(),
+                differs.join("; ")
+            )));
+        }
+        check_partial(&cp, &sc, &path)?;
+        partial = cp;
+    }
+
+    install_ctrlc();
+    let pool = engine::pool(req.threads)?;
+    let threads = pool.current_num_threads();
+    let started = Instant::now();
+    let obs = progress(partial.end - partial.start, partial.next - partial.start);
+    let sched = Schedule {
+        batch: engine::CHUNK * 16 * threads as u64,
+        checkpoint_every_s: 30,
+        checkpoint: out.join(CHECKPOINT),
+        unit: "runs",
+        interrupt_after: None,
+    };
+    let elapsed_before = partial.elapsed_s;
+    let mut job = McJob {
+        p: partial,
+        sc: &sc,
+        pool: &pool,
+        started,
+        elapsed_before,
+    };
+    drive(&mut job, &sched, &obs)?;
+    let mut partial = job.p;
+    let elapsed_s = elapsed_before + started.elapsed().as_secs_f64();
+    partial.elapsed_s = elapsed_s;
+
+    if let Some((k, n)) = shard {
+        output::write_sealed(&out.join(SHARD_FILE), PARTIAL_FORMAT, &partial)
+            .map_err(io_err(&out))?;
+        clean_up(&out, req, &[SHARD_FILE])?;
+        return Ok(RunResult::Shard {
+            k,
+            n,
+            start: partial.start,
+            end: partial.end,
+            file: out.join(SHARD_FILE),
+        });
+    }
+    write_mc(
+        &sc,
+        &spath,
+        &tr,
+        &partial.acc,
+        req.seed,
+        &out,
+        serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads }),
+    )?;
+    finish(&out, req.look, req.report)?;
+    clean_up(&out, req, MC_FILES)?;
+    Ok(RunResult::MonteCarlo {
+        sc: Box::new(sc),
+        tr,
+        acc: Box::new(partial.acc),
+        out,
+        elapsed_s,
+    })
+}
+
+/// The files of a central run, of a Monte Carlo run (`report.html` with `--report`).
+const CENTRAL_FILES: &[&str] = &[
+    "trajectories.csv",
+    "indicators.csv",
+    "parameters.csv",
+    "run.json",
+    "report.html",
+];
+pub(crate) const MC_FILES: &[&str] = &[
+    "summary.csv",
+    "peak.csv",
+    "indicators.csv",
+    "trajectories.csv",
+    "parameters.csv",
+    "run.json",
+    "report.html",
+];
+
+/// After a finished run: remove what an earlier run left that this one did not rewrite (its
+/// checkpoint included), and with `--no-charts` the earlier run's charts.
+fn clean_up(out: &Path, req: &RunRequest, written: &[&str]) -> Result<()> {
+    let written: Vec<&str> = written
+        .iter()
+        .copied()
+        .filter(|f| *f != "report.html" || req.report)
+        .collect();
+    let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();
+    output::remove_stale(out, &own, &written).map_err(io_err(out))?;
+    if req.look.no_charts {
+        output::remove_stale_charts(out).map_err(io_err(out))?;
+    }
+    Ok(())
+}
+
+fn short(h: &str) -> &str {
+    &h[..12.min(h.len())]
+}
+
+fn shard_text(s: Option<(u64, u64)>) -> String {
+    s.map_or_else(|| "none".into(), |(k, n)| format!("{k}/{n}"))
+}
+
+/// Read a shard file or checkpoint: sealed (its SHA-256 must match its content) and
+/// internally consistent (see [`check_partial`] for what is checked against the scenario).
+pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
+    let p: Partial = output::read_sealed(path, PARTIAL_FORMAT, "a peakpath partial result")?;
+    let bad = |what: String| Err(Error::Input(format!("{}: {what}", path.display())));
+    if !(p.start <= p.next && p.next <= p.end && p.end <= p.runs) {
+        return bad(format!(
+            "expected start ≤ next ≤ end ≤ runs, found start {}, next {}, end {}, runs {}",
+            p.start, p.next, p.end, p.runs
+        ));
+    }
+    let expected = match p.shard {
+        Some((k, n)) if k >= 1 && k <= n => engine::shard_range(p.runs, k, n),
+        Some((k, n)) => return bad(format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}")),
+        None => 0..p.runs,
+    };
+    if expected != (p.start..p.end) {
+        return bad(format!(
+            "expected runs {}..{} for shard {}, found {}..{}",
+            expected.start,
+            expected.end,
+            shard_text(p.shard),
+            p.start,
+            p.end
+        ));
+    }
+    if p.acc.runs != p.next - p.start {
+        return bad(format!(
+            "acc.runs: expected {} (the runs {}..{} done), found {}",
+            p.next - p.start,
+            p.start,
+            p.next,
+            p.acc.runs
+        ));
+    }
+    check_acc(&p.acc).map_err(|why| Error::Input(format!("{}: {why}", path.display())))?;
+    Ok(p)
+}
+
+/// Verify a shard file or checkpoint as `merge` and `--resume` do: its seal, its invariants,
+/// and its statistics against the scenario rebuilt from the sources it holds. For tools
+/// (and the fuzz target) that check files without running anything.
+pub fn verify_partial(path: &Path) -> Result<()> {
+    let p = read_partial(path)?;
+    let sc = Scenario::from_texts(&p.sources)?;
+    if sc.hash != p.scenario_sha256 {
+        return Err(Error::Input(format!(
+            "{}: scenario_sha256: expected {} (the sources it holds), found {}",
+            path.display(),
+            sc.hash,
+            p.scenario_sha256
+        )));
+    }
+    check_partial(&p, &sc, path)
+}
+
+/// A partial result against the scenario it claims: the same number of years, hence the
+/// same series.
+pub(crate) fn check_partial(p: &Partial, sc: &Scenario, path: &Path) -> Result<()> {
+    if p.acc.n_years != sc.spec.n_years() {
+        return Err(Error::Input(format!(
+            "{}: acc.n_years: expected {} (scenario {}), found {}",
+            path.display(),
+            sc.spec.n_years(),
+            sc.info.id,
+            p.acc.n_years
+        )));
+    }
+    Ok(())
+}
+
+/// The invariants of a run's statistics: one series per variable and year, one count per
+/// indicator and target year, every series holding one value per run, counts never above the
+/// runs, and the peak-year histogram summing to the runs.
+fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
+    use crate::indicators::INDICATORS;
+    use crate::model::VARS;
+    let n = acc.runs;
+    let want = VARS.len() * acc.n_years;
+    if acc.series.len() != want {
+        return Err(format!(
+            "acc.series: expected {want} series ({} variables × {} years), found {}",
+            VARS.len(),
+            acc.n_years,
+            acc.series.len()
+        ));
+    }
+    if let Some(i) = acc
+        .series
+        .iter()
+        .position(|s| s.count() + s.sketch().invalid() != n)
+    {
+        let s = &acc.series[i];
+        return Err(format!(
+            "acc.series[{i}] ({} {}): expected {n} values (one per run), found {}",
+            VARS[i / acc.n_years].name,
+            i % acc.n_years,
+            s.count() + s.sketch().invalid()
+        ));
+    }
+    if acc.met.len() != INDICATORS.len() || acc.indicator_values.len() != 2 * INDICATORS.len() {
+        return Err(format!(
+            "acc.met: expected {} indicators, found {} (and {} value series)",
+            INDICATORS.len(),
+            acc.met.len(),
+            acc.indicator_values.len()
+        ));
+    }
+    if let Some(i) = acc.met.iter().position(|m| m[0] > n || m[1] > n) {
+        return Err(format!(
+            "acc.met[{i}]: expected counts of at most {n} runs, found {:?}",
+            acc.met[i]
+        ));
+    }
+    if let Some(i) = acc
+        .indicator_values
+        .iter()
+        .position(|s| s.count() + s.sketch().invalid() > n)
+    {
+        return Err(format!(
+            "acc.indicator_values[{i}]: expected at most {n} values, found {}",
+            acc.indicator_values[i].count()
+        ));
+    }
+    if acc.peak_hist.len() != acc.n_years {
+        return Err(format!(
+            "acc.peak_hist: expected {} years, found {}",
+            acc.n_years,
+            acc.peak_hist.len()
+        ));
+    }
+    let peaks: u64 = acc.peak_hist.iter().sum();
+    if peaks != n || acc.peaked > n || acc.all_binding_2025 > n {
+        return Err(format!(
+            "acc: expected the peak-year counts to sum to the {n} runs and no count above it, found {peaks} (peaked {}, all binding met {})",
+            acc.peaked, acc.all_binding_2025
+        ));
+    }
+    Ok(())
+}
+
+/// Write the files of the central run.
+fn write_central(
+    sc: &Scenario,
+    spath: &str,
+    tr: &Trajectory,
+    out: &Path,
+    options: serde_json::Value,
+) -> Result<()> {
+    let mut run = output::run_json_base(sc, spath, options);
+    run["central"] = output::central_headline(sc, tr);
+    write_atomic(
+        &out.join("trajectories.csv"),
+        &output::trajectories_csv(sc, tr),
+    )
+    .map_err(io_err(out))?;
+    write_atomic(
+        &out.join("indicators.csv"),
+        &output::indicators_csv(sc, tr, None),
+    )
+    .map_err(io_err(out))?;
+    write_atomic(&out.join("parameters.csv"), &output::parameters_csv(sc)).map_err(io_err(out))?;
+    write_atomic(&out.join("run.json"), &output::json_bytes(&run)).map_err(io_err(out))?;
+    Ok(())
+}
+
+/// Write the files of a finished Monte Carlo run (also used by `merge` and `compare`).
+pub fn write_mc(
+    sc: &Scenario,
+    spath: &str,
+    tr: &Trajectory,
+    acc: &Accumulator,
+    seed: u64,
+    out: &Path,
+    extra: serde_json::Value,
+) -> Result<()> {
+    let peak_by = sc.spec.options.peak_by;
+    let binding: Vec<&str> = sc
+        .indicators
+        .binding_2025()
+        .iter()
+        .map(|&i| crate::indicators::INDICATORS[i].id)
+        .collect();
+    let mut run = output::run_json_base(
+        sc,
+        spath,
+        serde_json::json!({ "runs": acc.runs, "seed": seed }),
+    );
+    run["monte_carlo"] = serde_json::json!({
+        "runs": acc.runs,
+        "seed": seed,
+        "rng": "ChaCha8 (rand_chacha 0.10): key = SeedableRng::seed_from_u64(seed), stream = run index",
+        format!("p_peaked_by_{peak_by}"): acc.peaked as f64 / acc.runs as f64,
+        "p_all_binding_2025_met": acc.all_binding_2025 as f64 / acc.runs as f64,
+        "binding_2025_indicators": binding,
+        "quantile_relative_accuracy": RELATIVE_ACCURACY,
+        "elapsed_s": extra["elapsed_s"],
+        "threads": extra["threads"],
+    });
+    run["central"] = output::central_headline(sc, tr);
+    write_atomic(&out.join("summary.csv"), &output::summary_csv(sc, acc)).map_err(io_err(out))?;
+    write_atomic(&out.join("peak.csv"), &output::peak_csv(sc, acc)).map_err(io_err(out))?;
+    write_atomic(
+        &out.join("indicators.csv"),
+        &output::indicators_csv(sc, tr, Some(acc)),
+    )
+    .map_err(io_err(out))?;
+    write_atomic(
+        &out.join("trajectories.csv"),
+        &output::trajectories_csv(sc, tr),
+    )
+    .map_err(io_err(out))?;
+    write_atomic(&out.join("parameters.csv"), &output::parameters_csv(sc)).map_err(io_err(out))?;
+    write_atomic(&out.join("run.json"), &output::json_bytes(&run)).map_err(io_err(out))?;
+    Ok(())
+}
