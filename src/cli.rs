@@ -47,7 +47,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
         /// Also include the SVG charts of these folders (written by decompose, discover,
-        /// sensitivity or compare), e.g. --with outputs/decompose.
+        /// sensitivity, compare or wedges), e.g. --with outputs/decompose.
         #[arg(long = "with", value_name = "DIR")]
         with: Vec<PathBuf>,
     },

@@ -174,6 +174,17 @@ fn wedges_monte_carlo_is_the_same_on_any_number_of_threads() {
         rows.iter()
             .any(|r| r["measure"] == "p_all_binding_met" && r["year"] == "2025")
     );
+    // Rerun without --runs: the P(peak) chart of the earlier attribution is removed.
+    peakpath([
+        "wedges",
+        "scenarios/plan.toml",
+        "--force",
+        "--out",
+        &tmp.arg("t1"),
+    ])
+    .ok();
+    assert!(!tmp.join("t1/wedges_p_peak.svg").exists());
+    assert!(!read_string(tmp.join("t1/wedges.csv")).contains("p_peaked_by_2030"));
 }
 
 #[test]
