@@ -52,7 +52,10 @@ fn wedges_of_the_plan_and_the_report_that_shows_them() {
             .unwrap()
     };
     let change = central_2030("plan") - central_2030("baseline");
-    assert!((total - change).abs() < 1e-9 * change.abs(), "{total} vs {change}");
+    assert!(
+        (total - change).abs() < 1e-9 * change.abs(),
+        "{total} vs {change}"
+    );
     let keys = [
         "energy",
         "agriculture",
