@@ -19,6 +19,8 @@ mod determinism;
 mod exit_codes;
 #[path = "cli/golden.rs"]
 mod golden;
+#[path = "cli/integrity.rs"]
+mod integrity;
 #[path = "cli/misc.rs"]
 mod misc;
 #[path = "cli/over_time.rs"]
@@ -33,5 +35,9 @@ mod readme;
 mod save_draws;
 #[path = "cli/statistics.rs"]
 mod statistics;
+#[path = "cli/v2.rs"]
+mod v2;
 #[path = "cli/validate.rs"]
 mod validate;
+#[path = "cli/wedges.rs"]
+mod wedges;

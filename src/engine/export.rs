@@ -26,7 +26,7 @@ pub fn monte_carlo_rows(
     obs: &dyn Observer,
     row: &RowFn,
 ) -> Option<(Accumulator, Vec<f64>)> {
-    let binding = sc.indicators.binding_2025();
+    let judged = super::Judged::of(sc);
     let n_years = sc.spec.n_years();
     let chunks: Vec<Range<u64>> = (range.start..range.end)
         .step_by(CHUNK as usize)
@@ -50,7 +50,7 @@ pub fn monte_carlo_rows(
                     acc.reject_count(sc.observed.len());
                     let kept = observed::check(&sc.observed, tr, |k| acc.rejected_by[k] += 1);
                     if kept {
-                        acc.push(sc, &binding, values, tr);
+                        acc.push(sc, &judged, values, tr);
                     }
                     rows.push(i as f64);
                     rows.extend(sc.uncertain.iter().map(|&p| values[p]));

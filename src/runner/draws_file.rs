@@ -5,7 +5,8 @@
 //! - `experiments` (float64, runs × (1 + k)): the run index, then every uncertain input;
 //! - `experiments_columns` (unicode, 1 + k): `run`, then the inputs' field paths;
 //! - `outcomes` (float64, runs × m): `kept` (1 when the run lies within every observation's
-//!   tolerance, MODEL.md §11; else 0), `peaked_by_<year>` (1/0), `peak_year`, energy CO₂ of
+//!   tolerance, MODEL.md §11; else 0), `peaked_by_<year>` (1/0), `peak_year` (NaN when not
+//!   peaked within the horizon, MODEL.md §7), energy CO₂ of
 //!   every target year (`co2_2025`, `co2_2030`, 万t), and `met_<id>_<year>` (1/0, NaN for no
 //!   value) for every indicator with a target in the scenario;
 //! - `outcomes_columns` (unicode, m).
@@ -136,12 +137,9 @@ impl DrawsFile {
         out: &mut Vec<f64>,
     ) {
         out.push(if kept { 1.0 } else { 0.0 });
-        out.push(if tr.peaked_by(sc.spec.options.peak_by) {
-            1.0
-        } else {
-            0.0
-        });
-        out.push(f64::from(tr.peak_year()));
+        let peak = tr.peak(&sc.spec.options);
+        out.push(if peak.peaked_by { 1.0 } else { 0.0 });
+        out.push(peak.year.map_or(f64::NAN, f64::from));
         out.extend(
             TARGET_YEARS
                 .iter()

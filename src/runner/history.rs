@@ -33,6 +33,16 @@ pub fn observed_csv(sc: &Scenario, tr: &Trajectory) -> Vec<u8> {
     )
 }
 
+/// A finished run's own files: `files`, and `observed.csv` when the scenario observes
+/// history (so that cleaning up after a run keeps it, and removes a stale one otherwise).
+pub fn own_files(sc: &Scenario, files: &[&'static str]) -> Vec<&'static str> {
+    let mut v = files.to_vec();
+    if !sc.observed.is_empty() {
+        v.push("observed.csv");
+    }
+    v
+}
+
 /// Runs drawn (every index of the range; also for results written before observations
 /// were counted).
 pub fn drawn(acc: &Accumulator) -> u64 {

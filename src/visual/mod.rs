@@ -1,0 +1,758 @@
+//! Charts and the HTML report of a run, built from the run's own output files.
+//!
+//! `run` writes its CSV and JSON files first; the charts and the report are then made from
+//! those files only ([`RunData::read`]), so `peakpath report DIR` and `run --report` give
+//! the same pages, in either language, without re-running anything.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, io};
+use crate::output::write_atomic;
+use crate::report::{self, BarChart, BoardRow, FanChart, FanSeries, Lang, StackedArea, Target};
+
+/// Quantile columns of `summary.csv`: p5, p10, p25, p50, p75, p90, p95.
+type Quantiles = [f64; 7];
+
+/// One indicator row of `indicators.csv`.
+#[derive(Debug, Clone)]
+pub struct IndicatorRow {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit: String,
+    pub year: i32,
+    pub value: Option<f64>,
+    pub target: Option<f64>,
+    pub binding: bool,
+    /// `modelled` or `assumed` (MODEL.md §8).
+    pub kind: String,
+    /// The assessment rule (indicators 1 and 14), else empty.
+    pub assessment: String,
+    /// The delivery assumption behind an assumed indicator, else empty.
+    pub assumption: String,
+    pub met: String,
+    pub p_met: Option<f64>,
+    /// Wilson 95 % interval of `p_met`.
+    pub p_met_interval: Option<(f64, f64)>,
+}
+
+impl IndicatorRow {
+    pub fn assumed(&self) -> bool {
+        self.kind == "assumed"
+    }
+}
+
+/// Everything charts and reports need, read back from a run's folder.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    pub run: serde_json::Value,
+    pub units: BTreeMap<String, String>,
+    /// Central run: variable → year → value.
+    pub central: BTreeMap<String, BTreeMap<i32, f64>>,
+    /// Monte Carlo: variable → year → quantiles (absent for a central-only run).
+    pub summary: BTreeMap<String, BTreeMap<i32, Quantiles>>,
+    pub indicators: Vec<IndicatorRow>,
+    /// `peak.csv`: (peak year or "not peaked", probability, interval).
+    pub peak: Vec<(String, f64, (f64, f64))>,
+    pub parameters: Vec<[String; 5]>,
+}
+
+/// Read a CSV file that peakpath wrote, verified before use: its header starts with the
+/// `columns` the reader relies on, every row has the header's length, every number in it is
+/// finite, and it has at least `min_rows` rows. Anything else is bad input (exit 2) naming
+/// the file and the row, never a panic or a chart of nonsense.
+fn read_table(
+    path: &Path,
+    columns: &[&str],
+    min_rows: usize,
+) -> Result<Vec<csv::StringRecord>, Error> {
+    let bad = |what: String| Error::Input(format!("{}: {what}", path.display()));
+    let mut r = csv::Reader::from_path(path)
+        .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
+    let header = r
+        .headers()
+        .map_err(|e| bad(format!("expected a peakpath CSV file, found: {e}")))?
+        .clone();
+    if header.len() < columns.len() || header.iter().zip(columns).any(|(h, c)| h != *c) {
+        return Err(bad(format!(
+            "expected the columns {}, found {}",
+            columns.join(","),
+            header.iter().collect::<Vec<_>>().join(",")
+        )));
+    }
+    let rows = r
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(format!("expected a peakpath CSV file, found: {e}")))?;
+    for (i, row) in rows.iter().enumerate() {
+        for (k, cell) in row.iter().enumerate() {
+            if cell.parse::<f64>().is_ok_and(|x| !x.is_finite()) {
+                return Err(bad(format!(
+                    "row {}, column {}: expected a finite number, found {cell}",
+                    i + 2,
+                    header.get(k).unwrap_or("?")
+                )));
+            }
+        }
+    }
+    if rows.len() < min_rows {
+        return Err(bad(format!(
+            "expected at least {min_rows} row(s) of data, found {}",
+            rows.len()
+        )));
+    }
+    Ok(rows)
+}
+
+fn f(s: &str) -> Option<f64> {
+    s.parse().ok()
+}
+
+impl RunData {
+    pub fn read(dir: &Path) -> Result<RunData, Error> {
+        let run_path = dir.join("run.json");
+        let text = std::fs::read(&run_path).map_err(|e| {
+            Error::Input(format!(
+                "{}: expected a peakpath run folder, found no run.json ({e})",
+                dir.display()
+            ))
+        })?;
+        let run: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
+            Error::Input(format!(
+                "{}:{}:{}: invalid JSON: {e}",
+                run_path.display(),
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if !run.is_object() {
+            return Err(Error::Input(format!(
+                "{}: expected a JSON object (a peakpath run.json), found {}",
+                run_path.display(),
+                match &run {
+                    serde_json::Value::Array(_) => "an array",
+                    serde_json::Value::String(_) => "a string",
+                    serde_json::Value::Number(_) => "a number",
+                    _ => "another value",
+                }
+            )));
+        }
+        let mut units = BTreeMap::new();
+        let mut central: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
+        for r in read_table(
+            &dir.join("trajectories.csv"),
+            &["scenario", "variable", "unit", "year", "value"],
+            1,
+        )? {
+            units.insert(r[1].to_string(), r[2].to_string());
+            if let (Ok(y), Some(v)) = (r[3].parse(), f(&r[4])) {
+                central.entry(r[1].to_string()).or_default().insert(y, v);
+            }
+        }
+        let mut summary: BTreeMap<String, BTreeMap<i32, Quantiles>> = BTreeMap::new();
+        if dir.join("summary.csv").exists() {
+            for r in read_table(
+                &dir.join("summary.csv"),
+                &[
+                    "scenario", "variable", "unit", "year", "mean", "p5", "p10", "p25", "p50",
+                    "p75", "p90", "p95",
+                ],
+                1,
+            )? {
+                let mut q = [f64::NAN; 7];
+                for (k, x) in q.iter_mut().enumerate() {
+                    *x = f(&r[5 + k]).unwrap_or(f64::NAN);
+                }
+                if let Ok(y) = r[3].parse() {
+                    summary.entry(r[1].to_string()).or_default().insert(y, q);
+                }
+            }
+        }
+        let mut indicators = Vec::new();
+        let path = dir.join("indicators.csv");
+        let mut rdr = csv::Reader::from_path(&path)
+            .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
+        let header = rdr
+            .headers()
+            .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?
+            .clone();
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let get = |r: &csv::StringRecord, name: &str| -> String {
+            col(name).and_then(|i| r.get(i)).unwrap_or("").to_string()
+        };
+        for r in read_table(&path, crate::output::INDICATOR_COLUMNS, 1)? {
+            let lo = f(&get(&r, "p_met_lo"));
+            let hi = f(&get(&r, "p_met_hi"));
+            indicators.push(IndicatorRow {
+                id: get(&r, "id"),
+                name_zh: get(&r, "name_zh"),
+                name_en: get(&r, "name_en"),
+                unit: get(&r, "unit"),
+                year: get(&r, "year").parse().unwrap_or(0),
+                value: f(&get(&r, "value")),
+                target: f(&get(&r, "target")),
+                binding: get(&r, "binding") == "binding",
+                kind: get(&r, "kind"),
+                assessment: get(&r, "assessment"),
+                assumption: get(&r, "assumption"),
+                met: get(&r, "met"),
+                p_met: f(&get(&r, "p_met")),
+                p_met_interval: lo.zip(hi),
+            });
+        }
+        let peak = if dir.join("peak.csv").exists() {
+            read_table(&dir.join("peak.csv"), &["peak_year", "probability"], 1)?
+                .iter()
+                .filter_map(|r| {
+                    let p = f(r.get(1)?)?;
+                    let lo = r.get(2).and_then(f).unwrap_or(p);
+                    let hi = r.get(3).and_then(f).unwrap_or(p);
+                    Some((r.get(0)?.to_string(), p, (lo, hi)))
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let parameters = if dir.join("parameters.csv").exists() {
+            read_table(
+                &dir.join("parameters.csv"),
+                &["parameter", "unit", "distribution", "median", "source"],
+                0,
+            )?
+            .iter()
+            .map(|r| [0, 1, 2, 3, 4].map(|k| r.get(k).unwrap_or("").to_string()))
+            .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(RunData {
+            run,
+            units,
+            central,
+            summary,
+            indicators,
+            peak,
+            parameters,
+        })
+    }
+
+    fn scenario_name(&self, lang: Lang) -> String {
+        let s = &self.run["scenario"];
+        let key = if lang == Lang::Zh {
+            "name_zh"
+        } else {
+            "name_en"
+        };
+        s[key]
+            .as_str()
+            .filter(|x| !x.is_empty())
+            .or(s["id"].as_str())
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn mc(&self) -> Option<&serde_json::Value> {
+        self.run.get("monte_carlo")
+    }
+}
+
+/// A chart of one model variable: name, Chinese and English title, scale for display.
+struct VarChart {
+    var: &'static str,
+    zh: &'static str,
+    en: &'static str,
+    scale: f64,
+    unit: Option<&'static str>,
+    /// Indicator whose targets are drawn, and how a target maps to the variable's level.
+    targets: Option<(&'static str, TargetMap)>,
+}
+
+#[derive(Clone, Copy)]
+enum TargetMap {
+    Level,
+    /// A % decline against the period's start: level = start · (1 − t/100); only the
+    /// target of the given year when one is named (an assessed series belongs to one year).
+    Decline(Option<i32>),
+}
+
+const FANS: &[VarChart] = &[
+    VarChart {
+        var: "co2",
+        zh: "能源活动CO₂排放",
+        en: "Energy CO₂ emissions",
+        scale: 1.0,
+        unit: None,
+        targets: None,
+    },
+    VarChart {
+        var: "coal_t",
+        zh: "煤炭消费量",
+        en: "Coal consumption",
+        scale: 1.0,
+        unit: None,
+        targets: Some(("3", TargetMap::Level)),
+    },
+    VarChart {
+        var: "nonfossil_share",
+        zh: "非化石能源消费比重",
+        en: "Non-fossil share of energy consumption",
+        scale: 100.0,
+        unit: Some("%"),
+        targets: Some(("5", TargetMap::Level)),
+    },
+    VarChart {
+        var: "energy_intensity",
+        zh: "单位GDP能耗(实物量, 全部能源)",
+        en: "Energy intensity of GDP (physical, all energy)",
+        scale: 1.0,
+        unit: None,
+        targets: None,
+    },
+    VarChart {
+        var: "energy_intensity_assessed_2025",
+        zh: "单位GDP能耗(2025年目标考核口径)",
+        en: "Energy intensity as the 2025 target assesses it",
+        scale: 1.0,
+        unit: None,
+        targets: Some(("1", TargetMap::Decline(Some(2025)))),
+    },
+    VarChart {
+        var: "energy_intensity_assessed_2030",
+        zh: "单位GDP能耗(2030年目标考核口径)",
+        en: "Energy intensity as the 2030 target assesses it",
+        scale: 1.0,
+        unit: None,
+        targets: Some(("1", TargetMap::Decline(Some(2030)))),
+    },
+    VarChart {
+        var: "cap_pv",
+        zh: "光伏装机容量",
+        en: "PV capacity",
+        scale: 1.0,
+        unit: None,
+        targets: Some(("4", TargetMap::Level)),
+    },
+    VarChart {
+        var: "cap_hydro",
+        zh: "水电装机容量",
+        en: "Hydro capacity",
+        scale: 1.0,
+        unit: None,
+        targets: Some(("6", TargetMap::Level)),
+    },
+    VarChart {
+        var: "gdp",
+        zh: "地区生产总值",
+        en: "GDP",
+        scale: 1.0,
+        unit: None,
+        targets: None,
+    },
+    VarChart {
+        var: "sink_total",
+        zh: "碳汇合计(森林、草原、湿地)",
+        en: "Carbon sinks (forest, grassland, wetland)",
+        scale: 1.0,
+        unit: None,
+        targets: None,
+    },
+];
+
+fn chart_err(e: report::ChartError) -> Error {
+    Error::Other(format!("chart: {e:?}"))
+}
+
+/// The fan chart of one variable, overlaying one fan per run folder.
+fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
+    let first = runs[0];
+    let unit = vc
+        .unit
+        .map(str::to_string)
+        .unwrap_or_else(|| first.units.get(vc.var).cloned().unwrap_or_default());
+    let mut series = Vec::new();
+    for d in runs {
+        let Some(c) = d.central.get(vc.var) else {
+            continue;
+        };
+        let years: Vec<i32> = c.keys().copied().collect();
+        let q = |k: usize| -> Vec<f64> {
+            years
+                .iter()
+                .map(|y| {
+                    d.summary
+                        .get(vc.var)
+                        .and_then(|m| m.get(y))
+                        .map_or(c[y], |qq| qq[k])
+                        * vc.scale
+                })
+                .collect()
+        };
+        series.push(FanSeries {
+            label: d.scenario_name(lang),
+            years: years.clone(),
+            p5: q(0),
+            p25: q(2),
+            p50: q(3),
+            p75: q(4),
+            p95: q(6),
+            central: Some(years.iter().map(|y| c[y] * vc.scale).collect()),
+        });
+    }
+    let base = first
+        .central
+        .get(vc.var)
+        .and_then(|c| c.iter().next().map(|(y, v)| (*y, v * vc.scale)));
+    let mut targets = Vec::new();
+    if let Some((id, map)) = vc.targets {
+        for row in first.indicators.iter().filter(|r| r.id == id) {
+            let Some(t) = row.target else { continue };
+            let level = match map {
+                TargetMap::Level => t,
+                TargetMap::Decline(only) => {
+                    if only.is_some_and(|y| y != row.year) {
+                        continue;
+                    }
+                    let start = if row.year <= 2025 { 2020 } else { row.year - 5 };
+                    let Some(x0) = first.central.get(vc.var).and_then(|c| c.get(&start)) else {
+                        continue;
+                    };
+                    x0 * (1.0 - t / 100.0) * vc.scale
+                }
+            };
+            targets.push(Target {
+                year: row.year,
+                value: level,
+                label: String::new(),
+            });
+        }
+    }
+    let mut title = if lang == Lang::Zh { vc.zh } else { vc.en }.to_string();
+    for (y, key) in [(2025, "assessment_2025"), (2030, "assessment_2030")] {
+        if vc.var.ends_with(&format!("assessed_{y}"))
+            && let Some(rule) = first.run["model_options"][key].as_str()
+        {
+            title = format!("{title} ({rule})");
+        }
+    }
+    report::fan_chart(
+        &FanChart {
+            title,
+            y_label: unit,
+            series,
+            base,
+            targets,
+        },
+        lang,
+    )
+    .map_err(chart_err)
+}
+
+/// A probability with its Wilson interval as text, from `p` and `(lo, hi)` in 0..=1.
+pub fn pct_interval(p: f64, (lo, hi): (f64, f64)) -> String {
+    let width = (hi - lo) * 100.0;
+    let mut d = 1;
+    while d < 4 && width < 10f64.powi(-(d as i32)) * 2.0 {
+        d += 1;
+    }
+    format!(
+        "{:.d$} % ({:.d$}–{:.d$} %)",
+        p * 100.0,
+        lo * 100.0,
+        hi * 100.0
+    )
+}
+
+/// A probability of `run.json` (`{ "p", "lo", "hi" }`) as text with its interval.
+pub fn json_pct(v: &serde_json::Value) -> Option<String> {
+    Some(pct_interval(
+        v["p"].as_f64()?,
+        (v["lo"].as_f64()?, v["hi"].as_f64()?),
+    ))
+}
+
+/// "Not peaked within the horizon" in words (MODEL.md §7), for a chart or a report.
+pub fn not_peaked_words(y1: i64, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        format!("{y1}年前未达峰")
+    } else {
+        format!("not peaked by {y1}")
+    }
+}
+
+fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
+    let Some(mc) = d.mc() else { return Ok(None) };
+    let by = d.run["model_options"]["peak_by"].as_i64().unwrap_or(2030);
+    let y1 = d.run["years"][1].as_i64().unwrap_or(2035);
+    let pk = &mc["peak"];
+    let p_by = json_pct(&pk["p_peaked_by"]["p"]).unwrap_or_default();
+    let p_not = json_pct(&pk["p_not_peaked"]).unwrap_or_default();
+    let (title, note) = if lang == Lang::Zh {
+        (
+            "碳排放达峰年份分布",
+            format!("P({by}年前达峰) = {p_by}; P({y1}年前未达峰) = {p_not}"),
+        )
+    } else {
+        (
+            "Distribution of the peak year",
+            format!("P(peaked by {by}) = {p_by}; P(not peaked by {y1}) = {p_not}"),
+        )
+    };
+    let bc = BarChart {
+        title: title.into(),
+        x_label: if lang == Lang::Zh {
+            "达峰年份 (年); 最右一栏: 未达峰".into()
+        } else {
+            "peak year; last bar: not peaked".into()
+        },
+        y_label: if lang == Lang::Zh {
+            "概率 (%)".into()
+        } else {
+            "probability (%)".into()
+        },
+        bars: d
+            .peak
+            .iter()
+            .map(|(y, p, _)| {
+                let label = if y.parse::<i32>().is_ok() {
+                    y.clone()
+                } else {
+                    not_peaked_words(y1, lang)
+                };
+                (label, *p)
+            })
+            .collect(),
+        note: Some(note),
+        percent: true,
+    };
+    report::bar_chart_probabilities(&bc, lang)
+        .map(Some)
+        .map_err(chart_err)
+}
+
+/// The indicator board of one kind: `assumed = false` the modelled indicators (the model's
+/// findings), `true` the assumed ones, each with the delivery assumption it restates.
+fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
+    let mut rows: Vec<&IndicatorRow> = d
+        .indicators
+        .iter()
+        .filter(|r| r.assumed() == assumed)
+        .collect();
+    rows.sort_by_key(|r| !r.binding);
+    let zh = lang == Lang::Zh;
+    let board: Vec<BoardRow> = rows
+        .iter()
+        .map(|r| {
+            let name = if zh { &r.name_zh } else { &r.name_en };
+            let central_met = match r.met.as_str() {
+                "true" => Some(1.0),
+                "false" => Some(0.0),
+                _ => None,
+            };
+            let p = r.p_met.or(central_met);
+            let missing = match r.met.as_str() {
+                "no target" => Some(
+                    if zh {
+                        "无目标(待省市下达)"
+                    } else {
+                        "no target"
+                    }
+                    .to_string(),
+                ),
+                "no value" => Some(if zh { "情景未给出" } else { "no value" }.to_string()),
+                _ => None,
+            };
+            let mut note = Vec::new();
+            if let Some((lo, hi)) = r.p_met_interval.filter(|_| missing.is_none()) {
+                note.push(format!("({:.1}–{:.1} %)", lo * 100.0, hi * 100.0));
+            }
+            if !r.assessment.is_empty() {
+                note.push(if zh {
+                    format!("口径 {}", r.assessment)
+                } else {
+                    format!("assessed: {}", r.assessment)
+                });
+            }
+
+            let note = match missing {
+                Some(m) => Some(m),
+                None if note.is_empty() => None,
+                None => Some(note.join(" · ")),
+            };
+            // An assumed indicator shows the delivery assumption it restates in its label
+            // (the label keeps its tail when it has to be shortened).
+            let assumption = match r.assumption.split_once(" = ") {
+                Some((_, dist)) if assumed => {
+                    if zh {
+                        format!(" — 假设交付比例 {dist}")
+                    } else {
+                        format!(" — assumed delivery {dist}")
+                    }
+                }
+                _ if assumed && !r.assumption.is_empty() => {
+                    if zh {
+                        " — 按规划路径(无交付比例)".to_string()
+                    } else {
+                        " — the planned path as written".to_string()
+                    }
+                }
+                _ => String::new(),
+            };
+            BoardRow {
+                label: format!("{} {} {}{assumption}", r.id, name, r.year),
+                p_met: if r.met == "no target" || r.met == "no value" {
+                    None
+                } else {
+                    p
+                },
+                binding: r.binding,
+                note,
+            }
+        })
+        .collect();
+    let title = match (zh, assumed) {
+        (true, false) => "模型计算指标的达标概率 (★ 约束性)",
+        (false, false) => "Modelled indicators: probability of meeting each target (★ binding)",
+        (true, true) => "假设指标: 达标概率只是交付比例假设的复述, 不是模型结论 (★ 约束性)",
+        (false, true) => {
+            "Assumed indicators: the probability restates the delivery assumption, not a finding (★ binding)"
+        }
+    };
+    report::indicator_board(&board, title, lang).map_err(chart_err)
+}
+
+fn co2_sources(d: &RunData, lang: Lang) -> Result<String, Error> {
+    let names: [(&str, &str, &str); 4] = [
+        ("co2_coal", "煤炭", "coal"),
+        ("co2_oil", "石油", "oil"),
+        ("co2_gas", "天然气", "gas"),
+        ("co2_indirect", "调入电力", "imported electricity"),
+    ];
+    let years: Vec<i32> = d
+        .central
+        .get("co2")
+        .map(|c| c.keys().copied().collect())
+        .unwrap_or_default();
+    let layers = names
+        .iter()
+        .map(|(v, zh, en)| {
+            let c = d.central.get(*v);
+            let label = if lang == Lang::Zh { zh } else { en };
+            (
+                label.to_string(),
+                years
+                    .iter()
+                    .map(|y| c.and_then(|c| c.get(y)).copied().unwrap_or(0.0).max(0.0))
+                    .collect(),
+            )
+        })
+        .collect();
+    let title = if lang == Lang::Zh {
+        "能源活动CO₂排放来源(中心情景)"
+    } else {
+        "Energy CO₂ by source (central run)"
+    };
+    report::stacked_area(
+        &StackedArea {
+            title: title.into(),
+            y_label: "万t CO₂".into(),
+            years,
+            layers,
+        },
+        lang,
+    )
+    .map_err(chart_err)
+}
+
+/// All charts of one or more runs: (file stem, caption, SVG). With several runs the fans
+/// overlay one per run (scenario comparison); the other charts are drawn for the first.
+pub fn charts(runs: &[&RunData], lang: Lang) -> Result<Vec<(String, String, String)>, Error> {
+    let mut out = Vec::new();
+    for vc in FANS {
+        if runs[0].central.contains_key(vc.var) {
+            let cap = if lang == Lang::Zh { vc.zh } else { vc.en };
+            out.push((
+                format!("fan_{}", vc.var),
+                cap.to_string(),
+                fan(runs, vc, lang)?,
+            ));
+        }
+    }
+    if runs.len() == 1 {
+        let d = runs[0];
+        if let Some(svg) = peak_chart(d, lang)? {
+            out.push((
+                "peak_year".into(),
+                if lang == Lang::Zh {
+                    "达峰年份分布"
+                } else {
+                    "Peak year"
+                }
+                .into(),
+                svg,
+            ));
+        }
+        out.push((
+            "indicator_board".into(),
+            if lang == Lang::Zh {
+                "指标看板: 模型计算指标"
+            } else {
+                "Indicator board: modelled indicators"
+            }
+            .into(),
+            board(d, lang, false)?,
+        ));
+        out.push((
+            "indicator_board_assumed".into(),
+            if lang == Lang::Zh {
+                "指标看板: 假设指标(交付路径)"
+            } else {
+                "Indicator board: assumed indicators (delivered paths)"
+            }
+            .into(),
+            board(d, lang, true)?,
+        ));
+        out.push((
+            "co2_by_source".into(),
+            if lang == Lang::Zh {
+                "排放来源"
+            } else {
+                "CO₂ by source"
+            }
+            .into(),
+            co2_sources(d, lang)?,
+        ));
+    }
+    Ok(out)
+}
+
+/// Write charts as `dir/NAME.svg` (and `.png` with `png`). Returns the language actually
+/// used: PNG in Chinese needs a CJK font; without one, labels fall back to English.
+pub fn write_charts(runs: &[&RunData], dir: &Path, lang: Lang, png: bool) -> Result<Lang, Error> {
+    let lang = effective_lang(lang, png);
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for (stem, _, svg) in charts(runs, lang)? {
+        write_atomic(&dir.join(format!("{stem}.svg")), svg.as_bytes()).map_err(io(dir))?;
+        if png {
+            let bytes = report::svg_to_png(&svg, 1.0)
+                .map_err(|e| Error::Other(format!("{stem}.png: {e:?}")))?;
+            write_atomic(&dir.join(format!("{stem}.png")), &bytes).map_err(io(dir))?;
+        }
+    }
+    Ok(lang)
+}
+
+/// Chinese PNGs need a CJK font; fall back to English labels, with a warning, without one.
+pub fn effective_lang(lang: Lang, png: bool) -> Lang {
+    if png && lang == Lang::Zh && !report::cjk_font_available() {
+        eprintln!(
+            "warning: no font that renders Chinese was found (install fonts-wqy-microhei); PNG labels fall back to English"
+        );
+        return Lang::En;
+    }
+    lang
+}
+
+mod page;
+
+pub use page::{inconsistencies, report_html, report_html_with, write_report, write_report_with};
