@@ -48,7 +48,9 @@ pub enum ZMap {
     },
     /// `(x, h·dx/dz)` at `z_k = −Z_MAX + k·h`, `k = 0…STEPS` (side by side: one cache line
     /// per lookup).
-    Table { nodes: Vec<[f64; 2]> },
+    Table {
+        nodes: Vec<[f64; 2]>,
+    },
 }
 
 impl ZMap {

@@ -72,8 +72,12 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
         )?;
         finish(&dir, req.look, false)?;
-        output::remove_stale(&dir, RUN_FILES, &super::history::own_files(sc, super::run::MC_FILES))
-            .map_err(io_err(&dir))?;
+        output::remove_stale(
+            &dir,
+            RUN_FILES,
+            &super::history::own_files(sc, super::run::MC_FILES),
+        )
+        .map_err(io_err(&dir))?;
         rows.extend(output::comparison_rows(sc, &acc));
         peak_rows.extend(output::peak_rows(sc, &acc).into_iter().map(|r| {
             let mut row = vec![sc.info.id.clone()];

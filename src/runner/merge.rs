@@ -105,7 +105,7 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
         RUN_FILES,
         &super::history::own_files(&sc, super::run::MC_FILES),
     )
-        .map_err(crate::error::io(&req.out))?;
+    .map_err(crate::error::io(&req.out))?;
     Ok(Some(Merged {
         shards: n,
         runs: acc.runs,

@@ -32,10 +32,16 @@ pub fn headlines(sc: &Scenario, acc: &Accumulator) -> Vec<(String, u64)> {
     ];
     for (k, y) in TARGET_YEARS.iter().enumerate() {
         if !sc.indicators.binding(k, true).judged.is_empty() {
-            v.push((format!("p_all_modelled_binding_{y}_met"), acc.all_modelled[k]));
+            v.push((
+                format!("p_all_modelled_binding_{y}_met"),
+                acc.all_modelled[k],
+            ));
         }
         if !sc.indicators.binding(k, false).judged.is_empty() {
-            v.push((format!("p_all_binding_incl_assumed_{y}_met"), acc.all_binding[k]));
+            v.push((
+                format!("p_all_binding_incl_assumed_{y}_met"),
+                acc.all_binding[k],
+            ));
         }
     }
     v

@@ -89,6 +89,7 @@ pub fn read(
     src: &Sources,
     params: &[ParamDef],
     diags: &mut Vec<Diag>,
+    warnings: &mut Vec<Diag>,
 ) -> Correlations {
     let Some(node) = root.get("correlations") else {
         return Correlations::default();
@@ -137,7 +138,7 @@ pub fn read(
                 ));
             }
         }
-        let between = read_between(item, &field, src, params, &uncertain, diags);
+        let between = read_between(item, &field, src, params, &uncertain, diags, warnings);
         let rho = match item.get("spearman") {
             None => {
                 diags.push(src.diag(
@@ -251,6 +252,7 @@ fn read_between(
     params: &[ParamDef],
     uncertain: &[&str],
     diags: &mut Vec<Diag>,
+    warnings: &mut Vec<Diag>,
 ) -> Option<(usize, usize, Loc)> {
     let f = format!("{field}.between");
     let Some(n) = item.get("between") else {
@@ -286,6 +288,36 @@ fn read_between(
     for (name, at) in &names {
         match params.iter().position(|p| p.path == *name) {
             Some(i) if !params[i].dist.is_fixed() => idx.push(i),
+            // A parameter whose own value was refused (already reported): nothing to add.
+            Some(i) if params[i].at.is_none() => return None,
+            // A correlation inherited from a file this one extends, whose parameter this
+            // file fixed (a file extending the plan that fixes its growth, say): it no
+            // longer applies; dropped with a warning.
+            Some(i) if at.file != 0 => {
+                warnings.push(src.diag(
+                    *at,
+                    &f,
+                    format!(
+                        "warning: inherited correlation dropped: `{name}` is fixed at {} in {}",
+                        params[i].dist.to_syntax(),
+                        params[i].at.map_or(String::new(), |l| src.files[l.file].name.clone())
+                    ),
+                ));
+                return None;
+            }
+            // Likewise an inherited correlation of a parameter that this file's own values
+            // removed (a path replaced without its `delivery`, say).
+            None if at.file != 0 => {
+                warnings.push(src.diag(
+                    *at,
+                    &f,
+                    format!(
+                        "warning: inherited correlation dropped: `{name}` is no parameter of {}",
+                        src.files[0].name
+                    ),
+                ));
+                return None;
+            }
             Some(i) => {
                 let hint = suggest(name, uncertain.iter().copied().filter(|u| u != name))
                     .map(|s| format!("; did you mean `{s}`?"))

@@ -94,12 +94,17 @@ fn saved_draws_rederive_p_met_and_follow_the_run_indices() {
             k += o[[i, met]] as u64;
         }
     }
-    let csv = read_string(tmp.join("o/indicators.csv"));
-    let row = csv
-        .lines()
-        .find(|l| l.starts_with("4,") && l.contains(",2025,"))
+    let mut rd = csv::Reader::from_path(tmp.join("o/indicators.csv")).unwrap();
+    let h = rd.headers().unwrap().clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let (id, year, p_met) = (col("id"), col("year"), col("p_met"));
+    let p: f64 = rd
+        .records()
+        .map(|r| r.unwrap())
+        .find(|r| &r[id] == "4" && &r[year] == "2025")
+        .unwrap()[p_met]
+        .parse()
         .unwrap();
-    let p: f64 = row.rsplit(',').next().unwrap().parse().unwrap();
     assert!(n > 0 && n < 6000, "observations reject some runs: {n}");
     assert_eq!(p, k as f64 / n as f64, "p_met of indicator 4 in 2025");
     // One file per shard: the same rows, split.
