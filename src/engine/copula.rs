@@ -146,7 +146,7 @@ fn pert_table(min: f64, mode: f64, max: f64) -> ZMap {
                 }
                 let d = beta.pdf(u);
                 let mut next = u - f / d;
-                if !(next > lo && next < hi) || !next.is_finite() {
+                if !(next > lo && next < hi && next.is_finite()) {
                     next = 0.5 * (lo + hi);
                 }
                 let done = (next - u).abs() <= 1e-15 * u.max(1e-300) || hi - lo < 1e-300;

@@ -78,10 +78,10 @@ impl DrawsFile {
         outcome_columns.extend(TARGET_YEARS.iter().map(|y| format!("co2_{y}")));
         let mut met = Vec::new();
         for (i, d) in INDICATORS.iter().enumerate() {
-            for k in 0..TARGET_YEARS.len() {
+            for (k, y) in TARGET_YEARS.iter().enumerate() {
                 if sc.indicators.target(i, k).is_some() {
                     met.push((i, k));
-                    outcome_columns.push(format!("met_{}_{}", d.id, TARGET_YEARS[k]));
+                    outcome_columns.push(format!("met_{}_{y}", d.id));
                 }
             }
         }

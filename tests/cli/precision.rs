@@ -50,7 +50,7 @@ fn precision_stops_at_the_first_precise_batch_whatever_the_threads() {
     assert_eq!(p, &jb["monte_carlo"]["precision"]);
     let n = p["runs_used"].as_u64().unwrap();
     assert_eq!(n % 10_000, 0, "whole batches");
-    assert!(n >= 10_000 && n < 100_000, "{n}");
+    assert!((10_000..100_000).contains(&n), "{n}");
     assert_eq!(p["reached"], true);
     assert!(p["worst_half_width"].as_f64().unwrap() <= 0.007);
     assert_eq!(ja["monte_carlo"]["runs"].as_u64(), Some(n));

@@ -6,7 +6,7 @@ use std::fs::File;
 use ndarray::Array2;
 use ndarray_npy::NpzReader;
 
-use crate::util::{TempDir, peakpath, read, read_string};
+use crate::util::{TempDir, peakpath, read};
 
 fn load(path: &std::path::Path) -> (Array2<f64>, Array2<f64>) {
     let mut npz = NpzReader::new(File::open(path).unwrap()).unwrap();
