@@ -14,16 +14,11 @@
 //! pert(0, 0.02, 1), 3e-8 for a triangular at its mode's kink, 2e-11 for uniform and
 //! truncated normal; the tests hold every case below 1e-7 of the range).
 //!
-//! **Speed.** Independent PERT parameters are drawn the same way, `x = G(n)` for one
-//! standard normal `n` (ziggurat) through the PERT's table, instead of a Beta variate by
-//! rejection (Cheng 1978): the same distribution up to the table's error above, several times
-//! faster. Uniform, triangular, normal and lognormal parameters keep their exact samplers;
-//! the central run (medians) never uses a table. `z` beyond ±7.5 (probability 6e-14) is clamped to the table's ends.
+//! Uncorrelated parameters keep their exact samplers (so a scenario without correlations
+//! draws exactly as before, MODEL.md's neutral setting), and the central run (medians) never
+//! uses a table. `z` beyond ±7.5 (probability 6e-14) is clamped to the table's ends.
 //! With no correlations every parameter keeps its exact sampler and the draws are those of
 //! a scenario without `[[correlations]]`.
-
-use std::collections::HashMap;
-use std::sync::Arc;
 
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -178,52 +173,23 @@ pub struct Copula {
     pub maps: Vec<ZMap>,
 }
 
-/// How one independent parameter is drawn.
-#[derive(Debug, Clone)]
-enum Indep {
-    /// Its exact sampler (a fixed value, or a correlated parameter's placeholder: no draw).
-    Exact(Sampler),
-    /// A standard normal through the parameter's `G(z)` table (PERT).
-    Table(Arc<ZMap>),
-}
-
 /// Everything needed to draw run `i`'s parameter vector.
 #[derive(Debug, Clone)]
 pub struct Draws {
-    /// One per parameter; correlated ones are placeholders that draw nothing.
-    samplers: Vec<Indep>,
+    /// One exact sampler per parameter; correlated ones are placeholders that draw nothing.
+    samplers: Vec<Sampler>,
     pub copula: Option<Copula>,
 }
 
 impl Draws {
     pub fn new(sc: &Scenario) -> Draws {
-        // One table per distinct PERT (the plan repeats a few shapes many times).
-        let mut tables: HashMap<[u64; 3], Arc<ZMap>> = HashMap::new();
-        let mut table = |d: &Dist| -> Arc<ZMap> {
-            let key = match *d {
-                Dist::Pert { min, mode, max } => [min.to_bits(), mode.to_bits(), max.to_bits()],
-                _ => [0; 3],
-            };
-            tables
-                .entry(key)
-                .or_insert_with(|| Arc::new(ZMap::new(d)))
-                .clone()
-        };
         let c = &sc.correlations;
-        let mut samplers: Vec<Indep> = sc
-            .params
-            .iter()
-            .enumerate()
-            .map(|(j, p)| match p.dist {
-                Dist::Pert { .. } if !c.members.contains(&j) => Indep::Table(table(&p.dist)),
-                _ => Indep::Exact(Sampler::new(&p.dist)),
-            })
-            .collect();
+        let mut samplers = sc.samplers();
         let copula = if c.is_empty() {
             None
         } else {
             for &j in &c.members {
-                samplers[j] = Indep::Exact(Sampler::Fixed(f64::NAN));
+                samplers[j] = Sampler::Fixed(f64::NAN);
             }
             Some(Copula {
                 members: c.members.clone(),
@@ -242,10 +208,7 @@ impl Draws {
     #[inline]
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, values: &mut [f64]) {
         for (v, s) in values.iter_mut().zip(&self.samplers) {
-            *v = match s {
-                Indep::Exact(s) => s.draw(rng),
-                Indep::Table(t) => t.map(StandardNormal.sample(rng)),
-            };
+            *v = s.draw(rng);
         }
         if let Some(c) = &self.copula {
             let m = c.members.len();

@@ -433,7 +433,7 @@ pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
     let drawn = history::drawn(&p.acc);
     if drawn != p.next - p.start || (p.acc.drawn > 0 && p.acc.runs > p.acc.drawn) {
         return bad(format!(
-            "acc.drawn: expected {} (the runs {}..{} done), found {} drawn, {} kept",
+            "acc.runs: expected {} drawn (the runs {}..{} done), found {} drawn, {} kept",
             p.next - p.start,
             p.start,
             p.next,

@@ -116,7 +116,7 @@ fn sample_spearman_hits_the_target_and_marginals_are_unchanged() {
             sc.params[j].path
         );
     }
-    // An uncorrelated parameter (a PERT, drawn through its table) keeps its distribution.
+    // An uncorrelated parameter keeps its exact sampler and its distribution.
     let j = sc
         .params
         .iter()
