@@ -96,7 +96,8 @@ pub struct SensitivityArgs {
     /// Method: tornado (P10/P90 one at a time), morris (elementary effects), sobol (S1/ST).
     #[arg(long, value_enum, required_unless_present = "merge")]
     pub method: Option<Method>,
-    /// Outcome to analyse (repeatable): VAR:YEAR, peak_year or met:ID:YEAR.
+    /// Outcome to analyse (repeatable): VAR:YEAR, VAR:FROM..TO (every year, plus a table and
+    /// chart across the years), peak_year or met:ID:YEAR.
     #[arg(
         long = "outcome",
         value_name = "OUTCOME",
