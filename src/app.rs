@@ -81,6 +81,7 @@ const RUN_FILES: &[&str] = &[
     "shard.json",
     "report.html",
     "comparison.csv",
+    "results.xlsx",
 ];
 const CHECKPOINT: &str = "checkpoint.json";
 const SHARD_FILE: &str = "shard.json";
@@ -138,7 +139,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         write_atomic(&out.join("parameters.csv"), &output::parameters_csv(&sc))
             .map_err(io_err(&out))?;
         write_atomic(&out.join("run.json"), &output::json_bytes(&run)).map_err(io_err(&out))?;
-        finish(&out, a.look, a.report)?;
+        finish(&out, a.look, a.report, a.xlsx)?;
         print_central(&sc, &tr, &out);
         return Ok(());
     }
@@ -257,7 +258,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         serde_json::json!({ "elapsed_s": elapsed, "threads": threads }),
     )?;
     let _ = std::fs::remove_file(out.join(CHECKPOINT));
-    finish(&out, a.look, a.report)?;
+    finish(&out, a.look, a.report, a.xlsx)?;
     print_mc(&sc, &tr, &partial.acc, &out, elapsed);
     Ok(())
 }
@@ -326,7 +327,11 @@ fn write_mc(
 }
 
 /// Charts (and the report) of a finished run folder, made from its files.
-fn finish(out: &Path, look: LookArgs, report: bool) -> Result<()> {
+fn finish(out: &Path, look: LookArgs, report: bool, xlsx: bool) -> Result<()> {
+    if xlsx {
+        let id = peakpath::visual::RunData::read(out)?.id();
+        peakpath::output::xlsx::write_run_workbook(out, &id, look.lang.into())?;
+    }
     if !look.no_charts {
         let d = peakpath::visual::RunData::read(out)?;
         peakpath::visual::write_charts(&[&d], &out.join("charts"), look.lang.into(), look.png)?;
@@ -384,7 +389,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
             &dir,
             serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
         )?;
-        finish(&dir, a.look, false)?;
+        finish(&dir, a.look, false, a.xlsx)?;
         rows.extend(output::comparison_rows(sc, &acc));
         peak_rows.extend(acc.peak_hist.iter().enumerate().map(|(t, c)| {
             vec![
@@ -409,6 +414,10 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         output::parameters_diff(&refs).as_bytes(),
     )
     .map_err(io_err(&a.out))?;
+    if a.xlsx {
+        let ids: Vec<String> = scs.iter().map(|(s, _)| s.info.id.clone()).collect();
+        output::xlsx::write_compare_workbook(&a.out, &ids, a.look.lang.into())?;
+    }
     if !a.look.no_charts {
         let d: Vec<&peakpath::visual::RunData> = data.iter().collect();
         peakpath::visual::write_charts(&d, &a.out.join("charts"), a.look.lang.into(), a.look.png)?;
@@ -488,6 +497,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
             png: false,
             no_charts: false,
         },
+        false,
         false,
     )?;
     eprintln!(

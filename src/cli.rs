@@ -113,6 +113,9 @@ pub struct RunArgs {
     /// Also write DIR/report.html.
     #[arg(long)]
     pub report: bool,
+    /// Also write DIR/results.xlsx: every table as an Excel sheet, with a chart of the CO₂ fan.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// How charts look.
@@ -151,6 +154,10 @@ pub struct CompareArgs {
     pub force: bool,
     #[command(flatten)]
     pub look: LookArgs,
+    /// Also write DIR/results.xlsx (comparison, peak years, each scenario's summary, CO₂ fans)
+    /// and DIR/<id>/results.xlsx.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 #[derive(Args, Debug)]

@@ -152,6 +152,11 @@ impl RunData {
             .to_string()
     }
 
+    /// The scenario's id (from `run.json`).
+    pub fn id(&self) -> String {
+        self.run["scenario"]["id"].as_str().unwrap_or("").to_string()
+    }
+
     fn mc(&self) -> Option<&serde_json::Value> {
         self.run.get("monte_carlo")
     }

@@ -27,3 +27,5 @@ mod readme;
 mod statistics;
 #[path = "cli/validate.rs"]
 mod validate;
+#[path = "cli/xlsx.rs"]
+mod xlsx;

@@ -4,6 +4,8 @@
 //! renamed into place, so an interrupted program never leaves a half-written file. Numbers
 //! are printed with Rust's shortest round-trip formatting, so equal values give equal bytes.
 
+pub mod xlsx;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -9,6 +9,7 @@
 pub mod charts;
 pub mod html;
 pub mod png;
+pub mod style;
 
 pub use charts::{
     BarChart, BoardRow, FanChart, FanSeries, IndexBars, IndexSeries, StackedArea, Target, Tornado,
@@ -17,6 +18,7 @@ pub use charts::{
 };
 pub use html::{ReportData, render_report};
 pub use png::{PngError, cjk_font_available, svg_to_png};
+pub use style::{has_cjk, scenario_rgb, unit};
 
 /// Font-family list written into every SVG `<text>`. CJK fonts first so that
 /// Chinese renders in browsers and in resvg; the generic fallback last.
