@@ -38,13 +38,13 @@ pub struct DiscoverArgs {
     #[arg(long)]
     pub outcome: Outcome,
     /// Number of Monte Carlo runs (runs 0..N of the seed, the same states as `run`).
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 10_000, allow_hyphen_values = true, value_parser = crate::terminal::positive::<1_000_000>)]
     pub runs: u64,
     /// Seed of the random streams (as for `run`).
-    #[arg(long, default_value_t = DEFAULT_SEED)]
+    #[arg(long, default_value_t = DEFAULT_SEED, allow_hyphen_values = true, value_parser = crate::terminal::seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_hyphen_values = true, value_parser = crate::terminal::positive_u16::<1024>)]
     pub threads: Option<u16>,
     /// Output folder.
     #[arg(long)]

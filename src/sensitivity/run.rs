@@ -101,13 +101,13 @@ pub struct SensitivityArgs {
     )]
     pub outcomes: Vec<String>,
     /// Morris: trajectories r (default 100). Sobol: base rows N, a power of two (default 4096).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = crate::terminal::positive::<1_000_000_000>)]
     pub samples: Option<u64>,
     /// Seed of the design (and of the bootstrap).
-    #[arg(long, default_value_t = 20231001)]
+    #[arg(long, default_value_t = 20231001, allow_hyphen_values = true, value_parser = crate::terminal::seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_hyphen_values = true, value_parser = crate::terminal::positive_u16::<1024>)]
     pub threads: Option<u16>,
     /// Output folder (default: outputs/<scenario id>/sensitivity-<method>).
     #[arg(long)]
@@ -124,7 +124,7 @@ pub struct SensitivityArgs {
     /// Continue an interrupted analysis from DIR/sensitivity_checkpoint.json.
     #[arg(long)]
     pub resume: bool,
-    /// Evaluate only shard K of N (a contiguous slice of the design rows) and write a partial.
+    /// Evaluate only shard K of N (a contiguous slice of the design rows) into DIR/sensitivity_shard.json, for --merge.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
     /// Merge the shard folders DIR... (written with --shard K/N) into --out.
