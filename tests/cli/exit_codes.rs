@@ -182,3 +182,22 @@ fn every_help_text_is_whole() {
         }
     }
 }
+
+/// `--resume` on a finished run says so and exits 0 (nothing rewritten); on the finished
+/// results of another run it stops with exit 2.
+#[test]
+fn resume_of_a_finished_run_says_already_complete() {
+    let tmp = TempDir::new("resume-done");
+    let out = tmp.arg("r");
+    let args = ["run", "--runs", "200", "--seed", "3", "--no-charts", "--out", &out];
+    peakpath(args).ok();
+    let before = read(tmp.join("r/summary.csv"));
+    let again = peakpath(args.iter().copied().chain(["--resume"])).ok();
+    assert!(again.stderr.contains("already complete"), "{}", again.stderr);
+    assert_eq!(read(tmp.join("r/summary.csv")), before);
+    let other = peakpath([
+        "run", "--runs", "300", "--seed", "3", "--no-charts", "--out", &out, "--resume",
+    ])
+    .expect_code(2);
+    assert!(other.stderr.contains("another run"), "{}", other.stderr);
+}
