@@ -362,7 +362,7 @@ fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
         .map_err(chart_err)
 }
 
-fn board(d: &RunData, lang: Lang) -> Result<String, Error> {
+pub(crate) fn board(d: &RunData, lang: Lang) -> Result<String, Error> {
     let mut rows: Vec<&IndicatorRow> = d.indicators.iter().collect();
     rows.sort_by_key(|r| !r.binding);
     let board: Vec<BoardRow> = rows
@@ -719,53 +719,17 @@ pub fn write_report(dir: &Path, lang: Lang) -> Result<(), Error> {
 /// Write `dir/report.html`, adding the SVG charts found in the folders `with` (LMDI
 /// waterfall, PRIM trajectory, sensitivity charts, comparison overlays), in name order.
 pub fn write_report_with(dir: &Path, lang: Lang, with: &[std::path::PathBuf]) -> Result<(), Error> {
-    let d = RunData::read(dir)?;
-    let mut extra = Vec::new();
-    for w in with {
-        let charts = if w.join("charts").is_dir() {
-            w.join("charts")
-        } else {
-            w.clone()
-        };
-        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&charts)
-            .map_err(|e| {
-                Error::Input(format!(
-                    "{}: --with: expected a folder of charts, found: {e}",
-                    w.display()
-                ))
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "svg"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(Error::Input(format!(
-                "{}: --with: expected SVG charts, found none",
-                w.display()
-            )));
-        }
-        for f in files {
-            let svg = std::fs::read_to_string(&f).map_err(io(&f))?;
-            if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
-                return Err(Error::Input(format!(
-                    "{}: expected an SVG chart, found other content",
-                    f.display()
-                )));
-            }
-            let caption = f
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .replace('_', " ");
-            extra.push((caption, svg));
-        }
+    if crate::comparison::is_comparison(dir) {
+        return crate::comparison::write_report(dir, lang, with);
     }
+    let d = RunData::read(dir)?;
+    let extra = crate::comparison::with_charts(with, lang)?;
     let html = report_html_with(&d, lang, extra)?;
     write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, from the system clock (civil-from-days, H. Hinnant).
-fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

@@ -7,6 +7,7 @@
 //! translated here via [`Lang`].
 
 pub mod charts;
+pub mod compare_page;
 pub mod html;
 pub mod png;
 pub mod style;
@@ -18,7 +19,7 @@ pub use charts::{
 };
 pub use html::{ReportData, render_report};
 pub use png::{PngError, cjk_font_available, svg_to_png};
-pub use style::{has_cjk, scenario_rgb, unit};
+pub use style::{has_cjk, option_value, scenario_rgb, unit};
 
 /// Font-family list written into every SVG `<text>`. CJK fonts first so that
 /// Chinese renders in browsers and in resvg; the generic fallback last.

@@ -70,9 +70,37 @@ pub fn unit(u: &str, lang: Lang) -> String {
         s = s.replace(" (2020 prices)", "(2020年价)").replace("CO2", "CO₂");
     }
     match (s.as_str(), lang) {
-        ("share", Lang::Zh) => "比例".into(),
+        ("share" | "fraction", Lang::Zh) => "比例".into(),
+        ("fraction per year", Lang::Zh) => "比例/年".into(),
+        ("fraction of GDP", Lang::Zh) => "占GDP比例".into(),
+        ("ratio", Lang::Zh) => "比值".into(),
+        ("unit", Lang::Zh) => "单位".into(),
         ("year", Lang::Zh) => "年".into(),
-        _ => s,
+        ("h/yr", Lang::Zh) => "小时/年".into(),
+        ("ha", Lang::Zh) => "公顷".into(),
+        ("tCO2/ha/yr", Lang::Zh) => "t CO₂/公顷/年".into(),
+        ("probability", Lang::Zh) => "概率".into(),
+        _ => s.replace("tCO2", "t CO₂"),
+    }
+}
+
+/// A model option's value (`options.grid_basis`, `options.electricity_accounting`, as written
+/// in scenario files and `run.json`) in the words of `lang`.
+pub fn option_value(v: &str, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match v {
+        "provincial" if zh => "省级".into(),
+        "regional" if zh => "区域".into(),
+        "national" if zh => "全国".into(),
+        "coal_equivalent" if zh => "等价值(发电煤耗法)".into(),
+        "coal_equivalent" => "coal equivalent (power-plant coal use)".into(),
+        "calorific" if zh => "当量值(电热当量法)".into(),
+        "calorific" => "calorific value".into(),
+        "true" if zh => "是".into(),
+        "false" if zh => "否".into(),
+        "true" => "yes".into(),
+        "false" => "no".into(),
+        other => other.to_string(),
     }
 }
 
