@@ -178,6 +178,8 @@ enum TargetMap {
     Level,
     /// A % decline against the period's start: level = start · (1 − t/100).
     Decline,
+    /// A level not to be exceeded from the target's year on (drawn as a line).
+    Ceiling,
 }
 
 const FANS: &[VarChart] = &[
@@ -195,7 +197,7 @@ const FANS: &[VarChart] = &[
         en: "Coal consumption",
         scale: 1.0,
         unit: None,
-        targets: Some(("3", TargetMap::Level)),
+        targets: Some(("3", TargetMap::Ceiling)),
     },
     VarChart {
         var: "nonfossil_share",
@@ -254,10 +256,12 @@ fn chart_err(e: report::ChartError) -> Error {
 /// The fan chart of one variable, overlaying one fan per run folder.
 fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
     let first = runs[0];
-    let unit = vc
-        .unit
-        .map(str::to_string)
-        .unwrap_or_else(|| first.units.get(vc.var).cloned().unwrap_or_default());
+    let unit = vc.unit.map(str::to_string).unwrap_or_else(|| {
+        report::unit(
+            first.units.get(vc.var).map_or("", String::as_str),
+            lang,
+        )
+    });
     let mut series = Vec::new();
     for d in runs {
         let Some(c) = d.central.get(vc.var) else {
@@ -285,6 +289,7 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
             p75: q(4),
             p95: q(6),
             central: Some(years.iter().map(|y| c[y] * vc.scale).collect()),
+            colour: Some(report::scenario_rgb(&d.id())),
         });
     }
     let base = first
@@ -295,12 +300,18 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
     if let Some((id, map)) = vc.targets {
         for row in first.indicators.iter().filter(|r| r.id == id) {
             let Some(t) = row.target else { continue };
+            let mut label = String::new();
             let level = match map {
-                TargetMap::Level => t,
+                TargetMap::Level | TargetMap::Ceiling => t,
                 TargetMap::Decline => {
                     let start = if row.year <= 2025 { 2020 } else { row.year - 5 };
                     let Some(x0) = first.central.get(vc.var).and_then(|c| c.get(&start)) else {
                         continue;
+                    };
+                    label = if lang == Lang::Zh {
+                        format!("目标: 较{start}年下降{} %", report::charts::target_text(t))
+                    } else {
+                        format!("target: −{} % vs {start}", report::charts::target_text(t))
                     };
                     x0 * (1.0 - t / 100.0) * vc.scale
                 }
@@ -308,7 +319,8 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
             targets.push(Target {
                 year: row.year,
                 value: level,
-                label: String::new(),
+                label,
+                ceiling: matches!(map, TargetMap::Ceiling),
             });
         }
     }
@@ -448,7 +460,7 @@ fn co2_sources(d: &RunData, lang: Lang) -> Result<String, Error> {
     report::stacked_area(
         &StackedArea {
             title: title.into(),
-            y_label: "万t CO₂".into(),
+            y_label: report::unit("万t CO2", lang),
             years,
             layers,
         },

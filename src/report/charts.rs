@@ -29,15 +29,25 @@ pub struct FanSeries {
     pub p75: Vec<f64>,
     pub p95: Vec<f64>,
     pub central: Option<Vec<f64>>,
+    /// The series' colour (a scenario's, [`super::scenario_rgb`]); `None`: the palette's.
+    pub colour: Option<(u8, u8, u8)>,
 }
 
 /// Target marker. `label` is drawn as given; if empty, "目标 300"/"target 300"
-/// is generated from `value`.
+/// is generated from `value`, with the target's own precision (118.74, not 119).
+/// A `ceiling` (e.g. coal ≤ 23.92 万t) is drawn as a dashed line from its year to the
+/// end of the chart instead of a point.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Target {
     pub year: i32,
     pub value: f64,
     pub label: String,
+    pub ceiling: bool,
+}
+
+/// A target value as written in the plan: up to 4 decimals, no trailing zeros.
+pub fn target_text(v: f64) -> String {
+    trim_zeros(format!("{v:.4}"))
 }
 
 /// Fan chart; several series overlay on the same axes (scenario comparison).
@@ -700,12 +710,39 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
     // legend
     let single = fc.series.len() == 1;
     let mut legend: Vec<LegendItem> = Vec::new();
+    let series_c = |i: usize| {
+        fc.series[i]
+            .colour
+            .map_or(color(i), |(r, g, b)| RGBColor(r, g, b))
+    };
+    // A series that matches an earlier one within 1 % of the value range (e.g. hydro in the
+    // plan and enhanced scenarios) is not drawn over it: its median is dashed in its own
+    // colour on the earlier one's, and the legend says "≈".
+    let tol = 0.01 * (y1 - y0).abs();
+    let same_as: Vec<Option<usize>> = fc
+        .series
+        .iter()
+        .enumerate()
+        .map(|(j, b)| {
+            fc.series[..j].iter().position(|a| {
+                a.years == b.years
+                    && [(&a.p5, &b.p5), (&a.p25, &b.p25), (&a.p50, &b.p50), (&a.p75, &b.p75), (&a.p95, &b.p95)]
+                        .iter()
+                        .all(|(x, y)| x.iter().zip(y.iter()).all(|(u, v)| (u - v).abs() <= tol))
+            })
+        })
+        .collect();
     for (i, s) in fc.series.iter().enumerate() {
         if !s.label.is_empty() {
-            legend.push(legend_item(&s.label, Swatch::Line, color(i)));
+            let label = match same_as[i] {
+                Some(k) if lang == Lang::Zh => format!("{}(≈{})", s.label, fc.series[k].label),
+                Some(k) => format!("{} (≈ {})", s.label, fc.series[k].label),
+                None => s.label.clone(),
+            };
+            legend.push(legend_item(&label, Swatch::Line, series_c(i)));
         }
     }
-    let key_c = if single { color(0) } else { MUTED };
+    let key_c = if single { series_c(0) } else { MUTED };
     legend.push(legend_item(
         lang.word(Word::Band90),
         Swatch::Rect(0.15),
@@ -727,10 +764,17 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
     if fc.base.is_some() {
         legend.push(legend_item(lang.word(Word::Base2020), Swatch::Dot, BLACK));
     }
-    if !fc.targets.is_empty() {
+    if fc.targets.iter().any(|t| !t.ceiling) {
         legend.push(legend_item(
             lang.word(Word::Target),
             Swatch::Bullseye,
+            TARGET_C,
+        ));
+    }
+    if fc.targets.iter().any(|t| t.ceiling) {
+        legend.push(legend_item(
+            lang.word(Word::Ceiling),
+            Swatch::Dashed,
             TARGET_C,
         ));
     }
@@ -756,9 +800,14 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             },
         )?;
         for (i, s) in fc.series.iter().enumerate() {
-            let c = color(i);
-            let (a90, a50) = if single { (0.15, 0.38) } else { (0.12, 0.28) };
-            for (lo, hi, a) in [(&s.p5, &s.p95, a90), (&s.p25, &s.p75, a50)] {
+            if same_as[i].is_some() {
+                continue;
+            }
+            let c = series_c(i);
+            // Overlaid fans: lighter fills plus an outline of each band, so overlapping or
+            // identical scenarios stay readable instead of blending into one band.
+            let (a90, a50) = if single { (0.15, 0.38) } else { (0.10, 0.20) };
+            for (lo, hi, a, dash) in [(&s.p5, &s.p95, a90, 3), (&s.p25, &s.p75, a50, 0)] {
                 let mut poly: Vec<(f64, f64)> = s
                     .years
                     .iter()
@@ -767,14 +816,34 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
                     .collect();
                 poly.extend(s.years.iter().zip(lo).rev().map(|(&y, &v)| (y as f64, v)));
                 chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(a).filled())))?;
+                if !single {
+                    for edge in [lo, hi] {
+                        let pts = s.years.iter().zip(edge).map(|(&y, &v)| (y as f64, v));
+                        if dash > 0 {
+                            chart.draw_series(DashedLineSeries::new(
+                                pts,
+                                dash,
+                                dash,
+                                c.mix(0.7).stroke_width(1),
+                            ))?;
+                        } else {
+                            chart.draw_series(LineSeries::new(pts, c.mix(0.7).stroke_width(1)))?;
+                        }
+                    }
+                }
             }
         }
         for (i, s) in fc.series.iter().enumerate() {
-            let c = color(i);
-            chart.draw_series(LineSeries::new(
-                s.years.iter().zip(&s.p50).map(|(&y, &v)| (y as f64, v)),
-                c.stroke_width(2),
-            ))?;
+            let c = series_c(i);
+            let median = s.years.iter().zip(&s.p50).map(|(&y, &v)| (y as f64, v));
+            if same_as[i].is_some() {
+                chart.draw_series(DashedLineSeries::new(median, 10, 10, c.stroke_width(3)))?;
+                continue;
+            }
+            // Earlier series' medians are wider, so a median lying on another still shows
+            // as a coloured edge around it.
+            let n = fc.series.len() as u32;
+            chart.draw_series(LineSeries::new(median, c.stroke_width(2 + 2 * (n - 1 - i as u32))))?;
             if let Some(cen) = &s.central {
                 let dark = RGBColor(c.0 / 2, c.1 / 2, c.2 / 2);
                 chart.draw_series(DashedLineSeries::new(
@@ -805,12 +874,32 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             }
             seen.push(key);
             let p = chart.backend_coord(&(t.year as f64, t.value));
-            root.draw(&Circle::new(p, 7, TARGET_C.stroke_width(2)))?;
-            root.draw(&Circle::new(p, 2, TARGET_C.filled()))?;
-            let label = if t.label.is_empty() {
-                format!("{} {}", lang.word(Word::Target), fmt_num(t.value))
+            if t.ceiling {
+                // A ceiling holds from its year on: one dashed line, labelled once.
+                if seen
+                    .iter()
+                    .any(|&(y, v)| y < t.year && v == key.1 && fc.targets.iter().any(|o| o.ceiling && o.year == y))
+                {
+                    continue;
+                }
+                let end = chart.backend_coord(&(xr.end, t.value));
+                root.draw(&DashedPathElement::new(
+                    vec![p, end],
+                    8,
+                    5,
+                    TARGET_C.stroke_width(2),
+                ))?;
+                root.draw(&Circle::new(p, 3, TARGET_C.filled()))?;
             } else {
+                root.draw(&Circle::new(p, 7, TARGET_C.stroke_width(2)))?;
+                root.draw(&Circle::new(p, 2, TARGET_C.filled()))?;
+            }
+            let label = if !t.label.is_empty() {
                 t.label.clone()
+            } else if t.ceiling {
+                format!("{} ≤ {}", lang.word(Word::Target), target_text(t.value))
+            } else {
+                format!("{} {}", lang.word(Word::Target), target_text(t.value))
             };
             let tw = text_width(&label, 12.0) as i32;
             let mut cx =
@@ -1702,6 +1791,7 @@ mod tests {
             p75: p50.iter().map(|v| v + 8.0 + d).collect(),
             p95: p50.iter().map(|v| v + 20.0 + d).collect(),
             central: Some(p50.iter().map(|v| v + 1.0 + d).collect()),
+            colour: None,
         };
         FanChart {
             title: "碳排放扇形图".into(),
@@ -1710,11 +1800,13 @@ mod tests {
             base: Some((2020, 300.0)),
             targets: vec![
                 Target {
+                    ceiling: false,
                     year: 2025,
                     value: 310.0,
                     label: String::new(),
                 },
                 Target {
+                    ceiling: false,
                     year: 2030,
                     value: 330.0,
                     label: "目标 330".into(),
