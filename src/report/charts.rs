@@ -163,7 +163,7 @@ pub struct XyChart {
 
 // ---------------------------------------------------------------- styling
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
@@ -199,7 +199,7 @@ fn color(i: usize) -> RGBColor {
 }
 
 /// Text style with SVG font-size = `px` (plotters divides by 1.24).
-fn font(px: f64) -> TextStyle<'static> {
+pub(crate) fn font(px: f64) -> TextStyle<'static> {
     TextStyle::from(FontDesc::new(
         FontFamily::Name(FONT_FAMILY),
         px * 1.24,
@@ -208,7 +208,7 @@ fn font(px: f64) -> TextStyle<'static> {
     .color(&TEXT)
 }
 
-fn font_bold(px: f64) -> TextStyle<'static> {
+pub(crate) fn font_bold(px: f64) -> TextStyle<'static> {
     TextStyle::from(FontDesc::new(
         FontFamily::Name(FONT_FAMILY),
         px * 1.24,
@@ -217,7 +217,7 @@ fn font_bold(px: f64) -> TextStyle<'static> {
     .color(&TEXT)
 }
 
-fn anchored(s: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+pub(crate) fn anchored(s: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
     s.pos(Pos::new(h, v))
 }
 
@@ -298,7 +298,7 @@ pub(crate) fn wrap(s: &str, max_px: f64, px: f64) -> Vec<String> {
 }
 
 /// Truncate with "…" to fit `max_px`.
-fn ellipsize(s: &str, max_px: f64, px: f64) -> String {
+pub(crate) fn ellipsize(s: &str, max_px: f64, px: f64) -> String {
     if text_width(s, px) <= max_px {
         return s.to_string();
     }
@@ -343,7 +343,7 @@ pub(crate) fn fmt_num(v: f64) -> String {
     trim_zeros(s)
 }
 
-fn trim_zeros(s: String) -> String {
+pub(crate) fn trim_zeros(s: String) -> String {
     if s.contains('.') {
         let t = s.trim_end_matches('0').trim_end_matches('.');
         if t == "-0" { "0".into() } else { t.to_string() }
@@ -428,7 +428,7 @@ fn min_max(vals: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
 
 // ---------------------------------------------------------------- frame helpers
 
-fn render<F>(w: u32, h: u32, f: F) -> Result<String, ChartError>
+pub(crate) fn render<F>(w: u32, h: u32, f: F) -> Result<String, ChartError>
 where
     F: FnOnce(&Area<'_>) -> Result<(), ChartError>,
 {
@@ -453,11 +453,11 @@ fn title_lines(title: &str, w: u32) -> Vec<String> {
     l
 }
 
-fn title_height(title: &str, w: u32) -> i32 {
+pub(crate) fn title_height(title: &str, w: u32) -> i32 {
     10 + 24 * title_lines(title, w).len() as i32 + 6
 }
 
-fn draw_title(root: &Area<'_>, title: &str, w: u32) -> Result<(), ChartError> {
+pub(crate) fn draw_title(root: &Area<'_>, title: &str, w: u32) -> Result<(), ChartError> {
     for (i, line) in title_lines(title, w).iter().enumerate() {
         root.draw(&Text::new(
             line.clone(),
@@ -923,6 +923,56 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             boxed_text(root, &label, (cx, cy), 12.0, HPos::Center, TARGET_C)?;
         }
         draw_legend(root, &legend, h as i32 - lh + 6, w)?;
+        Ok(())
+    })
+}
+
+/// Give each shortened text of an SVG its full text as a `<title>` (shown on hover):
+/// `pairs` are (text as drawn, full text); texts drawn whole are left alone.
+pub(crate) fn add_titles(mut svg: String, pairs: &[(String, String)]) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    for (short, full) in pairs {
+        if short == full {
+            continue;
+        }
+        let needle = format!(">{}</text>", esc(short));
+        if let Some(i) = svg.find(&needle) {
+            let with = format!("><title>{}</title>{}</text>", esc(full), esc(short));
+            svg.replace_range(i..i + needle.len(), &with);
+        }
+    }
+    svg
+}
+
+// ---------------------------------------------------------------- message chart
+
+/// A chart with nothing to plot that says why in words (e.g. an outcome that is the same
+/// in every run has no sensitivity), instead of an empty frame.
+pub fn message_chart(title: &str, message: &str) -> Result<String, ChartError> {
+    let (w, h) = (WIDTH, 200);
+    render(w, h, |root| {
+        draw_title(root, title, w)?;
+        let th = title_height(title, w);
+        root.draw(&Rectangle::new(
+            [(20, th + 10), (w as i32 - 20, h as i32 - 20)],
+            RGBColor(250, 246, 230).filled(),
+        ))?;
+        root.draw(&Rectangle::new(
+            [(20, th + 10), (w as i32 - 20, h as i32 - 20)],
+            RGBColor(220, 180, 80).stroke_width(1),
+        ))?;
+        for (i, line) in wrap(message, w as f64 - 80.0, 15.0).iter().take(6).enumerate() {
+            root.draw(&Text::new(
+                line.clone(),
+                (40, th + 30 + 24 * i as i32),
+                anchored(font(15.0), HPos::Left, VPos::Top),
+            ))?;
+        }
         Ok(())
     })
 }

@@ -6,16 +6,18 @@
 //! already translated, except the generic chart words in [`Word`], which are
 //! translated here via [`Lang`].
 
+pub mod boxchart;
 pub mod charts;
 pub mod compare_page;
 pub mod html;
 pub mod png;
 pub mod style;
 
+pub use boxchart::{BoxChart, BoxRow, box_chart};
 pub use charts::{
     BarChart, BoardRow, FanChart, FanSeries, IndexBars, IndexSeries, StackedArea, Target, Tornado,
     TornadoRow, Waterfall, XyChart, XySeries, bar_chart_probabilities, fan_chart, index_bars,
-    indicator_board, line_xy, stacked_area, tornado, waterfall,
+    indicator_board, line_xy, message_chart, stacked_area, tornado, waterfall,
 };
 pub use html::{ReportData, render_report};
 pub use png::{PngError, cjk_font_available, svg_to_png};

@@ -936,12 +936,39 @@ impl Analysis<'_> {
                 Method::Sobol => 2 * self.setup.samples.unwrap_or(0) as usize,
                 _ => rows,
             };
+            let zh = lang == Lang::Zh;
+            let value = match oc {
+                Outcome::Met(..) if y0 == 1.0 && zh => "1(达标)".to_string(),
+                Outcome::Met(..) if y0 == 1.0 => "1 (met)".to_string(),
+                Outcome::Met(..) if y0 == 0.0 && zh => "0(未达标)".to_string(),
+                Outcome::Met(..) if y0 == 0.0 => "0 (not met)".to_string(),
+                _ => format!("{y0}"),
+            };
             if constant {
                 t.top.insert(0, format!("note: the outcome is {y0} in all {rows} runs, so every index is 0 (input order)"));
+                // Say so in words instead of an empty frame.
+                t.svg = report::message_chart(
+                    &oc.label(lang),
+                    &if zh {
+                        format!("该结果在全部 {rows} 次模型运行中都是 {value}: 没有哪个不确定输入能改变它, 因此各输入的敏感性均为 0, 无可绘制的内容。")
+                    } else {
+                        format!("This outcome is {value} in all {rows} model runs: no uncertain input changes it, so every input's sensitivity is 0 and there is nothing to draw.")
+                    },
+                )
+                .map_err(chart_err)?;
             } else if (0..var_rows.min(rows)).all(|j| outputs[j * m + o] == y0) {
                 t.top.insert(0, format!(
                     "note: the outcome is {y0} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
                 ));
+                t.svg = report::message_chart(
+                    &oc.label(lang),
+                    &if zh {
+                        format!("该结果在样本矩阵 A 与 B 的全部 {var_rows} 行中都是 {value} (全部 {rows} 次运行中只有 {differ} 次不同), 方差估计为 0, 无法计算指数: 请增大 --samples。")
+                    } else {
+                        format!("This outcome is {value} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0: use a larger --samples.")
+                    },
+                )
+                .map_err(chart_err)?;
             }
             let stem = format!("{method}_{}", oc.file_stem());
             write_atomic(&out.join(format!("{stem}.csv")), &t.csv).map_err(io_err(out))?;

@@ -199,6 +199,7 @@ fn expected_files(words: &[&str]) -> Vec<String> {
                 "prim_trajectory.csv",
                 "prim_trajectory.svg",
                 "prim_box.csv",
+                "prim_box.svg",
                 "discover.json",
             ],
         ),
