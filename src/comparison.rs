@@ -273,6 +273,71 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
     write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
 }
 
+/// The source comment of a parameter (`parameters.csv`) for a table in `lang`. Chinese: the
+/// comment's tags in words (参考资料 §6, 假设; the free text is in parameters.csv); English: the
+/// comment without its Chinese words.
+pub fn source_text(src: &str, lang: Lang) -> String {
+    let tag = |t: &str| -> String {
+        // "D: GB/T 32150-2015": the tag, then what it rests on (kept as written).
+        let (t, rest) = t.split_once(':').unwrap_or((t, ""));
+        let rest = rest.trim();
+        let t = t.trim();
+        if !rest.is_empty() {
+            let head = match (t, lang) {
+                ("V", Lang::Zh) => "已核实",
+                ("D", Lang::Zh) => "推导",
+                ("A", Lang::Zh) => "假设",
+                ("V", _) => "verified",
+                ("D", _) => "derived",
+                ("A", _) => "assumption",
+                _ => t,
+            };
+            return format!("{head}: {rest}");
+        }
+        let (zh, en) = match t {
+            "V" => ("已核实", "verified"),
+            "D" => ("推导", "derived"),
+            "A" => ("假设", "assumption"),
+            "PLAN" => ("规划", "plan"),
+            _ => ("", ""),
+        };
+        if lang == Lang::Zh && !zh.is_empty() {
+            return zh.to_string();
+        }
+        if lang == Lang::En && !en.is_empty() {
+            return en.to_string();
+        }
+        match t.strip_prefix("REF") {
+            Some(rest) if lang == Lang::Zh => format!("参考资料{rest}"),
+            Some(rest) => format!("REFERENCE.md{rest}"),
+            None => t.to_string(),
+        }
+    };
+    let tags: Vec<String> = src
+        .split('[')
+        .skip(1)
+        .filter_map(|s| s.split_once(']').map(|(t, _)| t))
+        .flat_map(|t| t.split(',').map(tag).collect::<Vec<_>>())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if lang == Lang::Zh {
+        return if tags.is_empty() {
+            "见 parameters.csv".to_string()
+        } else {
+            tags.join("、")
+        };
+    }
+    // English: drop Chinese words (and the punctuation they leave), keep the rest.
+    let mut out = String::new();
+    for c in src.chars() {
+        if !crate::report::has_cjk(&c.to_string()) {
+            out.push(c);
+        }
+    }
+    let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.trim_start_matches([':', ',', ';', ' ']).to_string()
+}
+
 /// The caption of a chart file of peakpath (by its file stem) in `lang`.
 pub fn chart_caption(stem: &str, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
@@ -407,6 +472,16 @@ mod tests {
             chart_caption("morris_peak_year", Lang::En),
             "Morris screening: peak year"
         );
+    }
+
+    #[test]
+    fn sources_in_the_language() {
+        let s = "节能降碳增效行动: industrial efficiency programme [PLAN]; pace [A].";
+        assert_eq!(source_text(s, Lang::Zh), "规划、假设");
+        let en = source_text(s, Lang::En);
+        assert!(!crate::report::has_cjk(&en), "{en}");
+        assert!(en.starts_with("industrial efficiency programme"), "{en}");
+        assert_eq!(source_text("亿元, 2020 [REF §6, V]", Lang::Zh), "参考资料 §6、已核实");
     }
 
     #[test]

@@ -17,6 +17,8 @@ mod determinism;
 mod exit_codes;
 #[path = "cli/golden.rs"]
 mod golden;
+#[path = "cli/language.rs"]
+mod language;
 #[path = "cli/misc.rs"]
 mod misc;
 #[path = "cli/properties.rs"]

@@ -137,7 +137,7 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
                 label(&s1, false)
             )
         },
-        y_label: "万t CO₂".into(),
+        y_label: report::unit("万t CO2", lang),
         start: (label(&s0, zh), d.co2_0),
         // Effects that are exactly zero (a factor equal in both states) are left out of the chart.
         effects: EFFECTS

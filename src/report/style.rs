@@ -69,7 +69,7 @@ pub fn unit(u: &str, lang: Lang) -> String {
     } else {
         s = s.replace(" (2020 prices)", "(2020年价)").replace("CO2", "CO₂");
     }
-    match (s.as_str(), lang) {
+    match (u, lang) {
         ("share" | "fraction", Lang::Zh) => "比例".into(),
         ("fraction per year", Lang::Zh) => "比例/年".into(),
         ("fraction of GDP", Lang::Zh) => "占GDP比例".into(),
@@ -79,6 +79,7 @@ pub fn unit(u: &str, lang: Lang) -> String {
         ("h/yr", Lang::Zh) => "小时/年".into(),
         ("ha", Lang::Zh) => "公顷".into(),
         ("tCO2/ha/yr", Lang::Zh) => "t CO₂/公顷/年".into(),
+        ("tCO2/ha/yr", Lang::En) => "t CO₂/ha/yr".into(),
         ("probability", Lang::Zh) => "概率".into(),
         _ => s.replace("tCO2", "t CO₂"),
     }

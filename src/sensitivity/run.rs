@@ -615,7 +615,8 @@ impl Analysis<'_> {
         let zh = lang == Lang::Zh;
         let num = output::num;
         let label = o.label(lang);
-        let ounit = o.unit(lang);
+        let ounit = report::unit(o.unit(lang), lang);
+        let ounit = ounit.as_str();
         match self.setup.method {
             Method::Tornado => {
                 let res = tornado_analyze(k, y).map_err(bad)?;
