@@ -940,9 +940,10 @@ pub(crate) fn add_titles(mut svg: String, pairs: &[(String, String)]) -> String 
         if short == full {
             continue;
         }
-        let needle = format!(">{}</text>", esc(short));
+        // plotters writes a text's content on its own line.
+        let needle = format!(">\n{}\n</text>", esc(short));
         if let Some(i) = svg.find(&needle) {
-            let with = format!("><title>{}</title>{}</text>", esc(full), esc(short));
+            let with = format!("><title>{}</title>\n{}\n</text>", esc(full), esc(short));
             svg.replace_range(i..i + needle.len(), &with);
         }
     }
