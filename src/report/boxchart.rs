@@ -6,7 +6,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::ChartError;
 use super::charts::{
-    WIDTH, add_titles, anchored, draw_title, ellipsize, font, render, target_text, text_width,
+    WIDTH, anchored, draw_title, ellipsize, font, render, shortened, target_text, text_width,
     title_height,
 };
 
@@ -53,7 +53,7 @@ pub fn box_chart(bc: &BoxChart) -> Result<String, ChartError> {
         for (i, r) in bc.rows.iter().enumerate() {
             let y = top + ROW * i as i32;
             root.draw(&Text::new(
-                ellipsize(&r.label, LABEL_W, 13.0),
+                shortened(ellipsize(&r.label, LABEL_W, 13.0), &r.label),
                 (x0 - 10, y + 9),
                 anchored(font(13.0), HPos::Right, VPos::Center),
             ))?;
@@ -87,14 +87,6 @@ pub fn box_chart(bc: &BoxChart) -> Result<String, ChartError> {
             ))?;
         }
         Ok(())
-    })
-    .map(|svg| {
-        let pairs: Vec<(String, String)> = bc
-            .rows
-            .iter()
-            .map(|r| (ellipsize(&r.label, LABEL_W, 13.0), r.label.clone()))
-            .collect();
-        add_titles(svg, &pairs)
     })
 }
 

@@ -428,10 +428,27 @@ fn min_max(vals: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
 
 // ---------------------------------------------------------------- frame helpers
 
+thread_local! {
+    /// Texts shortened while drawing the current chart: (as drawn, full text).
+    static SHORTENED: std::cell::RefCell<Vec<(String, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Note that `short` is drawn for `full`, so that the SVG gets the full text as a
+/// `<title>`; returns `short`.
+pub(crate) fn shortened(short: String, full: &str) -> String {
+    if short != full {
+        SHORTENED.with(|v| v.borrow_mut().push((short.clone(), full.to_string())));
+    }
+    short
+}
+
 pub(crate) fn render<F>(w: u32, h: u32, f: F) -> Result<String, ChartError>
 where
     F: FnOnce(&Area<'_>) -> Result<(), ChartError>,
 {
+    // Texts may be shortened before drawing starts (layout), so nothing is cleared here;
+    // the list is emptied when the chart is done.
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
@@ -439,7 +456,8 @@ where
         f(&root)?;
         root.present()?;
     }
-    Ok(s)
+    let pairs = SHORTENED.with(|v| std::mem::take(&mut *v.borrow_mut()));
+    Ok(add_titles(s, &pairs))
 }
 
 const TITLE_PX: f64 = 18.0;
@@ -1339,7 +1357,7 @@ fn row_labels(
         let (_, y) = chart.backend_coord(&(x_at, (n - 1 - i) as f64));
         let (pxr, _) = chart.plotting_area().get_pixel_range();
         root.draw(&Text::new(
-            ellipsize(r, max_px, LABEL_PX + 0.5),
+            shortened(ellipsize(r, max_px, LABEL_PX + 0.5), r),
             (pxr.start - 8, y),
             anchored(font(LABEL_PX + 0.5), HPos::Right, VPos::Center),
         ))?;
@@ -1566,8 +1584,9 @@ pub fn waterfall(wf: &Waterfall, lang: Lang) -> Result<String, ChartError> {
         .chain([wf.start.1, end])
         .collect();
     let (lmin, lmax) = min_max(levels.iter().copied()).unwrap_or((0.0, 1.0));
-    // totals start at 0 unless that would squash the effects
-    let floor_zero = lmin >= 0.0 && lmin < 0.6 * lmax || lmax <= 0.0 || lmin <= 0.0;
+    // Bars start at 0, always: a truncated axis would exaggerate the effects (the value
+    // labels carry the exact numbers).
+    let floor_zero = true;
     let span = (lmax - lmin).max(lmax.abs() * 1e-3).max(1e-9);
     let ylo = if floor_zero {
         lmin.min(0.0) - if lmin < 0.0 { 0.12 * span } else { 0.0 }
@@ -1604,7 +1623,7 @@ pub fn waterfall(wf: &Waterfall, lang: Lang) -> Result<String, ChartError> {
             let mut l = wrap(&b.0, slot - 6.0, LABEL_PX);
             if l.len() > 3 {
                 l.truncate(3);
-                l[2] = ellipsize(&format!("{}…", l[2]), slot - 6.0, LABEL_PX);
+                l[2] = shortened(ellipsize(&format!("{}…", l[2]), slot - 6.0, LABEL_PX), &b.0);
             }
             l
         })
@@ -2022,6 +2041,20 @@ mod tests {
             t.contains(&"+80".to_string())
                 && t.contains(&"-50".to_string())
                 && t.contains(&"330".to_string())
+        );
+        // A zero-based axis: the totals stand on 0, not on a truncated axis.
+        assert!(t.contains(&"0".to_string()), "{t:?}");
+        // A label cut to fit keeps its full text in a <title>.
+        let long = "Carbon factor of imported electricity from the provincial grid".to_string();
+        let wf = Waterfall {
+            effects: vec![(long.clone(), -5.0); 6],
+            ..wf
+        };
+        let svg = waterfall(&wf, Lang::En).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        assert!(
+            doc.descendants()
+                .any(|n| n.has_tag_name("title") && n.text() == Some(long.as_str()))
         );
     }
 
