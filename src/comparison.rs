@@ -45,7 +45,11 @@ pub fn scenario_ids(dir: &Path) -> Result<Vec<String>, Error> {
 }
 
 fn name(d: &RunData, lang: Lang) -> String {
-    let key = if lang == Lang::Zh { "name_zh" } else { "name_en" };
+    let key = if lang == Lang::Zh {
+        "name_zh"
+    } else {
+        "name_en"
+    };
     d.run["scenario"][key]
         .as_str()
         .filter(|s| !s.is_empty())
@@ -232,7 +236,10 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
         boards.push((n.clone(), crate::visual::board(d, lang)?));
     }
     let mc = &runs[0].run["monte_carlo"];
-    let (n_runs, seed) = (mc["runs"].as_u64().unwrap_or(0), mc["seed"].as_u64().unwrap_or(0));
+    let (n_runs, seed) = (
+        mc["runs"].as_u64().unwrap_or(0),
+        mc["seed"].as_u64().unwrap_or(0),
+    );
     let page = ComparisonPage {
         title: if zh {
             format!("情景对比报告 — {}", names.join("、"))
@@ -342,9 +349,21 @@ pub fn source_text(src: &str, lang: Lang) -> String {
 pub fn chart_caption(stem: &str, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let fixed: &[(&str, &str, &str)] = &[
-        ("decomposition", "能源活动CO₂排放变化的LMDI分解", "LMDI decomposition of the change in energy CO₂"),
-        ("prim_trajectory", "PRIM 剥离轨迹(覆盖率与密度)", "PRIM peeling trajectory (coverage and density)"),
-        ("prim_box", "PRIM 选定的输入区间", "The input box chosen by PRIM"),
+        (
+            "decomposition",
+            "能源活动CO₂排放变化的LMDI分解",
+            "LMDI decomposition of the change in energy CO₂",
+        ),
+        (
+            "prim_trajectory",
+            "PRIM 剥离轨迹(覆盖率与密度)",
+            "PRIM peeling trajectory (coverage and density)",
+        ),
+        (
+            "prim_box",
+            "PRIM 选定的输入区间",
+            "The input box chosen by PRIM",
+        ),
         ("peak_year", "达峰年份分布", "Peak year"),
         ("indicator_board", "指标看板", "Indicator board"),
         ("co2_by_source", "排放来源", "CO₂ by source"),
@@ -465,9 +484,18 @@ mod tests {
             "Sobol' indices: Energy CO₂ emissions, 2030"
                 .replace("Energy CO₂ emissions", crate::model::Var::Co2.info().en)
         );
-        assert!(!crate::report::has_cjk(&chart_caption("fan_cap_hydro", Lang::En)));
-        assert!(crate::report::has_cjk(&chart_caption("fan_cap_hydro", Lang::Zh)));
-        assert!(crate::report::has_cjk(&chart_caption("tornado_met_4_2025", Lang::Zh)));
+        assert!(!crate::report::has_cjk(&chart_caption(
+            "fan_cap_hydro",
+            Lang::En
+        )));
+        assert!(crate::report::has_cjk(&chart_caption(
+            "fan_cap_hydro",
+            Lang::Zh
+        )));
+        assert!(crate::report::has_cjk(&chart_caption(
+            "tornado_met_4_2025",
+            Lang::Zh
+        )));
         assert_eq!(
             chart_caption("morris_peak_year", Lang::En),
             "Morris screening: peak year"
@@ -481,7 +509,10 @@ mod tests {
         let en = source_text(s, Lang::En);
         assert!(!crate::report::has_cjk(&en), "{en}");
         assert!(en.starts_with("industrial efficiency programme"), "{en}");
-        assert_eq!(source_text("亿元, 2020 [REF §6, V]", Lang::Zh), "参考资料 §6、已核实");
+        assert_eq!(
+            source_text("亿元, 2020 [REF §6, V]", Lang::Zh),
+            "参考资料 §6、已核实"
+        );
     }
 
     #[test]

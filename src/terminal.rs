@@ -67,7 +67,9 @@ pub fn positive<const MAX: u64>(s: &str) -> Result<u64, String> {
     let t = s.trim();
     match t.parse::<i128>() {
         Ok(n) if n >= 1 && n <= i128::from(MAX) => Ok(n as u64),
-        Ok(n) if n >= 1 => Err(format!("expected a positive integer up to {MAX}, found {n}")),
+        Ok(n) if n >= 1 => Err(format!(
+            "expected a positive integer up to {MAX}, found {n}"
+        )),
         _ => Err(format!("expected a positive integer, found \"{s}\"")),
     }
 }
@@ -75,9 +77,12 @@ pub fn positive<const MAX: u64>(s: &str) -> Result<u64, String> {
 /// Command-line value parser for `--seed`: a whole number from 0 to 2^64 − 1 (negative
 /// numbers reach it and get a clear message).
 pub fn seed(s: &str) -> Result<u64, String> {
-    s.trim()
-        .parse::<u64>()
-        .map_err(|_| format!("expected a non-negative integer (0 to {}), found \"{s}\"", u64::MAX))
+    s.trim().parse::<u64>().map_err(|_| {
+        format!(
+            "expected a non-negative integer (0 to {}), found \"{s}\"",
+            u64::MAX
+        )
+    })
 }
 
 /// [`positive`] for `--threads` (1 to `MAX` worker threads).
@@ -86,7 +91,9 @@ pub fn positive_u16<const MAX: u16>(s: &str) -> Result<u16, String> {
         if n <= u64::from(MAX) {
             Ok(n as u16)
         } else {
-            Err(format!("expected a positive integer up to {MAX}, found {n}"))
+            Err(format!(
+                "expected a positive integer up to {MAX}, found {n}"
+            ))
         }
     })
 }
@@ -98,8 +105,16 @@ mod tests {
     #[test]
     fn counts_are_positive_integers() {
         assert_eq!(positive::<10>("7"), Ok(7));
-        assert!(positive::<10>("-5").unwrap_err().contains("expected a positive integer"));
-        assert!(positive::<10>("0").unwrap_err().contains("expected a positive integer"));
+        assert!(
+            positive::<10>("-5")
+                .unwrap_err()
+                .contains("expected a positive integer")
+        );
+        assert!(
+            positive::<10>("0")
+                .unwrap_err()
+                .contains("expected a positive integer")
+        );
         assert!(positive::<10>("11").unwrap_err().contains("up to 10"));
         assert!(positive::<10>("x").is_err());
         assert_eq!(positive_u16::<1024>("2"), Ok(2));

@@ -154,7 +154,10 @@ impl RunData {
 
     /// The scenario's id (from `run.json`).
     pub fn id(&self) -> String {
-        self.run["scenario"]["id"].as_str().unwrap_or("").to_string()
+        self.run["scenario"]["id"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
     }
 
     fn mc(&self) -> Option<&serde_json::Value> {
@@ -256,12 +259,10 @@ fn chart_err(e: report::ChartError) -> Error {
 /// The fan chart of one variable, overlaying one fan per run folder.
 fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
     let first = runs[0];
-    let unit = vc.unit.map(str::to_string).unwrap_or_else(|| {
-        report::unit(
-            first.units.get(vc.var).map_or("", String::as_str),
-            lang,
-        )
-    });
+    let unit = vc
+        .unit
+        .map(str::to_string)
+        .unwrap_or_else(|| report::unit(first.units.get(vc.var).map_or("", String::as_str), lang));
     let mut series = Vec::new();
     for d in runs {
         let Some(c) = d.central.get(vc.var) else {
@@ -718,7 +719,11 @@ pub fn report_html_with(
         run_date: format!(
             "{} ({} {})",
             today(),
-            if zh { "情景内容哈希" } else { "scenario content hash" },
+            if zh {
+                "情景内容哈希"
+            } else {
+                "scenario content hash"
+            },
             d.run["scenario"]["content_sha256"]
                 .as_str()
                 .map_or("", |h| &h[..12.min(h.len())])

@@ -236,7 +236,10 @@ fn box_chart(
         .collect();
     report::BoxChart {
         title: if zh {
-            format!("PRIM 选定的输入区间: 未能{}的情形集中于此", outcome.describe(true))
+            format!(
+                "PRIM 选定的输入区间: 未能{}的情形集中于此",
+                outcome.describe(true)
+            )
         } else {
             format!(
                 "The input box PRIM chose: where runs fail to {}",

@@ -100,7 +100,11 @@ impl Outcome {
                 let medians = sc.medians();
                 let mut probe = Trajectory::new(spec);
                 model::simulate(spec, &medians, &mut probe);
-                if sc.indicators.value(i, spec, &medians, &probe, *year).is_none() {
+                if sc
+                    .indicators
+                    .value(i, spec, &medians, &probe, *year)
+                    .is_none()
+                {
                     return Err(format!(
                         "--outcome {self}: scenario {} gives no path for indicator {id} ([indicators.{id}] path)",
                         sc.info.id

@@ -11,8 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{
-    Chart, ChartLineDashType, ConditionalFormatBlank, ConditionalFormatCell, ConditionalFormatCellRule, DocProperties,
-    ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
+    Chart, ChartLineDashType, ConditionalFormatBlank, ConditionalFormatCell,
+    ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format, Workbook, Worksheet,
+    XlsxError,
 };
 
 use crate::error::{Error, io};

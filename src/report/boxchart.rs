@@ -63,10 +63,7 @@ pub fn box_chart(bc: &BoxChart) -> Result<String, ChartError> {
                 [(x0, y + 3), (x1, y + 15)],
                 RGBColor(225, 225, 225).filled(),
             ))?;
-            let (a, b) = (
-                px(r.lower.unwrap_or(r.min)),
-                px(r.upper.unwrap_or(r.max)),
-            );
+            let (a, b) = (px(r.lower.unwrap_or(r.min)), px(r.upper.unwrap_or(r.max)));
             root.draw(&Rectangle::new(
                 [(a, y), (b.max(a + 2), y + 18)],
                 RGBColor(214, 39, 40).mix(0.75).filled(),
@@ -75,7 +72,11 @@ pub fn box_chart(bc: &BoxChart) -> Result<String, ChartError> {
                 root.draw(&Text::new(
                     target_text(v),
                     (x, y + 22),
-                    anchored(font(11.0).color(&RGBColor(110, 110, 110)), anchor, VPos::Top),
+                    anchored(
+                        font(11.0).color(&RGBColor(110, 110, 110)),
+                        anchor,
+                        VPos::Top,
+                    ),
                 ))?;
             }
             let tw = text_width(&r.text, 12.0) as i32;
@@ -83,7 +84,11 @@ pub fn box_chart(bc: &BoxChart) -> Result<String, ChartError> {
             root.draw(&Text::new(
                 r.text.clone(),
                 (cx, y + 22),
-                anchored(font(12.0).color(&RGBColor(160, 20, 20)), HPos::Center, VPos::Top),
+                anchored(
+                    font(12.0).color(&RGBColor(160, 20, 20)),
+                    HPos::Center,
+                    VPos::Top,
+                ),
             ))?;
         }
         Ok(())
@@ -127,7 +132,10 @@ mod tests {
             .filter_map(|n| n.text())
             .map(str::trim)
             .collect();
-        assert!(texts.contains(&"≥ 0.0335") && texts.contains(&"≤ 0.4"), "{texts:?}");
+        assert!(
+            texts.contains(&"≥ 0.0335") && texts.contains(&"≤ 0.4"),
+            "{texts:?}"
+        );
         assert!(texts.contains(&"economy.growth.2025"));
         // The shortened label keeps its full text in a <title>.
         let titles: Vec<&str> = doc
@@ -136,6 +144,9 @@ mod tests {
             .filter_map(|n| n.text())
             .collect();
         assert_eq!(titles, [long.as_str()]);
-        assert!(!texts.contains(&long.as_str()), "the long label is shortened");
+        assert!(
+            !texts.contains(&long.as_str()),
+            "the long label is shortened"
+        );
     }
 }

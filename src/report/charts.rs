@@ -744,9 +744,15 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
         .map(|(j, b)| {
             fc.series[..j].iter().position(|a| {
                 a.years == b.years
-                    && [(&a.p5, &b.p5), (&a.p25, &b.p25), (&a.p50, &b.p50), (&a.p75, &b.p75), (&a.p95, &b.p95)]
-                        .iter()
-                        .all(|(x, y)| x.iter().zip(y.iter()).all(|(u, v)| (u - v).abs() <= tol))
+                    && [
+                        (&a.p5, &b.p5),
+                        (&a.p25, &b.p25),
+                        (&a.p50, &b.p50),
+                        (&a.p75, &b.p75),
+                        (&a.p95, &b.p95),
+                    ]
+                    .iter()
+                    .all(|(x, y)| x.iter().zip(y.iter()).all(|(u, v)| (u - v).abs() <= tol))
             })
         })
         .collect();
@@ -861,7 +867,10 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             // Earlier series' medians are wider, so a median lying on another still shows
             // as a coloured edge around it.
             let n = fc.series.len() as u32;
-            chart.draw_series(LineSeries::new(median, c.stroke_width(2 + 2 * (n - 1 - i as u32))))?;
+            chart.draw_series(LineSeries::new(
+                median,
+                c.stroke_width(2 + 2 * (n - 1 - i as u32)),
+            ))?;
             if let Some(cen) = &s.central {
                 let dark = RGBColor(c.0 / 2, c.1 / 2, c.2 / 2);
                 chart.draw_series(DashedLineSeries::new(
@@ -894,10 +903,9 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             let p = chart.backend_coord(&(t.year as f64, t.value));
             if t.ceiling {
                 // A ceiling holds from its year on: one dashed line, labelled once.
-                if seen
-                    .iter()
-                    .any(|&(y, v)| y < t.year && v == key.1 && fc.targets.iter().any(|o| o.ceiling && o.year == y))
-                {
+                if seen.iter().any(|&(y, v)| {
+                    y < t.year && v == key.1 && fc.targets.iter().any(|o| o.ceiling && o.year == y)
+                }) {
                     continue;
                 }
                 let end = chart.backend_coord(&(xr.end, t.value));
@@ -985,7 +993,11 @@ pub fn message_chart(title: &str, message: &str) -> Result<String, ChartError> {
             [(20, th + 10), (w as i32 - 20, h as i32 - 20)],
             RGBColor(220, 180, 80).stroke_width(1),
         ))?;
-        for (i, line) in wrap(message, w as f64 - 80.0, 15.0).iter().take(6).enumerate() {
+        for (i, line) in wrap(message, w as f64 - 80.0, 15.0)
+            .iter()
+            .take(6)
+            .enumerate()
+        {
             root.draw(&Text::new(
                 line.clone(),
                 (40, th + 30 + 24 * i as i32),

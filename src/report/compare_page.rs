@@ -125,7 +125,11 @@ pub fn render_comparison(p: &ComparisonPage, lang: Lang) -> String {
     let rows: Vec<Vec<String>> = p
         .headline
         .iter()
-        .map(|(k, v)| std::iter::once(k.clone()).chain(v.iter().cloned()).collect())
+        .map(|(k, v)| {
+            std::iter::once(k.clone())
+                .chain(v.iter().cloned())
+                .collect()
+        })
         .collect();
     table(&mut h, &header, &rows, &p.colours);
     h.push_str("</section>\n");
@@ -180,7 +184,14 @@ mod tests {
             notes: vec![],
         };
         let h = render_comparison(&p, Lang::Zh);
-        for id in ["title", "headline", "fans", "boards", "differences", "methods"] {
+        for id in [
+            "title",
+            "headline",
+            "fans",
+            "boards",
+            "differences",
+            "methods",
+        ] {
             assert!(h.contains(&format!("id=\"{id}\"")), "{id}");
         }
         assert!(h.contains("对比 &lt;b&gt;"));

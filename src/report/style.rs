@@ -41,7 +41,11 @@ pub fn scenario_rgb(id: &str) -> (u8, u8, u8) {
 /// replaced before their parts.
 const UNITS: [(&str, &str, &str); 11] = [
     // (as written in the files, Chinese display, English display)
-    ("亿元 (2020 prices)", "亿元(2020年价)", "10⁸ yuan (2020 prices)"),
+    (
+        "亿元 (2020 prices)",
+        "亿元(2020年价)",
+        "10⁸ yuan (2020 prices)",
+    ),
     ("万tce (calorific)", "万tce(当量值)", "10⁴ tce (calorific)"),
     ("t CO2/万元", "t CO₂/万元", "t CO₂/10⁴ yuan"),
     ("tce/万元", "tce/万元", "tce/10⁴ yuan"),
@@ -67,7 +71,9 @@ pub fn unit(u: &str, lang: Lang) -> String {
             s = s.replace(f, en);
         }
     } else {
-        s = s.replace(" (2020 prices)", "(2020年价)").replace("CO2", "CO₂");
+        s = s
+            .replace(" (2020 prices)", "(2020年价)")
+            .replace("CO2", "CO₂");
     }
     match (u, lang) {
         ("share" | "fraction", Lang::Zh) => "比例".into(),

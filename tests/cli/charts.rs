@@ -246,19 +246,33 @@ fn scenario_colours_are_stable_and_targets_exact() {
         ("b", ["scenarios/baseline.toml", "scenarios/plan.toml"]),
     ] {
         peakpath([
-            "compare", order[0], order[1], "--runs", "100", "--out", &dir.arg(name), "--lang", "en",
+            "compare",
+            order[0],
+            order[1],
+            "--runs",
+            "100",
+            "--out",
+            &dir.arg(name),
+            "--lang",
+            "en",
         ])
         .ok();
     }
     let plan_blue = "#1F77B4";
     for name in ["a", "b"] {
         let svg = read_string(dir.join(format!("{name}/charts/fan_co2.svg")));
-        assert!(svg.to_uppercase().contains(plan_blue), "{name}: plan is not blue");
+        assert!(
+            svg.to_uppercase().contains(plan_blue),
+            "{name}: plan is not blue"
+        );
     }
     let coal = read_string(dir.join("a/charts/fan_coal_t.svg"));
     let texts = svg_texts(&coal);
     assert!(texts.iter().any(|t| t == "target ≤ 23.92"), "{texts:?}");
-    assert!(texts.iter().any(|t| t == "ceiling (target)"), "legend: {texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "ceiling (target)"),
+        "legend: {texts:?}"
+    );
     let hydro = svg_texts(&read_string(dir.join("a/charts/fan_cap_hydro.svg")));
     assert!(hydro.iter().any(|t| t == "target 118.74"), "{hydro:?}");
 }
@@ -287,10 +301,14 @@ fn report_of_a_compare_folder_shows_every_scenario() {
     }
     // The headline table has one column per scenario, the boards one chart per scenario.
     for name in ["Baseline", "Plan", "Enhanced"] {
-        assert!(html.contains(&format!("<th style=\"border-top:4px solid")), "coloured columns");
+        assert!(
+            html.contains(&format!("<th style=\"border-top:4px solid")),
+            "coloured columns"
+        );
         assert!(html.contains(name), "{name}");
     }
-    let boards = &html[html.find("id=\"boards\"").unwrap()..html.find("id=\"differences\"").unwrap()];
+    let boards =
+        &html[html.find("id=\"boards\"").unwrap()..html.find("id=\"differences\"").unwrap()];
     assert_eq!(boards.matches("<svg").count(), 3);
     let fans = &html[html.find("id=\"fans\"").unwrap()..html.find("id=\"boards\"").unwrap()];
     assert!(fans.matches("<svg").count() >= 6);
@@ -305,27 +323,54 @@ fn report_of_a_compare_folder_shows_every_scenario() {
 fn constant_outcomes_say_so_and_prim_box_is_drawn() {
     let dir = TempDir::new("constant");
     peakpath([
-        "sensitivity", "--method", "tornado", "--outcome", "met:5:2025", "--out", &dir.arg("s"),
-        "--lang", "en",
+        "sensitivity",
+        "--method",
+        "tornado",
+        "--outcome",
+        "met:5:2025",
+        "--out",
+        &dir.arg("s"),
+        "--lang",
+        "en",
     ])
     .ok();
     let t = svg_texts(&read_string(dir.join("s/tornado_met_5_2025.svg"))).join(" ");
-    assert!(t.contains("in all 131 model runs") && t.contains("nothing to draw"), "{t}");
+    assert!(
+        t.contains("in all 131 model runs") && t.contains("nothing to draw"),
+        "{t}"
+    );
     peakpath([
-        "discover", "--outcome", "met:5:2025", "--runs", "500", "--out", &dir.arg("d"),
+        "discover",
+        "--outcome",
+        "met:5:2025",
+        "--runs",
+        "500",
+        "--out",
+        &dir.arg("d"),
     ])
     .ok();
     let t = svg_texts(&read_string(dir.join("d/prim_trajectory.svg"))).join("");
     assert!(t.contains("该结果在全部 500 次运行中都成立"), "{t}");
     peakpath([
-        "discover", "--outcome", "peaked_by_2030", "--runs", "2000", "--out", &dir.arg("p"),
-        "--lang", "en",
+        "discover",
+        "--outcome",
+        "peaked_by_2030",
+        "--runs",
+        "2000",
+        "--out",
+        &dir.arg("p"),
+        "--lang",
+        "en",
     ])
     .ok();
     let t = svg_texts(&read_string(dir.join("p/prim_box.svg")));
     let rows = csv_rows(dir.join("p/prim_box.csv"));
     assert!(!rows.is_empty());
     for r in &rows {
-        assert!(t.iter().any(|x| x == &r["input"]), "{} not drawn: {t:?}", r["input"]);
+        assert!(
+            t.iter().any(|x| x == &r["input"]),
+            "{} not drawn: {t:?}",
+            r["input"]
+        );
     }
 }

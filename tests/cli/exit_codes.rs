@@ -133,8 +133,24 @@ fn negative_numbers_say_expected_a_positive_integer() {
         vec!["run", "--runs", "-5"],
         vec!["compare", "a.toml", "b.toml", "--out", "x", "--runs", "-5"],
         vec!["run", "--threads", "-2"],
-        vec!["discover", "--outcome", "peaked_by_2030", "--out", "x", "--runs", "-1"],
-        vec!["sensitivity", "--method", "morris", "--outcome", "co2:2030", "--samples", "-3"],
+        vec![
+            "discover",
+            "--outcome",
+            "peaked_by_2030",
+            "--out",
+            "x",
+            "--runs",
+            "-1",
+        ],
+        vec![
+            "sensitivity",
+            "--method",
+            "morris",
+            "--outcome",
+            "co2:2030",
+            "--samples",
+            "-3",
+        ],
     ] {
         let out = peakpath(&args).expect_code(2);
         assert!(
@@ -145,7 +161,11 @@ fn negative_numbers_say_expected_a_positive_integer() {
         assert!(!out.stderr.contains("tip:"), "{}", out.stderr);
     }
     let out = peakpath(["run", "--seed", "-1"]).expect_code(2);
-    assert!(out.stderr.contains("expected a non-negative integer"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("expected a non-negative integer"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Every `--help` text is whole: no description stops on a word that needs a continuation.
@@ -167,7 +187,10 @@ fn every_help_text_is_whole() {
         "sensitivity",
         "indicators",
     ] {
-        let args: Vec<&str> = [cmd, "--help"].into_iter().filter(|a| !a.is_empty()).collect();
+        let args: Vec<&str> = [cmd, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
         let out = peakpath(&args).ok();
         for line in out.stdout.lines() {
             let last = line
@@ -189,14 +212,35 @@ fn every_help_text_is_whole() {
 fn resume_of_a_finished_run_says_already_complete() {
     let tmp = TempDir::new("resume-done");
     let out = tmp.arg("r");
-    let args = ["run", "--runs", "200", "--seed", "3", "--no-charts", "--out", &out];
+    let args = [
+        "run",
+        "--runs",
+        "200",
+        "--seed",
+        "3",
+        "--no-charts",
+        "--out",
+        &out,
+    ];
     peakpath(args).ok();
     let before = read(tmp.join("r/summary.csv"));
     let again = peakpath(args.iter().copied().chain(["--resume"])).ok();
-    assert!(again.stderr.contains("already complete"), "{}", again.stderr);
+    assert!(
+        again.stderr.contains("already complete"),
+        "{}",
+        again.stderr
+    );
     assert_eq!(read(tmp.join("r/summary.csv")), before);
     let other = peakpath([
-        "run", "--runs", "300", "--seed", "3", "--no-charts", "--out", &out, "--resume",
+        "run",
+        "--runs",
+        "300",
+        "--seed",
+        "3",
+        "--no-charts",
+        "--out",
+        &out,
+        "--resume",
     ])
     .expect_code(2);
     assert!(other.stderr.contains("another run"), "{}", other.stderr);

@@ -11,14 +11,52 @@ use crate::util::{TempDir, peakpath, read_string};
 /// with a digit, `.`, `_` or a leading `-`) are allowed by their form.
 const ALLOWED: &[&str] = &[
     // units
-    "MW", "MWh", "kWh", "kW", "GW", "t", "tce", "CO", "tCO", "ha", "GDP", "yuan",
+    "MW",
+    "MWh",
+    "kWh",
+    "kW",
+    "GW",
+    "t",
+    "tce",
+    "CO",
+    "tCO",
+    "ha",
+    "GDP",
+    "yuan",
     // methods, estimators, symbols
-    "PRIM", "LMDI", "Sobol", "Morris", "Saltelli", "Jansen", "ChaCha", "P", "p", "S", "ST",
-    "N", "k", "r", "A", "B", "AB", "i", "median", "min", "max", "sd", "sigma",
+    "PRIM",
+    "LMDI",
+    "Sobol",
+    "Morris",
+    "Saltelli",
+    "Jansen",
+    "ChaCha",
+    "P",
+    "p",
+    "S",
+    "ST",
+    "N",
+    "k",
+    "r",
+    "A",
+    "B",
+    "AB",
+    "i",
+    "median",
+    "min",
+    "max",
+    "sd",
+    "sigma",
     // Chinese national standards are cited as GB/T NNNNN
-    "GB", "T",
+    "GB",
+    "T",
     // distribution syntax of scenario files (as in parameters.csv)
-    "pert", "triangular", "uniform", "normal", "lognormal", "delivery",
+    "pert",
+    "triangular",
+    "uniform",
+    "normal",
+    "lognormal",
+    "delivery",
 ];
 
 /// The text a reader sees: SVG `<text>`/`<title>` content, or HTML without its tags, style
@@ -66,12 +104,16 @@ fn is_cjk(c: char) -> bool {
 fn stray_latin(text: &str) -> Vec<String> {
     let mut bad = Vec::new();
     let chunks = text.split(|c: char| {
-        c.is_whitespace() || is_cjk(c) || "，。；：、（）()[]{}=≤≥<>\"'“”·,;:|/×+−–—*%?!".contains(c)
+        c.is_whitespace()
+            || is_cjk(c)
+            || "，。；：、（）()[]{}=≤≥<>\"'“”·,;:|/×+−–—*%?!".contains(c)
     });
     for chunk in chunks {
         if chunk.is_empty()
             || chunk.starts_with('-')
-            || chunk.chars().any(|c| c.is_ascii_digit() || c == '.' || c == '_')
+            || chunk
+                .chars()
+                .any(|c| c.is_ascii_digit() || c == '.' || c == '_')
         {
             continue;
         }
@@ -111,7 +153,14 @@ fn outputs(tmp: &TempDir, lang: &str) -> PathBuf {
     let l = ["--lang", lang];
     peakpath(
         [
-            "run", "--runs", "300", "--threads", "2", "--report", "--out", &d("run"),
+            "run",
+            "--runs",
+            "300",
+            "--threads",
+            "2",
+            "--report",
+            "--out",
+            &d("run"),
         ]
         .iter()
         .chain(&l),
@@ -206,10 +255,17 @@ fn chinese_outputs_have_no_stray_latin_words() {
     for f in &files {
         let bad = stray_latin(&visible_text(f));
         if !bad.is_empty() {
-            problems.push(format!("{}: {bad:?}", f.strip_prefix(&dir).unwrap().display()));
+            problems.push(format!(
+                "{}: {bad:?}",
+                f.strip_prefix(&dir).unwrap().display()
+            ));
         }
     }
-    assert!(problems.is_empty(), "Latin words in Chinese output:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "Latin words in Chinese output:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -221,19 +277,28 @@ fn english_outputs_have_no_chinese() {
         let text = visible_text(&f);
         let cjk: String = text.chars().filter(|&c| is_cjk(c)).take(40).collect();
         if !cjk.is_empty() {
-            problems.push(format!("{}: {cjk}", f.strip_prefix(&dir).unwrap().display()));
+            problems.push(format!(
+                "{}: {cjk}",
+                f.strip_prefix(&dir).unwrap().display()
+            ));
         }
     }
     let table = peakpath(["indicators", "--lang", "en"]).ok().stdout;
     if table.chars().any(is_cjk) {
         problems.push("indicators --lang en".into());
     }
-    assert!(problems.is_empty(), "Chinese in English output:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "Chinese in English output:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn the_scan_finds_what_it_should() {
     assert_eq!(stray_latin("电网排放因子口径: provincial"), ["provincial"]);
-    assert!(stray_latin("economy.growth.2025 ≥ 0.0335 比例/年, 300 MW, pert(0.5, 0.9, 1.1)").is_empty());
+    assert!(
+        stray_latin("economy.growth.2025 ≥ 0.0335 比例/年, 300 MW, pert(0.5, 0.9, 1.1)").is_empty()
+    );
     assert!(stray_latin("请增大 --samples。").is_empty());
 }

@@ -136,7 +136,11 @@ fn expected_files(words: &[&str]) -> Vec<String> {
     let sub = words.get(1).copied().unwrap_or("");
     // The first argument of `report` is its folder; the scenarios of `compare` end in .toml.
     let first_arg = words.get(2).copied().unwrap_or("");
-    let tomls: Vec<&str> = words.iter().copied().filter(|w| w.ends_with(".toml")).collect();
+    let tomls: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| w.ends_with(".toml"))
+        .collect();
     let out = flag(words, "--out").map(str::to_string);
     let mut files: Vec<String> = Vec::new();
     let mut add = |dir: &str, names: &[&str]| {
@@ -151,7 +155,15 @@ fn expected_files(words: &[&str]) -> Vec<String> {
         }
         "run" | "merge" => {
             let d = out.unwrap_or_else(|| "outputs/plan".into());
-            add(&d, &["run.json", "trajectories.csv", "indicators.csv", "parameters.csv"]);
+            add(
+                &d,
+                &[
+                    "run.json",
+                    "trajectories.csv",
+                    "indicators.csv",
+                    "parameters.csv",
+                ],
+            );
             if !has("--central") {
                 add(&d, &["summary.csv", "peak.csv"]);
             }
@@ -170,7 +182,10 @@ fn expected_files(words: &[&str]) -> Vec<String> {
         }
         "compare" => {
             let d = out.expect("compare has --out");
-            add(&d, &["comparison.csv", "comparison_peak.csv", "parameters.md"]);
+            add(
+                &d,
+                &["comparison.csv", "comparison_peak.csv", "parameters.md"],
+            );
             if charts {
                 add(&d, &["charts/fan_co2.svg"]);
                 if has("--png") {
@@ -191,7 +206,11 @@ fn expected_files(words: &[&str]) -> Vec<String> {
         "report" => add(first_arg, &["report.html"]),
         "decompose" => add(
             &out.expect("decompose has --out"),
-            &["decomposition.csv", "decomposition.json", "decomposition.svg"],
+            &[
+                "decomposition.csv",
+                "decomposition.json",
+                "decomposition.svg",
+            ],
         ),
         "discover" => add(
             &out.expect("discover has --out"),
@@ -213,7 +232,13 @@ fn expected_files(words: &[&str]) -> Vec<String> {
                         .chars()
                         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
                         .collect();
-                    add(&d, &[&format!("{method}_{stem}.csv"), &format!("{method}_{stem}.svg")]);
+                    add(
+                        &d,
+                        &[
+                            &format!("{method}_{stem}.csv"),
+                            &format!("{method}_{stem}.svg"),
+                        ],
+                    );
                     if has("--png") {
                         add(&d, &[&format!("{method}_{stem}.png")]);
                     }
@@ -254,7 +279,12 @@ fn every_readme_command_block_runs() {
             let (lo, hi) = spec.trim().split_once('-').expect("--array=A-B");
             let (lo, hi): (u32, u32) = (lo.parse().unwrap(), hi.parse().unwrap());
             for k in lo..=hi {
-                let o = sh(&b.text, &cwd, &bin, &[("SLURM_ARRAY_TASK_ID", k.to_string())]);
+                let o = sh(
+                    &b.text,
+                    &cwd,
+                    &bin,
+                    &[("SLURM_ARRAY_TASK_ID", k.to_string())],
+                );
                 assert!(
                     o.status.success(),
                     "README.md:{} (SLURM_ARRAY_TASK_ID={k}) failed:\n{}",
@@ -280,7 +310,10 @@ fn every_readme_command_block_runs() {
                     continue;
                 }
                 "peakpath" => {}
-                other => panic!("README.md:{}: a command this test does not know: {other}", b.line),
+                other => panic!(
+                    "README.md:{}: a command this test does not know: {other}",
+                    b.line
+                ),
             }
             let t = std::time::Instant::now();
             let o = sh(&cmd, &cwd, &bin, &[]);
@@ -312,12 +345,19 @@ fn every_readme_command_block_runs() {
                     "README.md never mentions {f}"
                 );
             }
-            eprintln!("README.md:{}: {cmd} ({:.1} s)", b.line, t.elapsed().as_secs_f64());
+            eprintln!(
+                "README.md:{}: {cmd} ({:.1} s)",
+                b.line,
+                t.elapsed().as_secs_f64()
+            );
             ran += 1;
         }
     }
     assert!(ran >= 12, "only {ran} README commands ran");
-    eprintln!("{ran} README commands in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{ran} README commands in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     // The quick start's run has the default size: 10,000 runs.
     let run: serde_json::Value =
         serde_json::from_str(&read_string(cwd.join("outputs/plan/run.json"))).unwrap();
@@ -328,13 +368,28 @@ fn every_readme_command_block_runs() {
 
 #[test]
 fn block_parsing_joins_continuations_and_drops_comments() {
-    let b = sh_blocks("x\n```sh\n# c\npeakpath a \\\n    --b c\n\npeakpath d\n```\n```yaml\nno\n```\n");
+    let b =
+        sh_blocks("x\n```sh\n# c\npeakpath a \\\n    --b c\n\npeakpath d\n```\n```yaml\nno\n```\n");
     assert_eq!(b.len(), 1);
     assert_eq!(commands(&b[0].text), ["peakpath a --b c", "peakpath d"]);
     let f = expected_files(&["peakpath", "report", "outputs/x", "--lang", "en"]);
     assert_eq!(f, ["outputs/x/report.html"]);
     let f = expected_files(&[
-        "peakpath", "sensitivity", "--method", "sobol", "--outcome", "met:4:2025", "--out", "o",
+        "peakpath",
+        "sensitivity",
+        "--method",
+        "sobol",
+        "--outcome",
+        "met:4:2025",
+        "--out",
+        "o",
     ]);
-    assert_eq!(f, ["o/sensitivity.json", "o/sobol_met_4_2025.csv", "o/sobol_met_4_2025.svg"]);
+    assert_eq!(
+        f,
+        [
+            "o/sensitivity.json",
+            "o/sobol_met_4_2025.csv",
+            "o/sobol_met_4_2025.svg"
+        ]
+    );
 }

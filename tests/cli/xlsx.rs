@@ -82,28 +82,66 @@ fn run_xlsx_equals_csvs() {
     let tmp = TempDir::new("xlsx-run");
     let out = tmp.arg("r");
     peakpath([
-        "run", "--runs", "300", "--seed", "5", "--threads", "2", "--no-charts", "--xlsx",
-        "--lang", "en", "--out", &out,
+        "run",
+        "--runs",
+        "300",
+        "--seed",
+        "5",
+        "--threads",
+        "2",
+        "--no-charts",
+        "--xlsx",
+        "--lang",
+        "en",
+        "--out",
+        &out,
     ])
     .ok();
     let book = tmp.join("r/results.xlsx");
     let wb: Xlsx<_> = open_workbook(&book).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["summary", "indicators", "peak", "trajectories", "parameters", "co2_fan"]
+        [
+            "summary",
+            "indicators",
+            "peak",
+            "trajectories",
+            "parameters",
+            "co2_fan"
+        ]
     );
-    for s in ["summary", "indicators", "peak", "trajectories", "parameters"] {
+    for s in [
+        "summary",
+        "indicators",
+        "peak",
+        "trajectories",
+        "parameters",
+    ] {
         sheet_equals_csv(&book, s, &tmp.join(format!("r/{s}.csv")));
     }
     assert!(has_chart(&book), "no chart in {}", book.display());
     // The same run gives the same workbook, byte for byte.
     let out2 = tmp.arg("r2");
     peakpath([
-        "run", "--runs", "300", "--seed", "5", "--threads", "1", "--no-charts", "--xlsx",
-        "--lang", "en", "--out", &out2,
+        "run",
+        "--runs",
+        "300",
+        "--seed",
+        "5",
+        "--threads",
+        "1",
+        "--no-charts",
+        "--xlsx",
+        "--lang",
+        "en",
+        "--out",
+        &out2,
     ])
     .ok();
-    assert!(read(&book) == read(tmp.join("r2/results.xlsx")), "workbooks differ");
+    assert!(
+        read(&book) == read(tmp.join("r2/results.xlsx")),
+        "workbooks differ"
+    );
 }
 
 #[test]
@@ -137,7 +175,11 @@ fn compare_xlsx_equals_csvs() {
     sheet_equals_csv(&book, "comparison", &tmp.join("c/comparison.csv"));
     sheet_equals_csv(&book, "comparison_peak", &tmp.join("c/comparison_peak.csv"));
     sheet_equals_csv(&book, "summary_plan", &tmp.join("c/plan/summary.csv"));
-    sheet_equals_csv(&book, "summary_baseline", &tmp.join("c/baseline/summary.csv"));
+    sheet_equals_csv(
+        &book,
+        "summary_baseline",
+        &tmp.join("c/baseline/summary.csv"),
+    );
     assert!(has_chart(&book));
     // Each scenario's folder has its own workbook.
     sheet_equals_csv(
