@@ -233,7 +233,22 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
         .collect();
     let mut boards = Vec::new();
     for (d, n) in runs.iter().zip(&names) {
-        boards.push((n.clone(), crate::visual::board(d, lang)?));
+        let (modelled, assumed) = if zh {
+            ("模型计算指标", "假设指标(交付路径)")
+        } else {
+            (
+                "modelled indicators",
+                "assumed indicators (delivered paths)",
+            )
+        };
+        boards.push((
+            format!("{n}: {modelled}"),
+            crate::visual::board(d, lang, false)?,
+        ));
+        boards.push((
+            format!("{n}: {assumed}"),
+            crate::visual::board(d, lang, true)?,
+        ));
     }
     let mc = &runs[0].run["monte_carlo"];
     let (n_runs, seed) = (

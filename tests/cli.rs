@@ -17,6 +17,8 @@ mod determinism;
 mod exit_codes;
 #[path = "cli/golden.rs"]
 mod golden;
+#[path = "cli/integrity.rs"]
+mod integrity;
 #[path = "cli/language.rs"]
 mod language;
 #[path = "cli/misc.rs"]
@@ -27,6 +29,8 @@ mod properties;
 mod readme;
 #[path = "cli/statistics.rs"]
 mod statistics;
+#[path = "cli/v2.rs"]
+mod v2;
 #[path = "cli/validate.rs"]
 mod validate;
 #[path = "cli/xlsx.rs"]

@@ -52,6 +52,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
         }
     }
     output::prepare_dir(&req.out, req.force, RUN_FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&req.out)?;
     let pool = engine::pool(req.threads)?;
     let mut data = Vec::new();
     let mut rows = Vec::new();
@@ -61,7 +62,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
         let started = Instant::now();
         let acc = mc_all(sc, req.seed, req.runs, &pool)?;
         let tr = engine::central(sc);
-        let dir = req.out.join(&sc.info.id);
+        let dir = output::child_dir(&req.out, &sc.info.id)?;
         output::prepare_dir(&dir, true, RUN_FILES).map_err(Error::Input)?;
         write_mc(
             sc,
@@ -73,13 +74,12 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
         )?;
         finish(&dir, req.look, false, req.xlsx)?;
+        output::remove_stale(&dir, RUN_FILES, super::run::MC_FILES).map_err(io_err(&dir))?;
         rows.extend(output::comparison_rows(sc, &acc));
-        peak_rows.extend(acc.peak_hist.iter().enumerate().map(|(t, c)| {
-            vec![
-                sc.info.id.clone(),
-                (sc.spec.y0 + t as i32).to_string(),
-                output::num(*c as f64 / acc.runs as f64),
-            ]
+        peak_rows.extend(output::peak_rows(sc, &acc).into_iter().map(|r| {
+            let mut row = vec![sc.info.id.clone()];
+            row.extend(r);
+            row
         }));
         data.push(crate::visual::RunData::read(&dir)?);
         results.push(RunResult::MonteCarlo {
@@ -97,7 +97,16 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
     .map_err(io_err(&req.out))?;
     write_atomic(
         &req.out.join("comparison_peak.csv"),
-        &output::csv_table(&["scenario", "peak_year", "probability"], peak_rows),
+        &output::csv_table(
+            &[
+                "scenario",
+                "peak_year",
+                "probability",
+                "probability_lo",
+                "probability_hi",
+            ],
+            peak_rows,
+        ),
     )
     .map_err(io_err(&req.out))?;
     let refs: Vec<&Scenario> = scs.iter().map(|(s, _)| s).collect();

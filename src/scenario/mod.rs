@@ -15,6 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use dist::{Dist, Sampler};
+pub use schema::check_id;
 pub use source::{Diag, Diags, Disk, EMBEDDED, EMBEDDED_PREFIX, Embedded, Loc, Sources};
 
 use crate::indicators::IndicatorSet;
@@ -30,6 +31,16 @@ pub struct ParamDef {
     pub dist: Dist,
     #[serde(skip)]
     pub at: Option<Loc>,
+    /// The field's admissible range: draws of an unbounded distribution are held inside it.
+    #[serde(skip)]
+    pub range: (f64, f64),
+}
+
+impl ParamDef {
+    /// The quantile function at `p`, held inside the field's range.
+    pub fn quantile(&self, p: f64) -> f64 {
+        self.dist.quantile(p).clamp(self.range.0, self.range.1)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -57,6 +68,10 @@ pub struct Scenario {
     pub hash: String,
     /// The text of every file read (name, text), so that a partial result can rebuild it.
     pub texts: Vec<(String, String)>,
+    /// Plausibility warnings: valid values that look like a slip (a % target given as a
+    /// fraction, a growth rate above 0.2, an efficiency gain above 0.1 a year), each
+    /// `file:line:col: field: …`. Nothing here stops a run.
+    pub warnings: Vec<Diag>,
 }
 
 impl Scenario {
@@ -65,6 +80,7 @@ impl Scenario {
         spec: ModelSpec,
         indicators: IndicatorSet,
         params: Vec<ParamDef>,
+        warnings: Vec<Diag>,
     ) -> Scenario {
         let uncertain = params
             .iter()
@@ -82,6 +98,7 @@ impl Scenario {
             resolved: serde_json::Value::Null,
             hash: String::new(),
             texts: Vec::new(),
+            warnings,
         }
     }
 
@@ -165,7 +182,10 @@ impl Scenario {
 
     /// Samplers for every parameter, in order.
     pub fn samplers(&self) -> Vec<Sampler> {
-        self.params.iter().map(|p| Sampler::new(&p.dist)).collect()
+        self.params
+            .iter()
+            .map(|p| Sampler::new(&p.dist).within(p.range.0, p.range.1))
+            .collect()
     }
 
     /// A display name: Chinese or English name, else the id.

@@ -84,7 +84,9 @@ pub enum LangArg {
 #[command(
     after_help = "Outcomes: VAR:YEAR (a model variable of trajectories.csv, e.g. co2:2030, \
     nonfossil_share:2025), peak_year, or met:ID:YEAR (1 when indicator ID meets its target in \
-    YEAR, else 0, e.g. met:5:2025).\n\n\
+    YEAR, else 0, e.g. met:5:2025). peak_year of a run that has not peaked within the horizon \
+    counts as the year after the horizon (2036 for 2020–2035): later than any peak, and finite \
+    so that variances and effects exist; tables show it as \"not peaked\".\n\n\
     Shards: run every `--shard K/N` into its own folder, then `peakpath sensitivity --merge \
     DIR... --out OUT` (or `peakpath merge DIR... --out OUT`) writes the same files as one run."
 )]
@@ -140,7 +142,7 @@ pub const CHECKPOINT: &str = "sensitivity_checkpoint.json";
 /// The summary of a finished analysis.
 pub const SUMMARY: &str = "sensitivity.json";
 const OWN_FILES: &[&str] = &[SUMMARY, SHARD_FILE, CHECKPOINT];
-const PARTIAL_FORMAT: &str = "peakpath-sensitivity-partial-1";
+const PARTIAL_FORMAT: &str = "peakpath-sensitivity-partial-2";
 
 /// Tornado percentiles.
 pub const TORNADO_LOW: f64 = 0.10;
@@ -292,8 +294,10 @@ impl Outcome {
         match *self {
             Outcome::Var(v, y) if zh => format!("{} {y} 年", v.info().zh),
             Outcome::Var(v, y) => format!("{}, {y}", v.info().en),
-            Outcome::PeakYear if zh => "能源活动CO2排放达峰年份".into(),
-            Outcome::PeakYear => "Peak year of energy CO2".into(),
+            Outcome::PeakYear if zh => "达峰年份(末年仍未达峰的模拟记为末年+1)".into(),
+            Outcome::PeakYear => {
+                "Peak year (a run not peaked by the last year counts as the year after)".into()
+            }
             Outcome::Met(i, k) if zh => {
                 format!(
                     "指标 {} {} {} 年达标",
@@ -314,7 +318,13 @@ impl Outcome {
     pub fn eval(&self, sc: &Scenario, values: &[f64], tr: &Trajectory) -> f64 {
         match *self {
             Outcome::Var(v, y) => tr.at(v, y).unwrap_or(f64::NAN),
-            Outcome::PeakYear => f64::from(tr.peak_year()),
+            // A run that has not peaked within the horizon counts as the year after it
+            // (y1 + 1): later than any peak, so "later is worse" orders the runs, and finite,
+            // so means, variances and elementary effects exist. Tables and charts show it as
+            // "not peaked", never as a year.
+            Outcome::PeakYear => {
+                f64::from(tr.peak(&sc.spec.options).year.unwrap_or(sc.spec.y1 + 1))
+            }
             Outcome::Met(i, k) => match sc.indicators.met(i, k, &sc.spec, values, tr) {
                 Some(true) => 1.0,
                 Some(false) => 0.0,
@@ -360,7 +370,6 @@ struct Setup {
 /// A partial result: a shard's output or an interrupted analysis's checkpoint.
 #[derive(Serialize, Deserialize)]
 struct Partial {
-    format: String,
     scenario_id: String,
     scenario_path: String,
     scenario_sha256: String,
@@ -482,7 +491,7 @@ impl<'a> Analysis<'a> {
     }
 
     fn quantile(&self, c: usize, p: f64) -> f64 {
-        self.sc.params[self.sc.uncertain[c]].dist.quantile(p)
+        self.sc.params[self.sc.uncertain[c]].quantile(p)
     }
 
     /// Map the design to input values (in parallel on the current pool; pure per row).
@@ -617,6 +626,15 @@ impl Analysis<'_> {
         let label = o.label(lang);
         let ounit = report::unit(o.unit(lang), lang);
         let ounit = ounit.as_str();
+        let y1 = self.sc.spec.y1;
+        // The peak year of a run that has not peaked is y1 + 1 for the analysis; in words here.
+        let shown_outcome = |x: f64| {
+            if *o == Outcome::PeakYear && x > f64::from(y1) {
+                crate::output::NOT_PEAKED.to_string()
+            } else {
+                num(x)
+            }
+        };
         match self.setup.method {
             Method::Tornado => {
                 let res = tornado_analyze(k, y).map_err(bad)?;
@@ -627,8 +645,8 @@ impl Analysis<'_> {
                         unit(c).into(),
                         num(self.quantile(c, TORNADO_LOW)),
                         num(self.quantile(c, TORNADO_HIGH)),
-                        num(b.low),
-                        num(b.high),
+                        shown_outcome(b.low),
+                        shown_outcome(b.high),
                         num(b.swing),
                     ]
                 });
@@ -677,8 +695,16 @@ impl Analysis<'_> {
                         format!(
                             "{:<45} P10 → {:<12} P90 → {:<12} swing {}",
                             path(b.input),
-                            fmt4(b.low),
-                            fmt4(b.high),
+                            if *o == Outcome::PeakYear && b.low > f64::from(y1) {
+                                shown_outcome(b.low)
+                            } else {
+                                fmt4(b.low)
+                            },
+                            if *o == Outcome::PeakYear && b.high > f64::from(y1) {
+                                shown_outcome(b.high)
+                            } else {
+                                fmt4(b.high)
+                            },
                             fmt4(b.swing)
                         )
                     })
@@ -1050,22 +1076,45 @@ fn fmt4(x: f64) -> String {
 
 // ------------------------------------------------------------------ the command
 
+/// Verify a sensitivity shard file or checkpoint without running anything: its seal and its
+/// invariants (for tools and the fuzz target).
+pub fn verify_partial(path: &Path) -> Result<()> {
+    read_partial(path).map(|_| ())
+}
+
+/// Read a sensitivity shard file or checkpoint: sealed (its digest must match) and
+/// consistent (`start ≤ next ≤ end ≤ rows`, a shard's range is its share of the design, and
+/// one output per outcome and evaluated row).
 fn read_partial(path: &Path) -> Result<Partial> {
-    let p: Partial = output::read_json(path, "a peakpath sensitivity partial result")?;
-    if p.format != PARTIAL_FORMAT {
-        return Err(Error::Input(format!(
-            "{}: format: expected {PARTIAL_FORMAT}, found {}",
-            path.display(),
-            p.format
-        )));
+    let p: Partial = output::read_sealed(
+        path,
+        PARTIAL_FORMAT,
+        "a peakpath sensitivity partial result",
+    )?;
+    let bad = |what: String| Err(Error::Input(format!("{}: {what}", path.display())));
+    if !(p.start <= p.next && p.next <= p.end && p.end <= p.setup.rows) {
+        return bad(format!(
+            "expected start ≤ next ≤ end ≤ rows, found start {}, next {}, end {}, rows {}",
+            p.start, p.next, p.end, p.setup.rows
+        ));
+    }
+    let expected = match p.shard {
+        Some((k, n)) if k >= 1 && k <= n => crate::engine::shard_range(p.setup.rows, k, n),
+        Some((k, n)) => return bad(format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}")),
+        None => 0..p.setup.rows,
+    };
+    if expected != (p.start..p.end) {
+        return bad(format!(
+            "expected design rows {}..{} for shard {:?}, found {}..{}",
+            expected.start, expected.end, p.shard, p.start, p.end
+        ));
     }
     if p.outputs.len() as u64 != (p.next - p.start) * p.setup.outcomes.len() as u64 {
-        return Err(Error::Input(format!(
-            "{}: expected {} outputs, found {}",
-            path.display(),
+        return bad(format!(
+            "expected {} outputs, found {}",
             (p.next - p.start) * p.setup.outcomes.len() as u64,
             p.outputs.len()
-        )));
+        ));
     }
     Ok(p)
 }
@@ -1095,16 +1144,15 @@ impl runner::Resumable for SensJob<'_> {
             None => false,
         }
     }
-    fn checkpoint_bytes(&mut self) -> Vec<u8> {
+    fn save(&mut self, path: &Path) -> std::io::Result<()> {
         self.p.elapsed_s = self.elapsed_before + self.started.elapsed().as_secs_f64();
-        serde_json::to_vec(&self.p).unwrap_or_default()
+        output::write_sealed(path, PARTIAL_FORMAT, &self.p)
     }
 }
 
-fn default_out(sc: &Scenario, method: Method) -> PathBuf {
-    PathBuf::from("outputs")
-        .join(&sc.info.id)
-        .join(format!("sensitivity-{}", method.name()))
+fn default_out(sc: &Scenario, method: Method) -> Result<PathBuf> {
+    Ok(output::child_dir(Path::new("outputs"), &sc.info.id)?
+        .join(format!("sensitivity-{}", method.name())))
 }
 
 /// Run `peakpath sensitivity`.
@@ -1130,13 +1178,15 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     let outcomes = parse_outcomes(&a.outcomes, &sc)?;
     let shard = a.shard.as_deref().map(engine::parse_shard).transpose()?;
     let an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
-    let out = a.out.clone().unwrap_or_else(|| default_out(&sc, method));
+    let out = match &a.out {
+        Some(o) => o.clone(),
+        None => default_out(&sc, method)?,
+    };
     let range = match shard {
         Some((k, n)) => crate::engine::shard_range(an.setup.rows, k, n),
         None => 0..an.setup.rows,
     };
     let mut partial = Partial {
-        format: PARTIAL_FORMAT.into(),
         scenario_id: sc.info.id.clone(),
         scenario_path: spath.clone(),
         scenario_sha256: sc.hash.clone(),
@@ -1177,6 +1227,7 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     } else {
         output::prepare_dir(&out, a.force, OWN_FILES).map_err(Error::Input)?;
     }
+    let _lock = output::DirLock::acquire(&out)?;
 
     terminal::install_ctrlc();
     let pool = engine::pool(a.threads)?;
@@ -1207,11 +1258,8 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     partial.elapsed_s = elapsed_before + eval_s;
 
     if let Some((k, n)) = shard {
-        write_atomic(
-            &out.join(SHARD_FILE),
-            &serde_json::to_vec(&partial).unwrap_or_default(),
-        )
-        .map_err(io_err(&out))?;
+        output::write_sealed(&out.join(SHARD_FILE), PARTIAL_FORMAT, &partial)
+            .map_err(io_err(&out))?;
         let _ = std::fs::remove_file(out.join(CHECKPOINT));
         eprintln!(
             "shard {k} of {n}: design rows {}..{} written to {}",
@@ -1308,8 +1356,9 @@ pub fn merge(
     }
     let out = out
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| default_out(&sc, s.method));
+        .map_or_else(|| default_out(&sc, s.method), Ok)?;
     output::prepare_dir(&out, force, OWN_FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&out)?;
     let outputs: Vec<f64> = by_k
         .iter()
         .flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b)))

@@ -131,7 +131,7 @@ fn flag<'a>(words: &[&'a str], name: &str) -> Option<&'a str> {
 
 /// The files a `peakpath` command writes (relative to `cwd`), by what the README says each
 /// command writes.
-fn expected_files(words: &[&str]) -> Vec<String> {
+fn expected_files(words: &[&str], cwd: Option<&Path>) -> Vec<String> {
     let has = |f: &str| words.contains(&f);
     let sub = words.get(1).copied().unwrap_or("");
     // The first argument of `report` is its folder; the scenarios of `compare` end in .toml.
@@ -212,16 +212,20 @@ fn expected_files(words: &[&str]) -> Vec<String> {
                 "decomposition.svg",
             ],
         ),
-        "discover" => add(
-            &out.expect("discover has --out"),
-            &[
-                "prim_trajectory.csv",
-                "prim_trajectory.svg",
-                "prim_box.csv",
-                "prim_box.svg",
-                "discover.json",
-            ],
-        ),
+        "discover" => {
+            // Always discover.json and the trajectory chart (which says so when the outcome
+            // never fails); the box when there are failures to explain (discover.json says).
+            let d = out.expect("discover has --out");
+            add(&d, &["discover.json", "prim_trajectory.svg"]);
+            if let Some(cwd) = cwd {
+                let j: serde_json::Value =
+                    serde_json::from_str(&read_string(cwd.join(&d).join("discover.json")))
+                        .unwrap_or_default();
+                if !j["box"].is_null() {
+                    add(&d, &["prim_trajectory.csv", "prim_box.csv", "prim_box.svg"]);
+                }
+            }
+        }
         "sensitivity" => {
             let d = out.expect("the README's sensitivity examples name --out");
             let method = flag(words, "--method").unwrap_or("");
@@ -324,7 +328,7 @@ fn every_readme_command_block_runs() {
                 o.status.code(),
                 String::from_utf8_lossy(&o.stderr)
             );
-            for f in expected_files(&words) {
+            for f in expected_files(&words, Some(&cwd)) {
                 let p = cwd.join(&f);
                 assert!(
                     p.metadata().is_ok_and(|m| m.len() > 0),
@@ -372,7 +376,7 @@ fn block_parsing_joins_continuations_and_drops_comments() {
         sh_blocks("x\n```sh\n# c\npeakpath a \\\n    --b c\n\npeakpath d\n```\n```yaml\nno\n```\n");
     assert_eq!(b.len(), 1);
     assert_eq!(commands(&b[0].text), ["peakpath a --b c", "peakpath d"]);
-    let f = expected_files(&["peakpath", "report", "outputs/x", "--lang", "en"]);
+    let f = expected_files(&["peakpath", "report", "outputs/x", "--lang", "en"], None);
     assert_eq!(f, ["outputs/x/report.html"]);
     let f = expected_files(&[
         "peakpath",
