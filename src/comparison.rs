@@ -87,21 +87,47 @@ fn headline(runs: &[RunData], lang: Lang) -> Vec<(String, Vec<String>)> {
         },
         &|d| pct(d.run["monte_carlo"][format!("p_peaked_by_{by}")].as_f64()),
     );
-    row(
-        if zh {
-            "2025年约束性目标全部达成的概率".into()
-        } else {
-            "Probability of meeting every binding 2025 target".into()
-        },
-        &|d| pct(d.run["monte_carlo"]["p_all_binding_2025_met"].as_f64()),
-    );
+    for y in [2025, 2030] {
+        row(
+            if zh {
+                format!("{y}年约束性模型指标全部达标的概率")
+            } else {
+                format!("Probability of meeting every modelled binding {y} target")
+            },
+            &|d| {
+                pct(d.run["monte_carlo"]["targets"][y.to_string()]["all_modelled_binding"]
+                    ["p_all_met"]["p"]
+                    .as_f64())
+            },
+        );
+        row(
+            if zh {
+                format!("{y}年全部约束性指标(含假设指标)达标的概率")
+            } else {
+                format!("Probability of meeting every binding {y} target, assumed ones included")
+            },
+            &|d| {
+                pct(d.run["monte_carlo"]["targets"][y.to_string()]["all_binding_incl_assumed"]
+                    ["p_all_met"]["p"]
+                    .as_f64())
+            },
+        );
+    }
     row(
         if zh {
             "中心情景达峰年份".into()
         } else {
             "Peak year, central run".into()
         },
-        &|d| d.run["central"]["peak_year"].to_string(),
+        &|d| {
+            let p = &d.run["central"]["peak"];
+            match (p["not_peaked"].as_bool(), p["year"].as_i64()) {
+                (Some(true), _) if zh => "未达峰".into(),
+                (Some(true), _) => "not peaked".into(),
+                (_, Some(y)) => y.to_string(),
+                _ => "—".into(),
+            }
+        },
     );
     for y in [2025, 2030] {
         row(
@@ -358,6 +384,30 @@ pub fn source_text(src: &str, lang: Lang) -> String {
     }
     let out = out.split_whitespace().collect::<Vec<_>>().join(" ");
     out.trim_start_matches([':', ',', ';', ' ']).to_string()
+}
+
+/// The `assumption` column of `indicators.csv` in `lang` (field paths and distributions
+/// are kept as written).
+pub fn assumption_text(a: &str, lang: Lang) -> String {
+    match a.split_once(": no delivery ratio (the path as written)") {
+        Some((field, _)) if lang == Lang::Zh => format!("{field}: 无交付比例(按方案所写路径)"),
+        _ => a.to_string(),
+    }
+}
+
+/// The `met` column of `indicators.csv` in words of `lang`.
+pub fn met_text(met: &str, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match met {
+        "true" if zh => "达标",
+        "true" => "met",
+        "false" if zh => "未达标",
+        "false" => "not met",
+        "no target" if zh => "无目标",
+        "no value" if zh => "无数值",
+        other => other,
+    }
+    .to_string()
 }
 
 /// The caption of a chart file of peakpath (by its file stem) in `lang`.

@@ -80,6 +80,7 @@ pub fn unit(u: &str, lang: Lang) -> String {
         ("fraction per year", Lang::Zh) => "比例/年".into(),
         ("fraction of GDP", Lang::Zh) => "占GDP比例".into(),
         ("ratio", Lang::Zh) => "比值".into(),
+        ("useful/final", Lang::Zh) => "有用能/终端能".into(),
         ("unit", Lang::Zh) => "单位".into(),
         ("year", Lang::Zh) => "年".into(),
         ("h/yr", Lang::Zh) => "小时/年".into(),

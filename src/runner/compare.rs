@@ -74,7 +74,12 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
         )?;
         finish(&dir, req.look, false, req.xlsx)?;
-        output::remove_stale(&dir, RUN_FILES, super::run::MC_FILES).map_err(io_err(&dir))?;
+        let written: Vec<&str> = super::run::MC_FILES
+            .iter()
+            .copied()
+            .chain(req.xlsx.then_some(output::xlsx::WORKBOOK))
+            .collect();
+        output::remove_stale(&dir, RUN_FILES, &written).map_err(io_err(&dir))?;
         rows.extend(output::comparison_rows(sc, &acc));
         peak_rows.extend(output::peak_rows(sc, &acc).into_iter().map(|r| {
             let mut row = vec![sc.info.id.clone()];

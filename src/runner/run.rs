@@ -346,6 +346,7 @@ fn clean_up(out: &Path, req: &RunRequest, written: &[&str]) -> Result<()> {
     let written: Vec<&str> = written
         .iter()
         .copied()
+        .chain(req.xlsx.then_some(crate::output::xlsx::WORKBOOK))
         .filter(|f| *f != "report.html" || req.report)
         .collect();
     let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();

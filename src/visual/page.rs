@@ -201,7 +201,7 @@ pub fn report_html_with(
                 )
             } else {
                 format!(
-                    "Energy intensity {y}, physical / assessed as {} (tce/万元)",
+                    "Energy intensity {y}, physical / assessed as {} (tce/10⁴ yuan)",
                     rule(y)
                 )
             },
@@ -325,10 +325,10 @@ pub fn report_html_with(
                         if zh { &r.name_zh } else { &r.name_en },
                         r.year
                     ),
-                    r.assumption.clone(),
+                    crate::comparison::assumption_text(&r.assumption, lang),
                     match (r.p_met, r.p_met_interval) {
                         (Some(p), Some(iv)) => super::pct_interval(p, iv),
-                        _ => r.met.clone(),
+                        _ => crate::comparison::met_text(&r.met, lang),
                     },
                 )
             })

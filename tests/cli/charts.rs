@@ -75,7 +75,8 @@ fn run_charts_are_svg_with_titles_and_units() {
     // The assessed energy-intensity fan carries the 2025 target of indicator 1 (the
     // physical one has no target: the target is not assessed on it).
     let fan25 = read_string(charts.join("fan_energy_intensity_assessed_2025.svg"));
-    assert!(fan25.contains("目标 0."), "no target in the assessed fan");
+    // The target is labelled as the plan states it: a decline with its own precision.
+    assert!(fan25.contains("目标: 较2020年下降"), "no target in the assessed fan");
     assert!(!read_string(charts.join("fan_energy_intensity.svg")).contains("目标"));
     // Assumed indicators are on a board of their own, their assumption visible.
     let board = read_string(charts.join("indicator_board_assumed.svg"));
@@ -351,7 +352,8 @@ fn report_of_a_compare_folder_shows_every_scenario() {
     }
     let boards =
         &html[html.find("id=\"boards\"").unwrap()..html.find("id=\"differences\"").unwrap()];
-    assert_eq!(boards.matches("<svg").count(), 3);
+    // Two boards per scenario: modelled and assumed indicators.
+    assert_eq!(boards.matches("<svg").count(), 6);
     let fans = &html[html.find("id=\"fans\"").unwrap()..html.find("id=\"boards\"").unwrap()];
     assert!(fans.matches("<svg").count() >= 6);
     assert!(html.contains("Probability that emissions peak by 2030"));
@@ -378,7 +380,7 @@ fn constant_outcomes_say_so_and_prim_box_is_drawn() {
     .ok();
     let t = svg_texts(&read_string(dir.join("s/tornado_met_5_2025.svg"))).join(" ");
     assert!(
-        t.contains("in all 131 model runs") && t.contains("nothing to draw"),
+        t.contains("1 (met) in all") && t.contains("nothing to draw"),
         "{t}"
     );
     peakpath([

@@ -30,6 +30,7 @@ const ALLOWED: &[&str] = &[
     "Morris",
     "Saltelli",
     "Jansen",
+    "Wilson",
     "ChaCha",
     "P",
     "p",
@@ -114,6 +115,12 @@ fn stray_latin(text: &str) -> Vec<String> {
             || chunk
                 .chars()
                 .any(|c| c.is_ascii_digit() || c == '.' || c == '_')
+        {
+            continue;
+        }
+        // A word cut to fit ("triang…") is allowed when the whole word is.
+        if let Some(head) = chunk.strip_suffix('…')
+            && ALLOWED.iter().any(|a| a.starts_with(head))
         {
             continue;
         }

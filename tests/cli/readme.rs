@@ -378,16 +378,19 @@ fn block_parsing_joins_continuations_and_drops_comments() {
     assert_eq!(commands(&b[0].text), ["peakpath a --b c", "peakpath d"]);
     let f = expected_files(&["peakpath", "report", "outputs/x", "--lang", "en"], None);
     assert_eq!(f, ["outputs/x/report.html"]);
-    let f = expected_files(&[
-        "peakpath",
-        "sensitivity",
-        "--method",
-        "sobol",
-        "--outcome",
-        "met:4:2025",
-        "--out",
-        "o",
-    ]);
+    let f = expected_files(
+        &[
+            "peakpath",
+            "sensitivity",
+            "--method",
+            "sobol",
+            "--outcome",
+            "met:4:2025",
+            "--out",
+            "o",
+        ],
+        None,
+    );
     assert_eq!(
         f,
         [
