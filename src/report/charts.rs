@@ -83,6 +83,9 @@ pub struct BoardRow {
     pub p_met: Option<f64>,
     pub binding: bool,
     pub note: Option<String>,
+    /// A central run: `p_met` is 1 (met) or 0 (not met), drawn as met / not met, not as a
+    /// probability (a board whose rows are all central is a status board).
+    pub central: bool,
 }
 
 /// Stacked areas: `layers[i].1` has `years.len()` non-negative values, stacked
@@ -1120,7 +1123,7 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
     let w = WIDTH;
     let row_h = 26;
     let label_px = 13.0;
-    let max_label = 360.0;
+    let max_label = 330.0;
     let labels: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -1129,29 +1132,52 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
             } else {
                 r.label.clone()
             };
-            ellipsize_keep_tail(&l, max_label, label_px)
+            // "name year — assumption": shorten the name, keep the year and the assumption
+            // whole when they fit in half the column; the full text goes into a <title>.
+            let short = match l.split_once(" — ") {
+                Some((head, tail))
+                    if text_width(&l, label_px) > max_label
+                        && text_width(tail, label_px) < 0.65 * max_label =>
+                {
+                    let tail = format!(" — {tail}");
+                    let room = max_label - text_width(&tail, label_px);
+                    format!("{}{tail}", ellipsize_keep_tail(head, room, label_px))
+                }
+                _ => ellipsize_keep_tail(&l, max_label, label_px),
+            };
+            shortened(short, &l)
         })
         .collect();
+    let central = !rows.is_empty() && rows.iter().all(|r| r.central);
     let lw = labels
         .iter()
         .map(|l| text_width(l, label_px))
         .fold(80.0, f64::max)
         .min(max_label) as i32;
-    let legend = vec![
-        legend_item(lang.word(Word::RiskHigh), Swatch::Rect(1.0), RISK_GREEN),
-        legend_item(lang.word(Word::RiskMid), Swatch::Rect(1.0), RISK_AMBER),
-        legend_item(lang.word(Word::RiskLow), Swatch::Rect(1.0), RISK_RED),
+    let mut legend = if central {
+        vec![
+            legend_item(lang.word(Word::Met), Swatch::Rect(1.0), RISK_GREEN),
+            legend_item(lang.word(Word::NotMet), Swatch::Rect(1.0), RISK_RED),
+        ]
+    } else {
+        vec![
+            legend_item(lang.word(Word::RiskHigh), Swatch::Rect(1.0), RISK_GREEN),
+            legend_item(lang.word(Word::RiskMid), Swatch::Rect(1.0), RISK_AMBER),
+            legend_item(lang.word(Word::RiskLow), Swatch::Rect(1.0), RISK_RED),
+        ]
+    };
+    legend.extend([
         legend_item(lang.word(Word::NoTarget), Swatch::Rect(1.0), RISK_GREY),
         legend_item(
             &format!("★ {}", lang.word(Word::Binding)),
             Swatch::Rect(0.0),
             WHITE,
         ),
-    ];
+    ]);
     let th = title_height(title, w);
     let lh = legend_height(&legend, w);
     let top = th + 6;
-    let axis_h = 50;
+    let axis_h = if central { 10 } else { 50 };
     let h = (top + row_h * rows.len().max(1) as i32 + axis_h + lh + 6) as u32;
     let x0 = 20 + lw + 12;
     let x1 = w as i32 - 70;
@@ -1175,8 +1201,11 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                 ))?;
             }
         }
-        // grid + ticks
+        // grid + ticks (a status board has no probability axis)
         for k in 0..=4 {
+            if central {
+                break;
+            }
             let p = k as f64 / 4.0;
             let x = xp(p);
             root.draw(&PathElement::new(
@@ -1194,6 +1223,9 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
             ))?;
         }
         for p in [0.5, 0.9] {
+            if central {
+                break;
+            }
             let x = xp(p);
             root.draw(&DashedPathElement::new(
                 vec![(x, top), (x, bottom)],
@@ -1202,15 +1234,17 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                 MUTED.stroke_width(1),
             ))?;
         }
-        root.draw(&PathElement::new(
-            vec![(x0, bottom), (x1, bottom)],
-            MUTED.stroke_width(1),
-        ))?;
-        root.draw(&Text::new(
-            axis_label.to_string(),
-            ((x0 + x1) / 2, bottom + 26),
-            anchored(font(DESC_PX), HPos::Center, VPos::Top),
-        ))?;
+        if !central {
+            root.draw(&PathElement::new(
+                vec![(x0, bottom), (x1, bottom)],
+                MUTED.stroke_width(1),
+            ))?;
+            root.draw(&Text::new(
+                axis_label.to_string(),
+                ((x0 + x1) / 2, bottom + 26),
+                anchored(font(DESC_PX), HPos::Center, VPos::Top),
+            ))?;
+        }
         for (i, (r, label)) in rows.iter().zip(&labels).enumerate() {
             let cy = top + i as i32 * row_h + row_h / 2;
             let style = if r.binding {
@@ -1224,6 +1258,30 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                 anchored(style, HPos::Left, VPos::Center),
             ))?;
             match r.p_met {
+                Some(p) if p.is_finite() && central => {
+                    // Met / not met: a status chip and, beside it, the words and the note.
+                    let met = p >= 0.5;
+                    let (c, word) = if met {
+                        (RISK_GREEN, lang.word(Word::Met))
+                    } else {
+                        (RISK_RED, lang.word(Word::NotMet))
+                    };
+                    let chip = x0 + 110;
+                    root.draw(&Rectangle::new([(x0, cy - 9), (chip, cy + 9)], c.filled()))?;
+                    root.draw(&Text::new(
+                        format!("{} {word}", if met { "✓" } else { "✗" }),
+                        ((x0 + chip) / 2, cy),
+                        anchored(font_bold(12.0), HPos::Center, VPos::Center).color(&WHITE),
+                    ))?;
+                    if let Some(n) = &r.note {
+                        let t = shortened(ellipsize(n, (w as i32 - 12 - chip - 8) as f64, 12.0), n);
+                        root.draw(&Text::new(
+                            t,
+                            (chip + 8, cy),
+                            anchored(font(12.0), HPos::Left, VPos::Center),
+                        ))?;
+                    }
+                }
                 Some(p) if p.is_finite() => {
                     let c = risk_color(Some(p));
                     root.draw(&Rectangle::new(
@@ -1234,12 +1292,24 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                     if let Some(n) = &r.note {
                         t = format!("{t}  {n}");
                     }
-                    let t = ellipsize(&t, (w as i32 - 12 - xp(p) - 6) as f64, 12.0);
-                    root.draw(&Text::new(
-                        t,
-                        (xp(p) + 6, cy),
-                        anchored(font(12.0), HPos::Left, VPos::Center),
-                    ))?;
+                    // Beside the bar where it fits, else inside it (white on the bar's colour).
+                    let room = (w as i32 - 12 - xp(p) - 6) as f64;
+                    if text_width(&t, 12.0) <= room || xp(p) - x0 < 120 {
+                        let short = shortened(ellipsize(&t, room, 12.0), &t);
+                        root.draw(&Text::new(
+                            short,
+                            (xp(p) + 6, cy),
+                            anchored(font(12.0), HPos::Left, VPos::Center),
+                        ))?;
+                    } else {
+                        let inside = (xp(p) - x0 - 12) as f64;
+                        let short = shortened(ellipsize(&t, inside, 12.0), &t);
+                        root.draw(&Text::new(
+                            short,
+                            (xp(p) - 6, cy),
+                            anchored(font(12.0), HPos::Right, VPos::Center).color(&WHITE),
+                        ))?;
+                    }
                 }
                 _ => {
                     root.draw(&Rectangle::new(
@@ -1250,7 +1320,7 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                         .note
                         .clone()
                         .unwrap_or_else(|| lang.word(Word::NoTarget).to_string());
-                    let t = ellipsize(&t, (x1 - x0 - 12) as f64, 12.0);
+                    let t = shortened(ellipsize(&t, (x1 - x0 - 12) as f64, 12.0), &t);
                     root.draw(&Text::new(
                         t,
                         (x0 + 6, cy),
@@ -1841,7 +1911,15 @@ mod tests {
         assert_eq!(doc.root_element().tag_name().name(), "svg");
         doc.descendants()
             .filter(|n| n.has_tag_name("text"))
-            .map(|n| n.text().unwrap_or("").trim().to_string())
+            // The drawn text, not the full text of a <title> child.
+            .map(|n| {
+                n.children()
+                    .filter(|c| c.is_text())
+                    .filter_map(|c| c.text())
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            })
             .collect()
     }
 
@@ -1947,6 +2025,7 @@ mod tests {
                 p_met: Some(i as f64 / 30.0),
                 binding: i < 6,
                 note: None,
+                central: false,
             })
             .collect();
         rows[7].p_met = None;
@@ -1963,6 +2042,8 @@ mod tests {
                 .any(|s| s.starts_with("8 城镇") && s.ends_with("… 2025")),
             "{t:?}"
         );
+        // The shortened label keeps its full text in a <title>.
+        assert!(svg.contains(&format!("<title>{}</title>", rows[8].label)));
         // height grows with rows
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let h: i32 = doc

@@ -316,6 +316,7 @@ mod tests {
                 p_met: Some(0.8),
                 binding: true,
                 note: None,
+                central: false,
             }],
             "指标看板",
             Lang::Zh,

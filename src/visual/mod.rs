@@ -584,6 +584,19 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
             if let Some((lo, hi)) = r.p_met_interval.filter(|_| missing.is_none()) {
                 note.push(format!("({:.1}–{:.1} %)", lo * 100.0, hi * 100.0));
             }
+            // A central run: the value against the target, in the target's precision.
+            if r.p_met.is_none()
+                && missing.is_none()
+                && let (Some(v), Some(t)) = (r.value, r.target)
+            {
+                let u = report::unit(&r.unit, lang);
+                let t = report::charts::target_text(t);
+                note.push(if zh {
+                    format!("中心值 {v:.2}, 目标 {t} {u}")
+                } else {
+                    format!("central {v:.2}, target {t} {u}")
+                });
+            }
             if !r.assessment.is_empty() {
                 note.push(if zh {
                     format!("口径 {}", r.assessment)
@@ -592,32 +605,31 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
                 });
             }
 
+            // An assumed indicator shows the delivery assumption it restates beside its
+            // probability (the label keeps the indicator's name readable).
+            match r.assumption.split_once(" = ") {
+                Some((_, dist)) if assumed => note.push(if zh {
+                    format!("交付比例 {dist}")
+                } else {
+                    format!("delivery {dist}")
+                }),
+                _ if assumed && !r.assumption.is_empty() => note.push(
+                    if zh {
+                        "按规划路径(无交付比例)"
+                    } else {
+                        "the planned path as written"
+                    }
+                    .to_string(),
+                ),
+                _ => {}
+            }
             let note = match missing {
                 Some(m) => Some(m),
                 None if note.is_empty() => None,
                 None => Some(note.join(" · ")),
             };
-            // An assumed indicator shows the delivery assumption it restates in its label
-            // (the label keeps its tail when it has to be shortened).
-            let assumption = match r.assumption.split_once(" = ") {
-                Some((_, dist)) if assumed => {
-                    if zh {
-                        format!(" — 假设交付比例 {dist}")
-                    } else {
-                        format!(" — assumed delivery {dist}")
-                    }
-                }
-                _ if assumed && !r.assumption.is_empty() => {
-                    if zh {
-                        " — 按规划路径(无交付比例)".to_string()
-                    } else {
-                        " — the planned path as written".to_string()
-                    }
-                }
-                _ => String::new(),
-            };
             BoardRow {
-                label: format!("{} {} {}{assumption}", r.id, name, r.year),
+                label: format!("{} {} {}", r.id, name, r.year),
                 p_met: if r.met == "no target" || r.met == "no value" {
                     None
                 } else {
@@ -625,10 +637,20 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
                 },
                 binding: r.binding,
                 note,
+                central: r.p_met.is_none(),
             }
         })
         .collect();
+    let central = d.mc().is_none();
     let title = match (zh, assumed) {
+        (true, false) if central => "中心情景: 模型计算指标是否达标 (★ 约束性)",
+        (false, false) if central => "Central run: is each modelled target met? (★ binding)",
+        (true, true) if central => {
+            "中心情景: 假设指标是否达标 (按交付比例中位数, 不是模型结论; ★ 约束性)"
+        }
+        (false, true) if central => {
+            "Central run: assumed indicators met? (at the median delivery, not a finding; ★ binding)"
+        }
         (true, false) => "模型计算指标的达标概率 (★ 约束性)",
         (false, false) => "Modelled indicators: probability of meeting each target (★ binding)",
         (true, true) => "假设指标: 达标概率只是交付比例假设的复述, 不是模型结论 (★ 约束性)",

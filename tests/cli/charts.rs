@@ -76,7 +76,10 @@ fn run_charts_are_svg_with_titles_and_units() {
     // physical one has no target: the target is not assessed on it).
     let fan25 = read_string(charts.join("fan_energy_intensity_assessed_2025.svg"));
     // The target is labelled as the plan states it: a decline with its own precision.
-    assert!(fan25.contains("目标: 较2020年下降"), "no target in the assessed fan");
+    assert!(
+        fan25.contains("目标: 较2020年下降"),
+        "no target in the assessed fan"
+    );
     assert!(!read_string(charts.join("fan_energy_intensity.svg")).contains("目标"));
     // Assumed indicators are on a board of their own, their assumption visible.
     let board = read_string(charts.join("indicator_board_assumed.svg"));
