@@ -46,6 +46,9 @@ const TEXT_COLUMNS: &[&str] = &[
     "direction",
     "binding",
     "met",
+    "kind",
+    "assessment",
+    "assumption",
     "parameter",
     "distribution",
     "source",
@@ -56,7 +59,9 @@ const TEXT_COLUMNS: &[&str] = &[
 fn header_unit(col: &str, lang: Lang) -> Option<String> {
     let zh = lang == Lang::Zh;
     match col {
-        "probability" | "p_met" => Some(if zh { "概率 0–1" } else { "0–1" }.into()),
+        "probability" | "p_met" | "probability_lo" | "probability_hi" | "p_met_lo" | "p_met_hi" => {
+            Some(if zh { "概率 0–1" } else { "0–1" }.into())
+        }
         "year" | "peak_year" => Some(if zh { "年" } else { "year" }.into()),
         _ => None,
     }
@@ -131,7 +136,7 @@ fn table_sheet(
                 .flatten()
                 .filter(|x| x.is_finite());
             match number {
-                Some(x) if col == "p_met" || col == "probability" => {
+                Some(x) if col.starts_with("p_met") || col.starts_with("probability") => {
                     ws.write_number_with_format(r, c, x, &pct).map_err(&err)?;
                 }
                 Some(x) => {

@@ -346,12 +346,16 @@ fn report_of_a_compare_folder_shows_every_scenario() {
         assert!(html.contains(&format!("id=\"{id}\"")), "section {id}");
     }
     // The headline table has one column per scenario, the boards one chart per scenario.
-    for name in ["Baseline", "Plan", "Enhanced"] {
+    let head = &html[html.find("id=\"headline\"").unwrap()..html.find("id=\"fans\"").unwrap()];
+    for (name, colour) in [
+        ("Baseline", "#696969"),
+        ("Plan", "#1f77b4"),
+        ("Enhanced", "#2ca02c"),
+    ] {
         assert!(
-            html.contains(&format!("<th style=\"border-top:4px solid")),
-            "coloured columns"
+            head.contains(&format!("border-top:4px solid {colour}\">{name}")),
+            "{name}: a column in its colour"
         );
-        assert!(html.contains(name), "{name}");
     }
     let boards =
         &html[html.find("id=\"boards\"").unwrap()..html.find("id=\"differences\"").unwrap()];
