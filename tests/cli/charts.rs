@@ -83,7 +83,9 @@ fn run_charts_are_svg_with_titles_and_units() {
     assert!(!read_string(charts.join("fan_energy_intensity.svg")).contains("目标"));
     // Assumed indicators are on a board of their own, their assumption visible.
     let board = read_string(charts.join("indicator_board_assumed.svg"));
-    assert!(board.contains("16 森林覆盖率 2025 — 假设交付比例 pert(0.6, 0.95, 1.1)"));
+    // The name whole in the label, the delivery assumption beside the probability.
+    assert!(board.contains("★ 16 森林覆盖率 2025\n"));
+    assert!(board.contains("交付比例 pert(0.6, 0.95, 1.1)"));
 
     // English labels with --lang en.
     peakpath([
@@ -101,6 +103,29 @@ fn run_charts_are_svg_with_titles_and_units() {
     // English units are Latin, so a PNG without a Chinese font shows no missing glyph.
     assert!(en.contains("10⁴ t CO₂"), "English unit");
     assert!(read_string(dir.join("en/charts/fan_gdp.svg")).contains("10⁸ yuan (2020 prices)"));
+    // A central run's board says met / not met, with value and target, and draws no
+    // probability axis or risk bands.
+    let board = svg_texts(&read_string(dir.join("en/charts/indicator_board.svg")));
+    assert!(
+        board
+            .iter()
+            .any(|t| t == "Central run: is each modelled target met? (★ binding)")
+    );
+    assert!(
+        board.iter().any(|t| t == "✓ met" || t == "✗ not met"),
+        "{board:?}"
+    );
+    assert!(
+        board
+            .iter()
+            .any(|t| t.starts_with("central ") && t.contains("target 50 %"))
+    );
+    assert!(
+        !board
+            .iter()
+            .any(|t| t.contains("probability") || t == "≥ 90 %"),
+        "{board:?}"
+    );
 
     // The report holds no external reference and carries the headline and inconsistencies.
     let html = read_string(dir.join("zh/report.html"));
