@@ -154,108 +154,126 @@ fn pages(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Write everything a planner looks at in `lang` under `tmp/<lang>`.
-fn outputs(tmp: &TempDir, lang: &str) -> PathBuf {
+/// Write everything a planner looks at in `lang` under `tmp/<lang>`; returns the folder
+/// and what the commands printed.
+fn outputs(tmp: &TempDir, lang: &str) -> (PathBuf, String) {
+    let mut printed = String::new();
+    let mut keep = |o: crate::util::Output| {
+        printed.push_str(&o.stdout);
+        printed.push_str(&o.stderr);
+    };
     let d = |n: &str| tmp.arg(&format!("{lang}/{n}"));
     let l = ["--lang", lang];
-    peakpath(
-        [
-            "run",
-            "--runs",
-            "300",
-            "--threads",
-            "2",
-            "--report",
-            "--out",
-            &d("run"),
-        ]
-        .iter()
-        .chain(&l),
-    )
-    .ok();
-    peakpath(
-        [
-            "compare",
-            "scenarios/baseline.toml",
-            "scenarios/plan.toml",
-            "--runs",
-            "200",
-            "--threads",
-            "2",
-            "--out",
-            &d("compare"),
-        ]
-        .iter()
-        .chain(&l),
-    )
-    .ok();
-    peakpath(["report", &d("compare")].iter().chain(&l)).ok();
-    peakpath(
-        [
-            "discover",
-            "--outcome",
-            "peaked_by_2030",
-            "--runs",
-            "1000",
-            "--out",
-            &d("discover"),
-        ]
-        .iter()
-        .chain(&l),
-    )
-    .ok();
-    peakpath(
-        [
-            "decompose",
-            "scenarios/baseline.toml",
-            "scenarios/plan.toml",
-            "--year",
-            "2030",
-            "--out",
-            &d("decompose"),
-        ]
-        .iter()
-        .chain(&l),
-    )
-    .ok();
-    peakpath(
-        [
-            "sensitivity",
-            "--method",
-            "tornado",
-            "--outcome",
-            "co2:2030",
-            "--outcome",
-            "met:5:2025",
-            "--out",
-            &d("tornado"),
-        ]
-        .iter()
-        .chain(&l),
-    )
-    .ok();
-    peakpath(
-        [
-            "report",
-            &d("run"),
-            "--with",
-            &d("discover"),
-            "--with",
-            &d("decompose"),
-            "--with",
-            &d("tornado"),
-        ]
-        .iter()
-        .chain(&l),
-    )
-    .ok();
-    tmp.join(lang)
+    keep(
+        peakpath(
+            [
+                "run",
+                "--runs",
+                "300",
+                "--threads",
+                "2",
+                "--report",
+                "--out",
+                &d("run"),
+            ]
+            .iter()
+            .chain(&l),
+        )
+        .ok(),
+    );
+    keep(
+        peakpath(
+            [
+                "compare",
+                "scenarios/baseline.toml",
+                "scenarios/plan.toml",
+                "--runs",
+                "200",
+                "--threads",
+                "2",
+                "--out",
+                &d("compare"),
+            ]
+            .iter()
+            .chain(&l),
+        )
+        .ok(),
+    );
+    keep(peakpath(["report", &d("compare")].iter().chain(&l)).ok());
+    keep(
+        peakpath(
+            [
+                "discover",
+                "--outcome",
+                "peaked_by_2030",
+                "--runs",
+                "1000",
+                "--out",
+                &d("discover"),
+            ]
+            .iter()
+            .chain(&l),
+        )
+        .ok(),
+    );
+    keep(
+        peakpath(
+            [
+                "decompose",
+                "scenarios/baseline.toml",
+                "scenarios/plan.toml",
+                "--year",
+                "2030",
+                "--out",
+                &d("decompose"),
+            ]
+            .iter()
+            .chain(&l),
+        )
+        .ok(),
+    );
+    keep(
+        peakpath(
+            [
+                "sensitivity",
+                "--method",
+                "tornado",
+                "--outcome",
+                "co2:2030",
+                "--outcome",
+                "met:5:2025",
+                "--out",
+                &d("tornado"),
+            ]
+            .iter()
+            .chain(&l),
+        )
+        .ok(),
+    );
+    keep(
+        peakpath(
+            [
+                "report",
+                &d("run"),
+                "--with",
+                &d("discover"),
+                "--with",
+                &d("decompose"),
+                "--with",
+                &d("tornado"),
+            ]
+            .iter()
+            .chain(&l),
+        )
+        .ok(),
+    );
+    (tmp.join(lang), printed)
 }
 
 #[test]
 fn chinese_outputs_have_no_stray_latin_words() {
     let tmp = TempDir::new("lang-zh");
-    let dir = outputs(&tmp, "zh");
+    let (dir, _) = outputs(&tmp, "zh");
     let mut problems = Vec::new();
     let files = pages(&dir);
     assert!(files.len() >= 20, "only {} pages", files.len());
@@ -278,7 +296,7 @@ fn chinese_outputs_have_no_stray_latin_words() {
 #[test]
 fn english_outputs_have_no_chinese() {
     let tmp = TempDir::new("lang-en");
-    let dir = outputs(&tmp, "en");
+    let (dir, printed) = outputs(&tmp, "en");
     let mut problems = Vec::new();
     for f in pages(&dir) {
         let text = visible_text(&f);
@@ -289,6 +307,11 @@ fn english_outputs_have_no_chinese() {
                 f.strip_prefix(&dir).unwrap().display()
             ));
         }
+    }
+    // What the commands print with --lang en (headlines, summaries, notes).
+    let cjk: String = printed.chars().filter(|&c| is_cjk(c)).take(40).collect();
+    if !cjk.is_empty() {
+        problems.push(format!("terminal: {cjk}\n{printed}"));
     }
     let table = peakpath(["indicators", "--lang", "en"]).ok().stdout;
     if table.chars().any(is_cjk) {
