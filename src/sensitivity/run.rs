@@ -676,6 +676,16 @@ impl Analysis<'_> {
                     },
                     x_label: format!("{label} ({ounit})"),
                     base: res.base,
+                    category_from: (*o == Outcome::PeakYear).then(|| {
+                        (
+                            f64::from(y1 + 1),
+                            if zh {
+                                format!("{y1}年前未达峰")
+                            } else {
+                                format!("not peaked by {y1}")
+                            },
+                        )
+                    }),
                     rows: res
                         .bars
                         .iter()
