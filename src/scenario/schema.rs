@@ -245,15 +245,15 @@ impl<'s> Reader<'s> {
                 );
                 continue;
             }
-            if let Some((last, _, _)) = out.last() {
-                if y <= *last {
-                    self.err(
-                        *kl,
-                        &f,
-                        format!("expected milestones in increasing order, found {y} after {last}"),
-                    );
-                    continue;
-                }
+            if let Some((last, _, _)) = out.last()
+                && y <= *last
+            {
+                self.err(
+                    *kl,
+                    &f,
+                    format!("expected milestones in increasing order, found {y} after {last}"),
+                );
+                continue;
             }
             out.push((y, *kl, v));
         }
@@ -446,10 +446,15 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         return Err(Diags(r.diags));
     }
     (r.y0, r.y1) = (y0, y1);
+    let id = r
+        .string(sc, "id", "scenario")
+        .unwrap_or_else(|| "scenario".into());
+    if let Err(why) = check_id(&id) {
+        let at = sc.get("id").map_or(sc.at, |n| n.at);
+        r.err(at, "scenario.id", why);
+    }
     let info = ScenarioInfo {
-        id: r
-            .string(sc, "id", "scenario")
-            .unwrap_or_else(|| "scenario".into()),
+        id,
         name_zh: r.string(sc, "name_zh", "scenario").unwrap_or_default(),
         name_en: r.string(sc, "name_en", "scenario").unwrap_or_default(),
         description: r.string(sc, "description", "scenario").unwrap_or_default(),
@@ -726,15 +731,16 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             }
             for (k, key) in ["target_2025", "target_2030"].iter().enumerate() {
                 if let Some(n) = t.get(key) {
-                    if d.unit == "%" {
-                        if let Kind::Int(_) | Kind::Float(_) = n.kind {
-                            let x = match n.kind {
-                                Kind::Int(x) => x as f64,
-                                Kind::Float(x) => x,
-                                _ => 0.0,
-                            };
-                            if x > 0.0 && x < 1.0 {
-                                r.warn(
+                    if d.unit == "%"
+                        && let Kind::Int(_) | Kind::Float(_) = n.kind
+                    {
+                        let x = match n.kind {
+                            Kind::Int(x) => x as f64,
+                            Kind::Float(x) => x,
+                            _ => 0.0,
+                        };
+                        if x > 0.0 && x < 1.0 {
+                            r.warn(
                                     n.at,
                                     &join(&path, key),
                                     format!(
@@ -746,7 +752,6 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                                         show_num(x * 100.0)
                                     ),
                                 );
-                            }
                         }
                     }
                     match n.kind {
@@ -797,4 +802,19 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         r.params,
         r.warnings,
     ))
+}
+
+/// The longest scenario id.
+pub const ID_MAX: usize = 64;
+
+/// A scenario id names folders (`outputs/<id>`, a comparison's `<out>/<id>`), so it is a
+/// name, never a path: 1 to 64 ASCII letters, digits, `-` and `_`, not starting with `-`.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if id.is_empty() || id.len() > ID_MAX || id.starts_with('-') || !id.chars().all(ok_char) {
+        return Err(format!(
+            "expected a name of 1 to {ID_MAX} ASCII letters, digits, '-' and '_' (not starting with '-'), found {id:?}"
+        ));
+    }
+    Ok(())
 }

@@ -253,12 +253,11 @@ pub fn report_html_with(
         .iter()
         .find(|(s, _, _)| s == "indicator_board_assumed")
         .map(|(_, _, svg)| svg.clone());
-    let mut charts: Vec<(String, String)> = all
+    let charts: Vec<(String, String)> = all
         .into_iter()
         .filter(|(s, _, _)| s != "indicator_board" && s != "indicator_board_assumed")
         .map(|(_, cap, svg)| (cap, svg))
         .collect();
-    charts.extend(extra);
     let assumptions = d
         .parameters
         .iter()
@@ -321,6 +320,7 @@ pub fn report_html_with(
             })
             .collect(),
         charts,
+        outside_charts: extra,
         assumptions,
         inconsistencies: inconsistencies(lang),
         methods,

@@ -200,10 +200,10 @@ impl Reader<'_> {
             return default;
         };
         let names: Vec<&str> = options.iter().map(|(s, _)| *s).collect();
-        if let Kind::Str(s) = &n.kind {
-            if let Some((_, v)) = options.iter().find(|(o, _)| o == s) {
-                return *v;
-            }
+        if let Kind::Str(s) = &n.kind
+            && let Some((_, v)) = options.iter().find(|(o, _)| o == s)
+        {
+            return *v;
         }
         let hint = match &n.kind {
             Kind::Str(s) => suggest(s, names.iter().copied())
