@@ -31,3 +31,5 @@ mod statistics;
 mod v2;
 #[path = "cli/validate.rs"]
 mod validate;
+#[path = "cli/wedges.rs"]
+mod wedges;

@@ -1941,3 +1941,6 @@ mod tests {
         assert!(text_width("中文", 10.0) > text_width("ab", 10.0));
     }
 }
+
+/// Charts of `peakpath wedges`.
+pub mod wedge;
