@@ -23,10 +23,17 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a scenario: the central run, and Monte Carlo unless --central.
+    ///
+    /// The headline (peak, or "not peaked"; energy intensity physical and assessed, with
+    /// the rule; per target year P(all binding modelled targets met), the indicator that
+    /// fails most often, and apart the joint probability including assumed indicators;
+    /// every probability with its Wilson 95 % interval) goes to standard output; progress
+    /// and notes go to standard error.
     Run(RunArgs),
     /// Combine the partial results of shards (run --shard K/N) into one run's files.
     Merge(MergeArgs),
-    /// Check scenario files; print one line per problem (FILE:LINE:COL: field: …).
+    /// Check scenario files; print one line per problem (FILE:LINE:COL: field: …) and
+    /// plausibility warnings for valid values that look like slips.
     Validate {
         /// Scenario files to check.
         #[arg(required = true)]
