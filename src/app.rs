@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(a) => cmd_compare(a),
         Command::Decompose(a) => peakpath::decompose::run(a),
         Command::Discover(a) => peakpath::discover::run(a),
+        Command::Wedges(a) => peakpath::wedges::run(a),
         Command::Report { dir, lang, with } => {
             peakpath::visual::write_report_with(&dir, lang.into(), &with)?;
             eprintln!("report written to {}", dir.join("report.html").display());

@@ -432,6 +432,27 @@ pub fn chart_caption(stem: &str, lang: Lang) -> String {
         ("peak_year", "达峰年份分布", "Peak year"),
         ("indicator_board", "指标看板", "Indicator board"),
         ("co2_by_source", "排放来源", "CO₂ by source"),
+        (
+            "wedges_co2",
+            "行动楔形图: 能源活动CO₂",
+            "Wedges: energy CO₂ by action",
+        ),
+        (
+            "wedges_co2_2030",
+            "2030年能源活动CO₂: 各行动的Shapley值",
+            "Energy CO₂ 2030: the Shapley value of each action",
+        ),
+        (
+            "wedges_p_peak",
+            "2030年前达峰概率: 各行动的贡献",
+            "P(peaked by 2030): each action's part",
+        ),
+        ("wedges_by_lead", "按牵头部门汇总", "By lead department"),
+        (
+            "indicator_board_assumed",
+            "指标看板: 假设指标",
+            "Indicator board: assumed indicators",
+        ),
     ];
     if let Some((_, z, e)) = fixed.iter().find(|(s, _, _)| *s == stem) {
         return if zh { z } else { e }.to_string();

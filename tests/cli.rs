@@ -33,5 +33,7 @@ mod statistics;
 mod v2;
 #[path = "cli/validate.rs"]
 mod validate;
+#[path = "cli/wedges.rs"]
+mod wedges;
 #[path = "cli/xlsx.rs"]
 mod xlsx;

@@ -72,6 +72,8 @@ pub struct Scenario {
     /// fraction, a growth rate above 0.2, an efficiency gain above 0.1 a year), each
     /// `file:line:col: field: …`. Nothing here stops a run.
     pub warnings: Vec<Diag>,
+    /// The plan's actions the file groups its changes into (`[actions.<key>]`), in file order.
+    pub actions: Vec<crate::wedges::Action>,
 }
 
 impl Scenario {
@@ -99,6 +101,7 @@ impl Scenario {
             hash: String::new(),
             texts: Vec::new(),
             warnings,
+            actions: Vec::new(),
         }
     }
 
@@ -126,14 +129,20 @@ impl Scenario {
 
     pub fn load_from(fs: &dyn source::FileSystem, path: &Path) -> Result<Scenario, Diags> {
         let (tree, sources) = source::load_tree(fs, path)?;
-        let mut sc = schema::read(&tree, &sources)?;
+        Self::from_tree(&tree, &sources)
+    }
+
+    /// Validate a merged tree (as [`source::load_tree`] returns it, or assembled from one)
+    /// into a scenario; errors name the files of `sources`.
+    pub fn from_tree(tree: &source::Node, sources: &Sources) -> Result<Scenario, Diags> {
+        let mut sc = schema::read(tree, sources)?;
         sc.files = sources.files.iter().map(|f| f.name.clone()).collect();
         sc.texts = sources
             .files
             .iter()
             .map(|f| (f.name.clone(), f.text.clone()))
             .collect();
-        sc.resolved = source::to_json(&tree);
+        sc.resolved = source::to_json(tree);
         let text = serde_json::to_string(&sc.resolved).unwrap_or_default();
         sc.hash = Sha256::digest(text.as_bytes())
             .iter()

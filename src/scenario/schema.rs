@@ -394,6 +394,7 @@ const TOP: &[&str] = &[
     "emission_factors",
     "sinks",
     "indicators",
+    "actions",
 ];
 
 /// Read a merged tree into a validated scenario.
@@ -768,6 +769,9 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         }
     }
 
+    // [actions.<key>]: which of the plan's actions each changed field belongs to.
+    let actions = crate::wedges::actions::read(root, src, &mut r.diags);
+
     if !r.diags.is_empty() {
         return Err(Diags(r.diags));
     }
@@ -795,13 +799,9 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         wetland_rate,
         feedstock,
     };
-    Ok(Scenario::assemble(
-        info,
-        spec,
-        IndicatorSet { settings },
-        r.params,
-        r.warnings,
-    ))
+    let mut sc = Scenario::assemble(info, spec, IndicatorSet { settings }, r.params, r.warnings);
+    sc.actions = actions;
+    Ok(sc)
 }
 
 /// The longest scenario id.

@@ -676,6 +676,16 @@ impl Analysis<'_> {
                     },
                     x_label: format!("{label} ({ounit})"),
                     base: res.base,
+                    category_from: (*o == Outcome::PeakYear).then(|| {
+                        (
+                            f64::from(y1 + 1),
+                            if zh {
+                                format!("{y1}年前未达峰")
+                            } else {
+                                format!("not peaked by {y1}")
+                            },
+                        )
+                    }),
                     rows: res
                         .bars
                         .iter()
@@ -958,6 +968,13 @@ impl Analysis<'_> {
             let y0 = outputs.get(o).copied().unwrap_or(f64::NAN);
             let differ = (0..rows).filter(|&j| outputs[j * m + o] != y0).count();
             let constant = differ == 0;
+            // A peak year past the horizon is "not peaked", in words (MODEL.md §7).
+            let y1 = self.sc.spec.y1;
+            let shown = if *oc == Outcome::PeakYear && y0 > f64::from(y1) {
+                format!("{} (not peaked by {y1})", crate::output::NOT_PEAKED)
+            } else {
+                y0.to_string()
+            };
             // Sobol': the variance is estimated on the 2N rows of A and B only.
             let var_rows = match self.setup.method {
                 Method::Sobol => 2 * self.setup.samples.unwrap_or(0) as usize,
@@ -969,10 +986,12 @@ impl Analysis<'_> {
                 Outcome::Met(..) if y0 == 1.0 => "1 (met)".to_string(),
                 Outcome::Met(..) if y0 == 0.0 && zh => "0(未达标)".to_string(),
                 Outcome::Met(..) if y0 == 0.0 => "0 (not met)".to_string(),
+                Outcome::PeakYear if y0 > f64::from(y1) && zh => format!("{y1}年前未达峰"),
+                Outcome::PeakYear if y0 > f64::from(y1) => format!("not peaked by {y1}"),
                 _ => format!("{y0}"),
             };
             if constant {
-                t.top.insert(0, format!("note: the outcome is {y0} in all {rows} runs, so every index is 0 (input order)"));
+                t.top.insert(0, format!("note: the outcome is {shown} in all {rows} runs, so every index is 0 (input order)"));
                 // Say so in words instead of an empty frame.
                 t.svg = report::message_chart(
                     &oc.label(lang),
@@ -985,7 +1004,7 @@ impl Analysis<'_> {
                 .map_err(chart_err)?;
             } else if (0..var_rows.min(rows)).all(|j| outputs[j * m + o] == y0) {
                 t.top.insert(0, format!(
-                    "note: the outcome is {y0} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
+                    "note: the outcome is {shown} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
                 ));
                 t.svg = report::message_chart(
                     &oc.label(lang),

@@ -468,17 +468,7 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
 
 /// A probability with its Wilson interval as text, from `p` and `(lo, hi)` in 0..=1.
 pub fn pct_interval(p: f64, (lo, hi): (f64, f64)) -> String {
-    let width = (hi - lo) * 100.0;
-    let mut d = 1;
-    while d < 4 && width < 10f64.powi(-(d as i32)) * 2.0 {
-        d += 1;
-    }
-    format!(
-        "{:.d$} % ({:.d$}–{:.d$} %)",
-        p * 100.0,
-        lo * 100.0,
-        hi * 100.0
-    )
+    crate::stats::percent_text(p, lo, hi)
 }
 
 /// A probability of `run.json` (`{ "p", "lo", "hi" }`) as text with its interval.

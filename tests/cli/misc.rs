@@ -24,7 +24,8 @@ fn leaves(v: &Value, path: &str, out: &mut Vec<String>) {
 
 fn is_parameter(path: &str) -> bool {
     let top = path.split('.').next().unwrap();
-    if ["scenario", "options", "extends"].contains(&top) {
+    // [actions.*] group the changes by the plan's actions (names, leads, field lists).
+    if ["scenario", "options", "extends", "actions"].contains(&top) {
         return false;
     }
     // demand.<sector>.mix.<year>.<fuel> are shares; mix.delivery is a parameter.

@@ -249,6 +249,13 @@ fn expected_files(words: &[&str], cwd: Option<&Path>) -> Vec<String> {
                 }
             }
         }
+        "wedges" => {
+            let d = out.expect("wedges has --out");
+            add(&d, &["wedges.csv", "wedges.json", "wedges_co2.svg"]);
+            if has("--png") {
+                add(&d, &["wedges_co2.png"]);
+            }
+        }
         other => panic!("README: a peakpath command this test does not know: {other}"),
     }
     files
