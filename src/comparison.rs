@@ -224,11 +224,30 @@ fn differences(dir: &Path, names: &[String], lang: Lang) -> (Vec<String>, Vec<Ve
         vec!["field".to_string(), "unit".to_string()]
     };
     header.extend(names.iter().cloned());
-    let rows = text
+    let all: Vec<Vec<String>> = text
         .lines()
         .filter(|l| l.starts_with("| `"))
-        .map(|l| {
-            let mut c = md_cells(l);
+        .map(md_cells)
+        .collect();
+    // Texts given in both languages (`name_zh`/`name_en`, `lead`/`lead_en`): only the row in
+    // the page's language.
+    let fields: Vec<&str> = all.iter().map(|c| c[0].as_str()).collect();
+    let other_language = |f: &str| match lang {
+        Lang::Zh => f.ends_with("_en"),
+        Lang::En => f.ends_with("_zh") || fields.contains(&format!("{f}_en").as_str()),
+    };
+    let rows = all
+        .iter()
+        .filter(|c| !other_language(&c[0]))
+        .map(|c| {
+            let mut c = c.clone();
+            c[0] = format!("`{}`", c[0]);
+            // A list of field paths (an action's `fields`) is ids too.
+            for x in c.iter_mut().skip(2) {
+                if let Ok(list) = serde_json::from_str::<Vec<String>>(x) {
+                    *x = format!("`{}`", list.join(", "));
+                }
+            }
             if c.len() > 1 {
                 c[1] = unit(&c[1], lang);
             }

@@ -79,7 +79,11 @@ fn table(h: &mut String, header: &[String], rows: &[Vec<String>], colours: &[Str
     for r in rows {
         h.push_str("<tr>");
         for c in r {
-            h.push_str(&format!("<td>{}</td>", escape(c)));
+            // A cell written as `…` holds ids (field paths): typeset as code.
+            match c.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
+                Some(code) => h.push_str(&format!("<td><code>{}</code></td>", escape(code))),
+                None => h.push_str(&format!("<td>{}</td>", escape(c))),
+            }
         }
         h.push_str("</tr>\n");
     }

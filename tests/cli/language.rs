@@ -77,6 +77,13 @@ fn visible_text(path: &Path) -> String {
     while let (Some(a), Some(b)) = (s.find("<style>"), s.find("</style>")) {
         s.replace_range(a..b + "</style>".len(), " ");
     }
+    // Ids (field paths) are typeset as <code>: not words of either language.
+    while let Some(a) = s.find("<code>") {
+        let b = s[a..]
+            .find("</code>")
+            .map_or(s.len(), |b| a + b + "</code>".len());
+        s.replace_range(a..b, " ");
+    }
     let mut out = String::new();
     let mut in_tag = false;
     for c in s.chars() {
