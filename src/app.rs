@@ -100,6 +100,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         report: a.report,
         precision: a.precision,
         save_draws: a.save_draws.clone(),
+        xlsx: a.xlsx,
     };
     print_result(
         &runner::run(&req)?,
@@ -124,6 +125,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         out: a.out,
         force: a.force,
         look: look(a.look),
+        xlsx: a.xlsx,
     };
     for p in &req.scenarios {
         print_warnings(Some(p));
@@ -178,6 +180,11 @@ fn print_result(r: &RunResult, zh: bool) {
                 print_precision(p);
             }
         }
+        RunResult::AlreadyComplete { out, file } => eprintln!(
+            "{}: the run is already complete ({}): nothing to resume",
+            out.display(),
+            file.display()
+        ),
     }
 }
 
