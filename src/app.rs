@@ -107,11 +107,11 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         req.look.lang == peakpath::report::Lang::Zh,
     );
     if let Some(f) = &a.save_draws {
-        eprintln!(
-            "draws written to {} (experiments, outcomes) / 抽样与结果已写入 {}",
-            f.display(),
-            f.display()
-        );
+        if req.look.lang == peakpath::report::Lang::Zh {
+            eprintln!("抽样与结果已写入 {}", f.display());
+        } else {
+            eprintln!("draws written to {} (experiments, outcomes)", f.display());
+        }
     }
     Ok(())
 }
@@ -177,7 +177,7 @@ fn print_result(r: &RunResult, zh: bool) {
         } => {
             print_mc(sc, tr, acc, out, *elapsed_s, zh);
             if let Some(p) = precision {
-                print_precision(p);
+                print_precision(p, zh);
             }
         }
         RunResult::AlreadyComplete { out, file } => eprintln!(
@@ -205,33 +205,41 @@ fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elaps
         out.display()
     );
     if !sc.observed.is_empty() {
-        eprintln!(
-            "observed history: {} / {}",
-            runner::history::acceptance_line(acc, false),
-            runner::history::acceptance_line(acc, true)
-        );
+        let line = runner::history::acceptance_line(acc, zh);
+        if zh {
+            eprintln!("观测历史：{line}");
+        } else {
+            eprintln!("observed history: {line}");
+        }
     }
     if !sc.correlations.is_empty() {
-        eprintln!(
-            "correlated inputs: {} pairs (Gaussian copula, MODEL.md §2) / 相关输入：{} 对",
-            sc.correlations.pairs.len(),
-            sc.correlations.pairs.len()
-        );
+        let n = sc.correlations.pairs.len();
+        if zh {
+            eprintln!("相关输入：{n} 对（高斯连接函数，MODEL.md §2）");
+        } else {
+            eprintln!("correlated inputs: {n} pairs (Gaussian copula, MODEL.md §2)");
+        }
     }
 }
 
-fn print_precision(p: &serde_json::Value) {
+fn print_precision(p: &serde_json::Value, zh: bool) {
     let used = p["runs_used"].as_u64().unwrap_or(0);
     let target = p["target_half_width"].as_f64().unwrap_or(f64::NAN);
     let worst = p["worst_half_width"].as_f64().unwrap_or(f64::NAN);
-    if p["reached"].as_bool() == Some(true) {
-        eprintln!(
-            "precision: every headline probability within ±{worst:.4} (Wilson 95 %, target ±{target}) after {used} runs / 精度：{used} 次抽样后所有主要概率的 Wilson 95 % 半宽 ≤ {target}"
-        );
-    } else {
-        eprintln!(
-            "warning: precision ±{target} not reached: widest Wilson 95 % half-width ±{worst:.4} after the maximum of {used} runs (--max-runs) / 警告：达到最大抽样次数 {used} 仍未达到精度 {target}"
-        );
+    let reached = p["reached"].as_bool() == Some(true);
+    match (reached, zh) {
+        (true, false) => eprintln!(
+            "precision: every headline probability within ±{worst:.4} (Wilson 95 %, target ±{target}) after {used} runs"
+        ),
+        (true, true) => eprintln!(
+            "精度：{used} 次抽样后所有主要概率的 Wilson 95 % 区间半宽 ≤ ±{worst:.4}（目标 ±{target}）"
+        ),
+        (false, false) => eprintln!(
+            "warning: precision ±{target} not reached: widest Wilson 95 % half-width ±{worst:.4} after the maximum of {used} runs (--max-runs)"
+        ),
+        (false, true) => eprintln!(
+            "警告：达到最大抽样次数 {used}（--max-runs）仍未达到精度 ±{target}：最宽的 Wilson 95 % 半宽为 ±{worst:.4}"
+        ),
     }
 }
 

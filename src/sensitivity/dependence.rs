@@ -23,23 +23,27 @@ pub fn json(sc: &Scenario) -> serde_json::Value {
     })
 }
 
-/// Notes for the terminal, in English and Chinese; empty when there is nothing to say.
-pub fn notes(sc: &Scenario) -> Vec<String> {
+/// Notes for the terminal, in Chinese (`zh`) or English; empty when there is nothing to say.
+pub fn notes(sc: &Scenario, zh: bool) -> Vec<String> {
     let mut v = Vec::new();
     let n = sc.correlations.pairs.len();
-    if n > 0 {
+    if n > 0 && !zh {
         v.push(format!(
             "note: the scenario correlates {n} pairs of inputs; tornado, Morris and Sobol' assume independent inputs, so the design samples each input independently from its own distribution and ignores the correlations (see sensitivity.json: correlations)"
         ));
+    }
+    if n > 0 && zh {
         v.push(format!(
             "说明：情景给出了 {n} 对输入相关性；龙卷风图、Morris 和 Sobol' 方法假定输入相互独立，因此设计按各自分布独立抽样，忽略这些相关性"
         ));
     }
-    if !sc.observed.is_empty() {
+    if !sc.observed.is_empty() && !zh {
         v.push(format!(
             "note: the scenario's {} observations are not applied to the design rows (no rejection sampling in a sensitivity design)",
             sc.observed.len()
         ));
+    }
+    if !sc.observed.is_empty() && zh {
         v.push(format!(
             "说明：情景的 {} 个观测值不用于筛选敏感性分析的设计样本",
             sc.observed.len()

@@ -1096,7 +1096,7 @@ impl Analysis<'_> {
             "correlations": super::dependence::json(sc),
             "over_time": over_time,
         });
-        for l in super::dependence::notes(sc) {
+        for l in super::dependence::notes(sc, lang == Lang::Zh) {
             eprintln!("{l}");
         }
         write_atomic(&out.join(SUMMARY), &output::json_bytes(&summary)).map_err(io_err(out))?;

@@ -196,7 +196,7 @@ pub fn report_html_with(
         if let Some(c) = d.run["correlations"].as_array().filter(|c| !c.is_empty()) {
             headline.push((
                 if zh {
-                    "相关输入(高斯Copula)".into()
+                    "相关输入(高斯连接函数)".into()
                 } else {
                     "Correlated inputs (Gaussian copula)".into()
                 },

@@ -181,6 +181,8 @@ fn review_scenario_is_reproducible_and_states_drawn_and_kept() {
             "--runs",
             "9000",
             "--no-charts",
+            "--lang",
+            "en",
             "--out",
             dir,
         ];

@@ -18,6 +18,8 @@ fn precision_stops_at_the_first_precise_batch_whatever_the_threads() {
         "--threads",
         "1",
         "--no-charts",
+        "--lang",
+        "en",
         "--out",
         &a,
     ])
