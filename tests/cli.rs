@@ -11,6 +11,8 @@ mod util;
 
 #[path = "cli/charts.rs"]
 mod charts;
+#[path = "cli/cluster.rs"]
+mod cluster;
 #[path = "cli/determinism.rs"]
 mod determinism;
 #[path = "cli/exit_codes.rs"]
