@@ -23,6 +23,7 @@ pub mod indicators;
 pub mod model;
 pub mod output;
 pub mod report;
+pub mod runner;
 pub mod scenario;
 pub mod sensitivity;
 pub mod stats;

@@ -43,6 +43,7 @@ use crate::indicators::{self, INDICATORS, TARGET_YEARS};
 use crate::model::{self, Trajectory, VARS, Var};
 use crate::output::{self, write_atomic};
 use crate::report::{self, Lang};
+use crate::runner;
 use crate::scenario::Scenario;
 use crate::terminal;
 
@@ -1041,6 +1042,37 @@ fn read_partial(path: &Path) -> Result<Partial> {
     Ok(p)
 }
 
+/// Design rows of an analysis as a [`runner::Resumable`] job on a thread pool.
+struct SensJob<'a> {
+    p: Partial,
+    an: &'a Analysis<'a>,
+    inputs: &'a Inputs,
+    pool: &'a rayon::ThreadPool,
+    started: Instant,
+    elapsed_before: f64,
+}
+
+impl runner::Resumable for SensJob<'_> {
+    fn cursor(&self) -> (u64, u64, u64) {
+        (self.p.start, self.p.next, self.p.end)
+    }
+    fn advance(&mut self, hi: u64, obs: &dyn Observer) -> bool {
+        let (an, inputs, next) = (self.an, self.inputs, self.p.next);
+        match self.pool.install(|| an.evaluate(inputs, next..hi, obs)) {
+            Some(o) => {
+                self.p.outputs.extend(o.iter().map(|x| x.to_bits()));
+                self.p.next = hi;
+                true
+            }
+            None => false,
+        }
+    }
+    fn checkpoint_bytes(&mut self) -> Vec<u8> {
+        self.p.elapsed_s = self.elapsed_before + self.started.elapsed().as_secs_f64();
+        serde_json::to_vec(&self.p).unwrap_or_default()
+    }
+}
+
 fn default_out(sc: &Scenario, method: Method) -> PathBuf {
     PathBuf::from("outputs")
         .join(&sc.info.id)
@@ -1125,49 +1157,23 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     let elapsed_before = partial.elapsed_s;
     let inputs = pool.install(|| an.inputs())?;
     let obs = terminal::progress(partial.end - partial.start, partial.next - partial.start);
-    let batch = hooks.batch.unwrap_or(ROW_CHUNK * 64 * threads as u64);
-    let mut last_checkpoint = Instant::now();
-    let save = |p: &mut Partial| -> Result<()> {
-        p.elapsed_s = elapsed_before + started.elapsed().as_secs_f64();
-        write_atomic(
-            &out.join(CHECKPOINT),
-            &serde_json::to_vec(p).unwrap_or_default(),
-        )
-        .map_err(io_err(&out))
+    let sched = runner::Schedule {
+        batch: hooks.batch.unwrap_or(ROW_CHUNK * 64 * threads as u64),
+        checkpoint_every_s: CHECKPOINT_EVERY_S,
+        checkpoint: out.join(CHECKPOINT),
+        unit: "model runs",
+        interrupt_after: hooks.interrupt_after,
     };
-    while partial.next < partial.end {
-        let hi = (partial.next + batch).min(partial.end);
-        let got = pool.install(|| an.evaluate(&inputs, partial.next..hi, &obs));
-        let interrupted = match got {
-            Some(o) => {
-                partial.outputs.extend(o.iter().map(|x| x.to_bits()));
-                partial.next = hi;
-                hooks.interrupt_after.is_some_and(|n| {
-                    partial.next - partial.start >= n && partial.next < partial.end
-                })
-            }
-            None => true,
-        };
-        if interrupted {
-            save(&mut partial)?;
-            if let Some(b) = &obs.bar {
-                b.abandon();
-            }
-            return Err(Error::Interrupted(format!(
-                "interrupted after {} of {} model runs; the checkpoint is in {}: rerun the same command with --resume to continue",
-                partial.next - partial.start,
-                partial.end - partial.start,
-                out.join(CHECKPOINT).display()
-            )));
-        }
-        if last_checkpoint.elapsed().as_secs() >= CHECKPOINT_EVERY_S && partial.next < partial.end {
-            save(&mut partial)?;
-            last_checkpoint = Instant::now();
-        }
-    }
-    if let Some(b) = &obs.bar {
-        b.finish_and_clear();
-    }
+    let mut job = SensJob {
+        p: partial,
+        an: &an,
+        inputs: &inputs,
+        pool: &pool,
+        started,
+        elapsed_before,
+    };
+    runner::drive(&mut job, &sched, &obs)?;
+    let mut partial = job.p;
     let evaluated = partial.end - partial.start;
     let eval_s = started.elapsed().as_secs_f64();
     partial.elapsed_s = elapsed_before + eval_s;

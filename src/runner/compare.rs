@@ -1,0 +1,112 @@
+//! `compare`: several scenarios with the same seed, side by side.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use super::{Look, RUN_FILES, Result, RunResult, finish, write_mc};
+use crate::engine::{self, Accumulator};
+use crate::error::{Error, io as io_err};
+use crate::output::{self, write_atomic};
+use crate::scenario::Scenario;
+use crate::terminal::{install_ctrlc, progress};
+
+/// What `peakpath compare` asks for.
+#[derive(Debug, Clone)]
+pub struct CompareRequest {
+    /// Scenario files (two or more).
+    pub scenarios: Vec<PathBuf>,
+    pub runs: u64,
+    pub seed: u64,
+    pub threads: Option<u16>,
+    pub out: PathBuf,
+    pub force: bool,
+    pub look: Look,
+}
+
+/// All runs of a scenario in one process, with progress; Ctrl-C stops without output.
+fn mc_all(sc: &Scenario, seed: u64, runs: u64, pool: &rayon::ThreadPool) -> Result<Accumulator> {
+    install_ctrlc();
+    let obs = progress(runs, 0);
+    let acc = pool.install(|| engine::monte_carlo(sc, seed, 0..runs, &obs));
+    if let Some(b) = &obs.bar {
+        b.finish_and_clear();
+    }
+    acc.ok_or_else(|| Error::Interrupted("interrupted: nothing was written".into()))
+}
+
+/// Run every scenario of `req` with the same seed; write each one's folder and the
+/// comparison files. Returns each scenario's result, in the order given.
+pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
+    let mut scs = Vec::new();
+    for p in &req.scenarios {
+        scs.push((Scenario::load(p)?, p.display().to_string()));
+    }
+    for (i, (s, p)) in scs.iter().enumerate() {
+        if let Some((_, q)) = scs[..i].iter().find(|(t, _)| t.info.id == s.info.id) {
+            return Err(Error::Input(format!(
+                "{p}: scenario.id: expected ids that differ between compared scenarios, found \"{}\" also in {q}",
+                s.info.id
+            )));
+        }
+    }
+    output::prepare_dir(&req.out, req.force, RUN_FILES).map_err(Error::Input)?;
+    let pool = engine::pool(req.threads)?;
+    let mut data = Vec::new();
+    let mut rows = Vec::new();
+    let mut peak_rows = Vec::new();
+    let mut results = Vec::new();
+    for (sc, spath) in &scs {
+        let started = Instant::now();
+        let acc = mc_all(sc, req.seed, req.runs, &pool)?;
+        let tr = engine::central(sc);
+        let dir = req.out.join(&sc.info.id);
+        output::prepare_dir(&dir, true, RUN_FILES).map_err(Error::Input)?;
+        write_mc(
+            sc,
+            spath,
+            &tr,
+            &acc,
+            req.seed,
+            &dir,
+            serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
+        )?;
+        finish(&dir, req.look, false)?;
+        rows.extend(output::comparison_rows(sc, &acc));
+        peak_rows.extend(acc.peak_hist.iter().enumerate().map(|(t, c)| {
+            vec![
+                sc.info.id.clone(),
+                (sc.spec.y0 + t as i32).to_string(),
+                output::num(*c as f64 / acc.runs as f64),
+            ]
+        }));
+        data.push(crate::visual::RunData::read(&dir)?);
+        results.push(RunResult::MonteCarlo {
+            sc: Box::new(sc.clone()),
+            tr,
+            acc: Box::new(acc),
+            out: dir,
+            elapsed_s: started.elapsed().as_secs_f64(),
+        });
+    }
+    write_atomic(
+        &req.out.join("comparison.csv"),
+        &output::comparison_csv(rows),
+    )
+    .map_err(io_err(&req.out))?;
+    write_atomic(
+        &req.out.join("comparison_peak.csv"),
+        &output::csv_table(&["scenario", "peak_year", "probability"], peak_rows),
+    )
+    .map_err(io_err(&req.out))?;
+    let refs: Vec<&Scenario> = scs.iter().map(|(s, _)| s).collect();
+    write_atomic(
+        &req.out.join("parameters.md"),
+        output::parameters_diff(&refs).as_bytes(),
+    )
+    .map_err(io_err(&req.out))?;
+    if !req.look.no_charts {
+        let d: Vec<&crate::visual::RunData> = data.iter().collect();
+        crate::visual::write_charts(&d, &req.out.join("charts"), req.look.lang, req.look.png)?;
+    }
+    Ok(results)
+}
