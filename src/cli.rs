@@ -155,7 +155,8 @@ pub struct CompareArgs {
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
-    /// Folders written by `peakpath run --shard K/N` (or `peakpath sensitivity --shard K/N`).
+    /// Folders written by `peakpath run --shard K/N` (or `peakpath sensitivity --shard K/N`),
+    /// or by `peakpath merge --partial`. They are read one at a time.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// Output folder for the merged results.
@@ -164,4 +165,8 @@ pub struct MergeArgs {
     /// Overwrite the results of another run in the output folder.
     #[arg(long)]
     pub force: bool,
+    /// Merge a group of consecutive shards into one partial result (shard.json or
+    /// sensitivity_shard.json) that merges again like a shard: a tree of merges.
+    #[arg(long)]
+    pub partial: bool,
 }

@@ -76,6 +76,10 @@ pub(crate) struct Partial {
     pub seed: u64,
     pub runs: u64,
     pub shard: Option<(u64, u64)>,
+    /// The last shard this partial covers when it is a `merge --partial` of the consecutive
+    /// shards `shard.0..=shard_last`; absent for one shard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_last: Option<u64>,
     /// Run indices this partial covers: `start..end`; `next` is where a checkpoint resumes.
     pub start: u64,
     pub end: u64,
@@ -154,6 +158,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         seed: req.seed,
         runs: req.runs,
         shard,
+        shard_last: None,
         start: range.start,
         end: range.end,
         next: range.start,

@@ -64,9 +64,9 @@ fn readme_script(name: &str) -> String {
     blocks(&section, "sh")
         .into_iter()
         .find(|b| {
-            b.lines()
-                .find(|l| l.starts_with("# "))
-                .is_some_and(|l| l[2..].starts_with(&format!("{name} ")) || l[2..].starts_with(&format!("{name}:")))
+            b.lines().find(|l| l.starts_with("# ")).is_some_and(|l| {
+                l[2..].starts_with(&format!("{name} ")) || l[2..].starts_with(&format!("{name}:"))
+            })
         })
         .unwrap_or_else(|| panic!("README.md, Clusters: no ```sh block named {name}"))
 }
@@ -138,7 +138,13 @@ fn same_results(want: &Path, got: &Path) -> usize {
     files(got, got, &mut b);
     a.sort();
     b.sort();
-    assert_eq!(a, b, "{} and {} hold other files", want.display(), got.display());
+    assert_eq!(
+        a,
+        b,
+        "{} and {} hold other files",
+        want.display(),
+        got.display()
+    );
     for f in &a {
         let (x, y) = (want.join(f), got.join(f));
         let name = f.to_string_lossy();
@@ -192,7 +198,12 @@ impl Slurm {
             dir: TempDir::new("slurm"),
         };
         let out = Command::new(root().join(".ci/slurm.sh"))
-            .args(["start".as_ref(), cluster.dir.join("c").as_os_str(), p1.as_ref(), p2.as_ref()])
+            .args([
+                "start".as_ref(),
+                cluster.dir.join("c").as_os_str(),
+                p1.as_ref(),
+                p2.as_ref(),
+            ])
             // Room for four 16-CPU shards at once, as the README's scripts ask.
             .env("SLURM_NODE_CPUS", "64")
             .output()
@@ -214,7 +225,8 @@ impl Slurm {
     /// A command talking to this cluster.
     fn cmd(&self, program: &str) -> Command {
         let mut c = Command::new(program);
-        c.env("SLURM_CONF", self.conf()).env("PATH", path_with_bin());
+        c.env("SLURM_CONF", self.conf())
+            .env("PATH", path_with_bin());
         c
     }
 
@@ -370,7 +382,8 @@ fn readme_slurm_job_arrays_merge_to_one_run() {
     ]);
     let sens_sh = readme_script("sensitivity-shard.sh");
     assert!(
-        sens_sh.contains("--method sobol") && sens_sh.contains("--outcome co2:2030 --outcome met:5:2025"),
+        sens_sh.contains("--method sobol")
+            && sens_sh.contains("--outcome co2:2030 --outcome met:5:2025"),
         "{sens_sh}"
     );
     single(&[
@@ -401,13 +414,18 @@ fn readme_slurm_job_arrays_merge_to_one_run() {
     }
     for g in 1..=3 {
         assert!(
-            sens_dir.join(format!("groups/{g}/sensitivity_shard.json")).is_file(),
+            sens_dir
+                .join(format!("groups/{g}/sensitivity_shard.json"))
+                .is_file(),
             "group {g} of the tree"
         );
     }
     let n_run = same_results(&tmp.join("run-single"), &run_dir.join("results"));
     let n_sens = same_results(&tmp.join("sensitivity-single"), &sens_dir.join("results"));
-    assert!(n_run >= 6 && n_sens >= 5, "{n_run} and {n_sens} files compared");
+    assert!(
+        n_run >= 6 && n_sens >= 5,
+        "{n_run} and {n_sens} files compared"
+    );
     loud(&format!(
         "{TEST}: Slurm job arrays merged to the bytes of one run ({n_run} + {n_sens} files) in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -416,12 +434,19 @@ fn readme_slurm_job_arrays_merge_to_one_run() {
 
 // -------------------------------------------------------------------------- Kubernetes
 
+/// The README's ```yaml block.
+fn manifest_text() -> String {
+    let yaml = blocks(&clusters_section(), "yaml");
+    assert_eq!(yaml.len(), 1, "README.md, Clusters: one ```yaml block");
+    yaml[0].clone()
+}
+
 /// The README's manifests, one YAML document each.
 fn manifests() -> Vec<String> {
-    let section = clusters_section();
-    let yaml = blocks(&section, "yaml");
-    assert_eq!(yaml.len(), 1, "README.md, Clusters: one ```yaml block");
-    yaml[0].split("\n---\n").map(str::to_string).collect()
+    manifest_text()
+        .split("\n---\n")
+        .map(str::to_string)
+        .collect()
 }
 
 /// The value of the first `key: value` line of a manifest (block style).
@@ -463,13 +488,17 @@ fn readme_kubernetes_manifests_validate() {
     assert_eq!(docs.len(), 2, "the shards' Indexed Job and the merge Job");
     let tmp = TempDir::new("k8s");
     let file = tmp.join("jobs.yaml");
-    std::fs::write(&file, docs.join("---\n")).unwrap();
+    std::fs::write(&file, manifest_text()).unwrap();
     let out = check(Command::new(&kv).arg("--strict").arg(&file));
     assert_eq!(out.matches("passed for resource job/").count(), 2, "{out}");
     // The validator does reject what the API would: a misspelt field of a Job spec.
     let bad = tmp.join("bad.yaml");
     std::fs::write(&bad, docs[0].replace("parallelism:", "paralelism:")).unwrap();
-    let o = Command::new(&kv).arg("--strict").arg(&bad).output().unwrap();
+    let o = Command::new(&kv)
+        .arg("--strict")
+        .arg(&bad)
+        .output()
+        .unwrap();
     assert!(
         !o.status.success() && String::from_utf8_lossy(&o.stdout).contains("paralelism"),
         "{}",
