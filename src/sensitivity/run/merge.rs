@@ -128,12 +128,13 @@ pub fn merge(
         )
         .map_err(io_err(out))?;
         eprintln!(
-            "merged {} partial results into shards {}–{} of {} ({rows} model runs) in {}",
+            "merged {} partial results into shards {}–{} of {} ({rows} model runs) in {}{}",
             coverage.parts,
             coverage.first,
             coverage.last,
             coverage.n,
-            out.join(SHARD_FILE).display()
+            out.join(SHARD_FILE).display(),
+            crate::runner::peak_memory_note()
         );
         return Ok(());
     }
@@ -156,9 +157,10 @@ pub fn merge(
         format!("{} partial results ({} shards)", coverage.parts, coverage.n)
     };
     eprintln!(
-        "merged {what} ({} model runs) into {}",
+        "merged {what} ({} model runs) into {}{}",
         s.rows,
-        out.display()
+        out.display(),
+        crate::runner::peak_memory_note()
     );
     Ok(())
 }
