@@ -128,14 +128,24 @@ stop)
       sleep 0.2
     done
   fi
-  for d in slurmd slurmctld munged; do
-    f="$dir/$d.pid"
-    [ -f "$f" ] || continue
-    pid=$(cat "$f")
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$f"
+  # The Slurm daemons together, then munged (they use it until they have stopped).
+  for group in "slurmd slurmctld" munged; do
+    pids=()
+    for d in $group; do
+      [ -f "$dir/$d.pid" ] || continue
+      pids+=("$(cat "$dir/$d.pid")")
+      rm -f "$dir/$d.pid"
+    done
+    [ ${#pids[@]} -gt 0 ] || continue
+    kill -TERM "${pids[@]}" 2>/dev/null || true
+    # Up to 10 s for each to finish (kill -0 fails once a process is gone), then SIGKILL.
+    for pid in "${pids[@]}"; do
+      for _ in $(seq 100); do
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      kill -KILL "$pid" 2>/dev/null || true
+    done
   done
   ;;
 
