@@ -24,7 +24,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a scenario: the central run, and Monte Carlo unless --central.
     Run(RunArgs),
-    /// Combine the partial results of shards (run --shard K/N) into one run's files.
+    /// Combine the partial results of shards (run or sensitivity --shard K/N) into one run's
+    /// files, one shard at a time; with --partial into one partial result (a tree of merges).
     Merge(MergeArgs),
     /// Check scenario files; print one line per problem (FILE:LINE:COL: field: …).
     Validate {
