@@ -19,6 +19,8 @@ mod determinism;
 mod exit_codes;
 #[path = "cli/golden.rs"]
 mod golden;
+#[path = "cli/integrity.rs"]
+mod integrity;
 #[path = "cli/merge.rs"]
 mod merge;
 #[path = "cli/misc.rs"]

@@ -20,7 +20,7 @@ use crate::scenario::{Sampler, Scenario};
 use crate::stats::SeriesStats;
 
 mod shards;
-pub use shards::{Coverage, ShardInfo, ShardSet, check_out_not_input};
+pub use shards::{Coverage, ShardInfo, ShardSet, check_out_not_input, shards_range, shards_text};
 
 /// The seed `run` and `discover` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 20231001;

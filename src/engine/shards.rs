@@ -33,6 +33,35 @@ pub struct Coverage {
     pub parts: usize,
 }
 
+/// The indices `start..end` that shards `k..=last` of `n` (`last`: `None` for shard `k` alone)
+/// hold out of `total`, or why `k`, `last`, `n` are not such shards.
+pub fn shards_range(
+    total: u64,
+    k: u64,
+    last: Option<u64>,
+    n: u64,
+) -> Result<std::ops::Range<u64>, String> {
+    let l = last.unwrap_or(k);
+    if k == 0 || k > l || l > n {
+        return Err(match last {
+            None => format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}"),
+            Some(l) => format!(
+                "shard, shard_last: expected shards K–L/N with 1 ≤ K ≤ L ≤ N, found {k}–{l}/{n}"
+            ),
+        });
+    }
+    Ok(super::shard_range(total, k, n).start..super::shard_range(total, l, n).end)
+}
+
+/// `K/N`, `K–L/N` for a group, or `none`.
+pub fn shards_text(shard: Option<(u64, u64)>, last: Option<u64>) -> String {
+    match (shard, last) {
+        (None, _) => "none".into(),
+        (Some((k, n)), Some(l)) if l != k => format!("{k}–{l}/{n}"),
+        (Some((k, n)), _) => format!("{k}/{n}"),
+    }
+}
+
 /// Refuse an output folder that is one of the folders being merged (its partial result would
 /// be overwritten by the merge's).
 pub fn check_out_not_input(out: &Path, dirs: &[PathBuf]) -> Result<(), Error> {

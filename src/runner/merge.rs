@@ -8,11 +8,11 @@
 
 use std::path::PathBuf;
 
-use super::run::{Partial, read_partial};
+use super::run::{MC_FILES, Partial, check_partial, read_partial};
 use super::{Look, PARTIAL_FORMAT, RUN_FILES, Result, SHARD_FILE, finish, write_mc};
 use crate::engine::{self, Accumulator, Coverage, ShardInfo, ShardSet};
 use crate::error::{Error, io as io_err};
-use crate::output::{self, write_atomic};
+use crate::output;
 use crate::scenario::Scenario;
 
 /// What `peakpath merge` asks for.
@@ -59,14 +59,18 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
     }
     // The output folder first: a merge of 10,000 shards should not fail at the end.
     output::prepare_dir(&req.out, req.force, RUN_FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&req.out)?;
 
     let mut set = ShardSet::new("run", "run", "runs");
     // The first part without its accumulator: what every other part must match.
     let mut head: Option<(PathBuf, Partial)> = None;
     let mut sc: Option<Scenario> = None;
     let mut acc: Option<Accumulator> = None;
+    let mut elapsed_s = 0.0;
     for d in &req.dirs {
-        let mut p = read_partial(&d.join(SHARD_FILE))?;
+        let path = d.join(SHARD_FILE);
+        let mut p = read_partial(&path)?;
+        elapsed_s += p.elapsed_s;
         set.add(&ShardInfo {
             dir: d,
             shard: p.shard,
@@ -75,18 +79,16 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
             next: p.next,
             end: p.end,
         })?;
-        let part_acc = std::mem::replace(&mut p.acc, Accumulator::new(0));
         match &head {
             None => {
                 let s = Scenario::from_texts(&p.sources)?;
                 if s.hash != p.scenario_sha256 {
                     return Err(Error::Other(format!(
                         "{}: the scenario saved with the shard does not rebuild to the same content",
-                        d.join(SHARD_FILE).display()
+                        path.display()
                     )));
                 }
                 sc = Some(s);
-                head = Some((d.clone(), p));
             }
             Some((d0, first)) => {
                 let same = p.scenario_sha256 == first.scenario_sha256
@@ -95,7 +97,7 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
                 if !same {
                     return Err(Error::Input(format!(
                         "{}: expected a shard of the same run as {} (scenario {} {}, seed {}, runs {}), found scenario {} {}, seed {}, runs {}",
-                        d.join(SHARD_FILE).display(),
+                        path.display(),
                         d0.display(),
                         first.scenario_id,
                         &first.scenario_sha256[..12.min(first.scenario_sha256.len())],
@@ -109,19 +111,17 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
                 }
             }
         }
+        // Every part holds the statistics of the scenario's years (hence the same series).
+        if let Some(s) = &sc {
+            check_partial(&p, s, &path)?;
+        }
+        let part_acc = std::mem::replace(&mut p.acc, Accumulator::new(0));
         match &mut acc {
             None => acc = Some(part_acc),
-            Some(a) => {
-                if a.n_years != part_acc.n_years {
-                    return Err(Error::Input(format!(
-                        "{}: expected statistics over {} years, found {}",
-                        d.join(SHARD_FILE).display(),
-                        a.n_years,
-                        part_acc.n_years
-                    )));
-                }
-                a.merge(&part_acc);
-            }
+            Some(a) => a.merge(&part_acc),
+        }
+        if head.is_none() {
+            head = Some((d.clone(), p));
         }
     }
     let coverage = set.finish(!req.partial)?;
@@ -133,20 +133,18 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
     let runs = acc.runs;
     if req.partial {
         let group = Partial {
-            format: PARTIAL_FORMAT.into(),
             shard: Some((coverage.first, coverage.n)),
             shard_last: (coverage.last != coverage.first).then_some(coverage.last),
             start: coverage.start,
             end: coverage.end,
             next: coverage.end,
+            elapsed_s,
             acc,
             ..first
         };
-        write_atomic(
-            &req.out.join(SHARD_FILE),
-            &serde_json::to_vec(&group).unwrap_or_default(),
-        )
-        .map_err(io_err(&req.out))?;
+        output::write_sealed(&req.out.join(SHARD_FILE), PARTIAL_FORMAT, &group)
+            .map_err(io_err(&req.out))?;
+        output::remove_stale(&req.out, RUN_FILES, &[SHARD_FILE]).map_err(io_err(&req.out))?;
     } else {
         let tr = engine::central(&sc);
         write_mc(
@@ -159,6 +157,7 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
             serde_json::json!({ "elapsed_s": null, "threads": null }),
         )?;
         finish(&req.out, Look::default(), false)?;
+        output::remove_stale(&req.out, RUN_FILES, MC_FILES).map_err(io_err(&req.out))?;
     }
     Ok(Some(Merged {
         parts: coverage.parts,

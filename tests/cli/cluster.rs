@@ -164,6 +164,11 @@ fn same_results(want: &Path, got: &Path) -> usize {
     a.len()
 }
 
+/// The content of a (sealed) shard file.
+fn shard_body(p: &Path) -> serde_json::Value {
+    peakpath::output::read_sealed(p, peakpath::runner::PARTIAL_FORMAT, "a shard").unwrap()
+}
+
 // ------------------------------------------------------------------------------- Slurm
 
 /// A one-node Slurm cluster started by `.ci/slurm.sh`; stopped when dropped, also when the
@@ -407,8 +412,7 @@ fn readme_slurm_job_arrays_merge_to_one_run() {
 
     // Every shard ran as its own array task, with its K/N.
     for k in 1..=4 {
-        let p: serde_json::Value =
-            serde_json::from_slice(&read(run_dir.join(format!("shards/{k}/shard.json")))).unwrap();
+        let p = shard_body(&run_dir.join(format!("shards/{k}/shard.json")));
         assert_eq!(p["shard"], serde_json::json!([k, 4]), "shard {k}");
         assert_eq!(p["acc"]["runs"], 500, "shard {k}");
     }
@@ -539,8 +543,7 @@ fn readme_kubernetes_indexed_job_shards_merge_to_one_run() {
     assert!(shard_cmd[2].contains("--runs $RUNS"), "{shard_cmd:?}");
     for i in 0..n {
         run_cmd(&shard_cmd, Some(i));
-        let p: serde_json::Value =
-            serde_json::from_slice(&read(data.join(format!("shards/{i}/shard.json")))).unwrap();
+        let p = shard_body(&data.join(format!("shards/{i}/shard.json")));
         assert_eq!(p["shard"], serde_json::json!([i + 1, n]), "index {i}");
         assert_eq!(p["start"], 100 * i, "index {i}");
         assert_eq!(p["end"], 100 * (i + 1), "index {i}");

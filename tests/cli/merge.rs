@@ -97,7 +97,7 @@ fn merges_of_merges_give_the_bytes_of_one_run() {
     let shard1: serde_json::Value =
         serde_json::from_slice(&read(tmp.join("s1/shard.json"))).unwrap();
     assert_eq!(
-        shard1["shard"],
+        shard1["body"]["shard"],
         serde_json::json!([1, 5]),
         "s1 is untouched"
     );
@@ -142,13 +142,34 @@ fn merge_memory_stays_flat_from_200_to_2000_shards() {
         &tmp.arg("real"),
     ])
     .ok();
+    // The sealed file: {"format":…,"sha256":…,"body":BODY}; each copy gets its own place in
+    // BODY and the digest of the new BODY.
     let text = read_string(tmp.join("real/shard.json"));
+    let at = text.find(r#","body":"#).expect("a sealed shard file") + r#","body":"#.len();
+    let (head, body) = (
+        &text[..at],
+        text[at..].trim_end().strip_suffix('}').unwrap(),
+    );
+    let head = &head[..head.find(r#""sha256":"#).unwrap()];
     let key = r#""runs":2000,"shard":[1,2000],"start":0,"end":1,"next":1,"#;
     assert_eq!(
-        text.matches(key).count(),
+        body.matches(key).count(),
         1,
         "shard.json layout: {}",
-        &text[..300.min(text.len())]
+        &body[..300.min(body.len())]
+    );
+    let seal = |body: &str| {
+        use sha2::Digest as _;
+        let digest: String = sha2::Sha256::digest(body.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        format!(r#"{head}"sha256":"{digest}","body":{body}}}"#) + "\n"
+    };
+    assert_eq!(
+        seal(body),
+        text,
+        "the seal is recomputed as peakpath computes it"
     );
     let mut peaks = Vec::new();
     for n in [200u64, 2000] {
@@ -160,7 +181,7 @@ fn merge_memory_stays_flat_from_200_to_2000_shards() {
                     r#""runs":{n},"shard":[{k},{n}],"start":{},"end":{k},"next":{k},"#,
                     k - 1
                 );
-                std::fs::write(d.join("shard.json"), text.replacen(key, &place, 1)).unwrap();
+                std::fs::write(d.join("shard.json"), seal(&body.replacen(key, &place, 1))).unwrap();
                 d.display().to_string()
             })
             .collect();

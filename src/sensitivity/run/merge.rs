@@ -15,7 +15,7 @@ use super::{
 };
 use crate::engine::{self, ShardInfo, ShardSet};
 use crate::error::{Error, io as io_err};
-use crate::output::{self, write_atomic};
+use crate::output;
 use crate::scenario::Scenario;
 
 type Result<T> = std::result::Result<T, Error>;
@@ -40,9 +40,12 @@ pub fn merge(
             "--partial: expected an --out folder for the partial result, found none".into(),
         ));
     }
+    // Held until the end, on --out or on the default folder once the first shard named it.
+    let mut lock = None;
     if let Some(o) = out {
         engine::check_out_not_input(o, dirs)?;
         output::prepare_dir(o, force, OWN_FILES).map_err(Error::Input)?;
+        lock = Some(output::DirLock::acquire(o)?);
     }
     let mut set = ShardSet::new("sensitivity", "analysis", "rows");
     // The first part without its outputs; every other part must be of the same analysis.
@@ -73,9 +76,10 @@ pub fn merge(
                     )));
                 }
                 if out.is_none() {
-                    let o = default_out(&sc, p.setup.method);
+                    let o = default_out(&sc, p.setup.method)?;
                     engine::check_out_not_input(&o, dirs)?;
                     output::prepare_dir(&o, force, OWN_FILES).map_err(Error::Input)?;
+                    lock = Some(output::DirLock::acquire(&o)?);
                 }
                 an_sc = Some(sc);
                 head = Some((d.clone(), p));
@@ -112,7 +116,6 @@ pub fn merge(
     if partial {
         let out = out.unwrap_or(Path::new("."));
         let group = Partial {
-            format: PARTIAL_FORMAT.into(),
             shard: Some((coverage.first, coverage.n)),
             shard_last: (coverage.last != coverage.first).then_some(coverage.last),
             start: coverage.start,
@@ -122,11 +125,7 @@ pub fn merge(
             outputs,
             ..first
         };
-        write_atomic(
-            &out.join(SHARD_FILE),
-            &serde_json::to_vec(&group).unwrap_or_default(),
-        )
-        .map_err(io_err(out))?;
+        output::write_sealed(&out.join(SHARD_FILE), PARTIAL_FORMAT, &group).map_err(io_err(out))?;
         eprintln!(
             "merged {} partial results into shards {}–{} of {} ({rows} model runs) in {}{}",
             coverage.parts,
@@ -146,9 +145,10 @@ pub fn merge(
             "the shards' analysis does not rebuild to the same design".into(),
         ));
     }
-    let out = out
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| default_out(&sc, s.method));
+    let out = match out {
+        Some(o) => o.to_path_buf(),
+        None => default_out(&sc, s.method)?,
+    };
     let outputs: Vec<f64> = outputs.into_iter().map(f64::from_bits).collect();
     engine::pool(threads)?.install(|| an.write(&first.scenario_path, &outputs, &out, elapsed))?;
     let what = if coverage.parts as u64 == coverage.n {
@@ -162,5 +162,6 @@ pub fn merge(
         out.display(),
         crate::runner::peak_memory_note()
     );
+    drop(lock);
     Ok(())
 }
