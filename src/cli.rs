@@ -48,7 +48,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
         /// Also include the SVG charts of these folders (written by decompose, discover,
-        /// sensitivity or compare), e.g. --with outputs/decompose.
+        /// sensitivity, compare or wedges), e.g. --with outputs/decompose.
         #[arg(long = "with", value_name = "DIR")]
         with: Vec<PathBuf>,
     },
@@ -58,6 +58,8 @@ pub enum Command {
     Discover(peakpath::discover::DiscoverArgs),
     /// Which uncertain inputs drive an outcome: tornado, Morris or Sobol' indices.
     Sensitivity(peakpath::sensitivity::run::SensitivityArgs),
+    /// Which action buys the change from the parent scenario: exact Shapley values over the plan's actions.
+    Wedges(peakpath::wedges::WedgesArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.

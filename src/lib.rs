@@ -29,3 +29,4 @@ pub mod sensitivity;
 pub mod stats;
 pub mod terminal;
 pub mod visual;
+pub mod wedges;

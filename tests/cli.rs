@@ -31,5 +31,9 @@ mod properties;
 mod readme;
 #[path = "cli/statistics.rs"]
 mod statistics;
+#[path = "cli/v2.rs"]
+mod v2;
 #[path = "cli/validate.rs"]
 mod validate;
+#[path = "cli/wedges.rs"]
+mod wedges;

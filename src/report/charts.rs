@@ -1913,3 +1913,6 @@ mod tests {
         assert!(text_width("中文", 10.0) > text_width("ab", 10.0));
     }
 }
+
+/// Charts of `peakpath wedges`.
+pub mod wedge;
