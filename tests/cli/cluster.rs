@@ -354,7 +354,7 @@ fn readme_slurm_job_arrays_merge_to_one_run() {
         "shard.sh",
         &[("N", "4"), ("RUNS", "2000")],
     );
-    // Sobol': 5 shards of the 64 · 67 design rows, groups of 2 (1–2, 3–4, 5), final merge.
+    // Sobol': 5 shards of the 64 · (k + 2) design rows, groups of 2 (1–2, 3–4, 5), final merge.
     let sens_dir = tmp.join("sensitivity");
     let sens_job = submit(
         &cluster,

@@ -246,7 +246,12 @@ fn shards_merge_and_resume_are_identical() {
     let g = read_partial(&group.join(SHARD_FILE)).unwrap();
     assert_eq!(
         (g.shard, g.shard_last, g.end),
-        (Some((2, 3)), Some(3), 8 * 66)
+        (
+            Some((2, 3)),
+            Some(3),
+            8 * (plan().uncertain.len() as u64 + 1)
+        ),
+        "Morris r = 8: r (k + 1) rows, the last of them in shard 3"
     );
     let bad = tmp("bad");
     let gap = merge(
