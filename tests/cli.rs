@@ -21,6 +21,8 @@ mod exit_codes;
 mod golden;
 #[path = "cli/integrity.rs"]
 mod integrity;
+#[path = "cli/language.rs"]
+mod language;
 #[path = "cli/merge.rs"]
 mod merge;
 #[path = "cli/misc.rs"]
@@ -37,3 +39,5 @@ mod v2;
 mod validate;
 #[path = "cli/wedges.rs"]
 mod wedges;
+#[path = "cli/xlsx.rs"]
+mod xlsx;

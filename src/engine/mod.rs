@@ -317,3 +317,54 @@ pub fn p_met(acc: &Accumulator, i: usize, k: usize) -> f64 {
 pub fn target_index(year: i32) -> Option<usize> {
     TARGET_YEARS.iter().position(|&y| y == year)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::find;
+
+    #[test]
+    fn most_failing_binding_indicator_ties_go_to_the_first_in_the_table() {
+        let mut acc = Accumulator::new(16);
+        acc.runs = 100;
+        let (i1, i2, i5, i14) = (
+            find("1").unwrap(),
+            find("2").unwrap(),
+            find("5").unwrap(),
+            find("14").unwrap(),
+        );
+        for i in [i1, i2, i5, i14] {
+            acc.met[i] = [100, 100];
+        }
+        let set = [i1, i2, i5, i14];
+        assert_eq!(acc.most_failing(&set, 0), None, "every run meets them all");
+        acc.met[i5][0] = 60;
+        acc.met[i14][0] = 60;
+        acc.met[i2][0] = 80;
+        assert_eq!(
+            acc.most_failing(&set, 0),
+            Some((i5, 60)),
+            "tie of 5 and 14: 5"
+        );
+        acc.met[i14][0] = 59;
+        assert_eq!(acc.most_failing(&set, 0), Some((i14, 59)));
+        assert_eq!(acc.most_failing(&set, 1), None);
+    }
+
+    #[test]
+    fn headline_sets_of_the_plan() {
+        let sc = Scenario::embedded("plan.toml").unwrap();
+        let ids = |v: &[usize]| v.iter().map(|&i| INDICATORS[i].id).collect::<Vec<_>>();
+        let m25 = sc.indicators.binding(0, true);
+        assert_eq!(ids(&m25.judged), ["1", "2", "5", "14"]);
+        let m30 = sc.indicators.binding(1, true);
+        assert_eq!(ids(&m30.judged), ["2", "5"]);
+        assert_eq!(ids(&m30.no_target), ["1", "14"]);
+        let all25 = sc.indicators.binding(0, false);
+        assert_eq!(
+            ids(&all25.judged),
+            ["1", "2", "5", "12", "14", "16", "17", "18", "23", "28"]
+        );
+        assert_eq!(ids(&all25.no_target), ["15"]);
+    }
+}

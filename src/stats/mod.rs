@@ -15,7 +15,7 @@ mod wilson;
 
 pub use series::SeriesStats;
 pub use sketch::QuantileSketch;
-pub use wilson::{Z95, percent_with_interval, wilson};
+pub use wilson::{Z95, percent_text, percent_with_interval, wilson};
 
 /// Guaranteed relative accuracy of [`QuantileSketch::quantile`]:
 /// `|q̂ − x₍ₖ₎| ≤ RELATIVE_ACCURACY · |x₍ₖ₎|` whenever `|x₍ₖ₎| ≥ 1e-9`

@@ -38,6 +38,11 @@ pub fn percent_with_interval(k: u64, n: u64) -> String {
         k as f64 / n as f64
     };
     let (lo, hi) = wilson(k, n);
+    percent_text(p, lo, hi)
+}
+
+/// `p` with its interval `[lo, hi]` (all in 0..=1) as `62.5 % (62.2–62.8 %)`.
+pub fn percent_text(p: f64, lo: f64, hi: f64) -> String {
     let width = (hi - lo) * 100.0;
     let mut digits = 1;
     while digits < 4 && width < 10f64.powi(-(digits as i32)) * 2.0 {

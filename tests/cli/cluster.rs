@@ -61,14 +61,14 @@ fn blocks(section: &str, lang: &str) -> Vec<String> {
 /// The README's shell script named `name` (its first comment line says `# NAME …`).
 fn readme_script(name: &str) -> String {
     let section = clusters_section();
-    blocks(&section, "sh")
+    blocks(&section, "bash")
         .into_iter()
         .find(|b| {
             b.lines().find(|l| l.starts_with("# ")).is_some_and(|l| {
                 l[2..].starts_with(&format!("{name} ")) || l[2..].starts_with(&format!("{name}:"))
             })
         })
-        .unwrap_or_else(|| panic!("README.md, Clusters: no ```sh block named {name}"))
+        .unwrap_or_else(|| panic!("README.md, Clusters: no ```bash block named {name}"))
 }
 
 /// The folder of the built `peakpath`, to put first on a job's PATH.
