@@ -11,6 +11,8 @@ mod util;
 
 #[path = "cli/charts.rs"]
 mod charts;
+#[path = "cli/cluster.rs"]
+mod cluster;
 #[path = "cli/determinism.rs"]
 mod determinism;
 #[path = "cli/exit_codes.rs"]
@@ -21,6 +23,8 @@ mod golden;
 mod integrity;
 #[path = "cli/language.rs"]
 mod language;
+#[path = "cli/merge.rs"]
+mod merge;
 #[path = "cli/misc.rs"]
 mod misc;
 #[path = "cli/properties.rs"]

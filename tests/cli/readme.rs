@@ -280,37 +280,10 @@ fn every_readme_command_block_runs() {
     let cwd = tmp.join("work");
     copy_dir(&root().join("scenarios"), &cwd.join("scenarios"));
     let bin = stand_in(&tmp.join("."));
+    // The cluster scripts (```bash blocks) run on a real Slurm in tests/cli/cluster.rs.
     let mut ran = 0;
     let started = std::time::Instant::now();
     for b in &blocks {
-        if b.text.contains("SLURM_ARRAY_TASK_ID") {
-            // A job-array script: once per index of its `#SBATCH --array=A-B`.
-            let spec = b
-                .text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("#SBATCH --array="))
-                .unwrap_or_else(|| panic!("README.md:{}: a Slurm array without --array", b.line));
-            let (lo, hi) = spec.trim().split_once('-').expect("--array=A-B");
-            let (lo, hi): (u32, u32) = (lo.parse().unwrap(), hi.parse().unwrap());
-            for k in lo..=hi {
-                let o = sh(
-                    &b.text,
-                    &cwd,
-                    &bin,
-                    &[("SLURM_ARRAY_TASK_ID", k.to_string())],
-                );
-                assert!(
-                    o.status.success(),
-                    "README.md:{} (SLURM_ARRAY_TASK_ID={k}) failed:\n{}",
-                    b.line,
-                    String::from_utf8_lossy(&o.stderr)
-                );
-                let out = format!("shards/{k}/shard.json");
-                assert!(cwd.join(&out).is_file(), "README.md:{}: no {out}", b.line);
-            }
-            ran += 1;
-            continue;
-        }
         for cmd in commands(&b.text) {
             // `cargo run --release -- ARGS` is `peakpath ARGS` with the test's build.
             let cmd = match cmd.strip_prefix("cargo run --release -- ") {
@@ -387,8 +360,6 @@ fn every_readme_command_block_runs() {
     let run: serde_json::Value =
         serde_json::from_str(&read_string(cwd.join("outputs/plan/run.json"))).unwrap();
     assert_eq!(run["monte_carlo"]["runs"], 10000);
-    // The merge of the Slurm shards is the same as one run.
-    assert!(cwd.join("results/run.json").is_file());
 }
 
 #[test]
