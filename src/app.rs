@@ -142,14 +142,39 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         dirs: a.dirs,
         out: a.out,
         force: a.force,
+        partial: a.partial,
     };
     if let Some(m) = runner::merge(&req)? {
-        eprintln!(
-            "merged {} shards ({} runs) into {}",
-            m.shards,
-            m.runs,
-            req.out.display()
-        );
+        let c = m.coverage;
+        if m.partial {
+            eprintln!(
+                "merged {} partial results into shards {}–{} of {} ({} runs) in {}{}",
+                m.parts,
+                c.first,
+                c.last,
+                c.n,
+                m.runs,
+                req.out.join(runner::SHARD_FILE).display(),
+                runner::peak_memory_note()
+            );
+        } else if m.parts as u64 == c.last - c.first + 1 {
+            eprintln!(
+                "merged {} shards ({} runs) into {}{}",
+                m.parts,
+                m.runs,
+                req.out.display(),
+                runner::peak_memory_note()
+            );
+        } else {
+            eprintln!(
+                "merged {} partial results ({} shards, {} runs) into {}{}",
+                m.parts,
+                c.n,
+                m.runs,
+                req.out.display(),
+                runner::peak_memory_note()
+            );
+        }
     }
     Ok(())
 }

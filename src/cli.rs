@@ -30,7 +30,8 @@ pub enum Command {
     /// every probability with its Wilson 95 % interval) goes to standard output; progress
     /// and notes go to standard error.
     Run(RunArgs),
-    /// Combine the partial results of shards (run --shard K/N) into one run's files.
+    /// Combine the partial results of shards (run or sensitivity --shard K/N) into one run's
+    /// files, one shard at a time; with --partial into one partial result (a tree of merges).
     Merge(MergeArgs),
     /// Check scenario files; print one line per problem (FILE:LINE:COL: field: …) and
     /// plausibility warnings for valid values that look like slips.
@@ -181,7 +182,8 @@ pub struct CompareArgs {
 
 #[derive(Args, Debug)]
 pub struct MergeArgs {
-    /// Folders written by `peakpath run --shard K/N` (or `peakpath sensitivity --shard K/N`).
+    /// Folders written by `peakpath run --shard K/N` (or `peakpath sensitivity --shard K/N`),
+    /// or by `peakpath merge --partial`. They are read one at a time.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
     /// Output folder for the merged results.
@@ -190,4 +192,8 @@ pub struct MergeArgs {
     /// Overwrite the results of another run in the output folder.
     #[arg(long)]
     pub force: bool,
+    /// Merge a group of consecutive shards into one partial result (shard.json or
+    /// sensitivity_shard.json) that merges again like a shard: a tree of merges.
+    #[arg(long)]
+    pub partial: bool,
 }

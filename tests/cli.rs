@@ -11,6 +11,8 @@ mod util;
 
 #[path = "cli/charts.rs"]
 mod charts;
+#[path = "cli/cluster.rs"]
+mod cluster;
 #[path = "cli/correlations.rs"]
 mod correlations;
 #[path = "cli/determinism.rs"]
@@ -23,6 +25,8 @@ mod golden;
 mod integrity;
 #[path = "cli/language.rs"]
 mod language;
+#[path = "cli/merge.rs"]
+mod merge;
 #[path = "cli/misc.rs"]
 mod misc;
 #[path = "cli/over_time.rs"]

@@ -24,6 +24,9 @@ use crate::model::{self, Trajectory, VARS};
 use crate::scenario::Scenario;
 use crate::stats::SeriesStats;
 
+mod shards;
+pub use shards::{Coverage, ShardInfo, ShardSet, check_out_not_input, shards_range, shards_text};
+
 /// The seed `run` and `discover` use unless told otherwise.
 pub const DEFAULT_SEED: u64 = 20231001;
 
@@ -56,67 +59,6 @@ pub fn parse_shard(s: &str) -> Result<(u64, u64), crate::error::Error> {
         return Err(bad());
     }
     Ok((k, n))
-}
-
-/// What a partial result says about the slice it holds, for [`shard_order`].
-pub struct ShardInfo<'a> {
-    pub dir: &'a std::path::Path,
-    /// `(K, N)`, or `None` for a whole run.
-    pub shard: Option<(u64, u64)>,
-    pub start: u64,
-    pub next: u64,
-    pub end: u64,
-}
-
-/// Check that `parts` are the finished shards 1…N of one run, each given once, and return
-/// their indices into `parts` in shard order. `whole` names what a non-shard is ("run"),
-/// `unit` what a shard's indices count ("runs", "rows").
-pub fn shard_order(
-    parts: &[ShardInfo],
-    command: &str,
-    whole: &str,
-    unit: &str,
-) -> Result<Vec<usize>, crate::error::Error> {
-    use crate::error::Error;
-    let n = parts.first().and_then(|p| p.shard).map_or(1, |s| s.1);
-    let mut by_k: Vec<Option<usize>> = vec![None; n as usize];
-    for (i, p) in parts.iter().enumerate() {
-        let Some((k, nn)) = p.shard else {
-            return Err(Error::Input(format!(
-                "{}: expected a shard ({command} --shard K/N), found a whole {whole}",
-                p.dir.display()
-            )));
-        };
-        if nn != n || p.next != p.end {
-            return Err(Error::Input(format!(
-                "{}: expected a finished shard of {n}, found shard {k}/{nn} with {unit} {}..{} of {}..{}",
-                p.dir.display(),
-                p.start,
-                p.next,
-                p.start,
-                p.end
-            )));
-        }
-        if by_k[(k - 1) as usize].replace(i).is_some() {
-            return Err(Error::Input(format!(
-                "{}: shard {k}/{n} is given twice",
-                p.dir.display()
-            )));
-        }
-    }
-    let missing: Vec<String> = by_k
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.is_none())
-        .map(|(i, _)| format!("{}/{n}", i + 1))
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Input(format!(
-            "expected all {n} shards, missing {}",
-            missing.join(", ")
-        )));
-    }
-    Ok(by_k.into_iter().flatten().collect())
 }
 
 /// The generator of run `index` for `seed`.

@@ -142,6 +142,28 @@ pub fn drive(job: &mut dyn Resumable, sched: &Schedule, obs: &Progress) -> Resul
     Ok(())
 }
 
+/// The peak resident memory of this process so far (`VmHWM` of `/proc/self/status`), in
+/// bytes; `None` where the system does not say (not Linux).
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+/// ", peak memory N MB" for a command's closing line (empty where unknown).
+pub fn peak_memory_note() -> String {
+    peak_memory_bytes().map_or(String::new(), |b| {
+        format!(", peak memory {:.1} MB", b as f64 / 1e6)
+    })
+}
+
 /// Charts (and the report) of a finished run folder, made from its files.
 pub fn finish(out: &Path, look: Look, report: bool, xlsx: bool) -> Result<()> {
     if xlsx {

@@ -88,6 +88,10 @@ pub(crate) struct Partial {
     pub seed: u64,
     pub runs: u64,
     pub shard: Option<(u64, u64)>,
+    /// The last shard this partial covers when it is a `merge --partial` of the consecutive
+    /// shards `shard.0..=shard_last`; absent for one shard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard_last: Option<u64>,
     /// Run indices this partial covers: `start..end`; `next` is where a checkpoint resumes.
     pub start: u64,
     pub end: u64,
@@ -231,6 +235,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         seed: req.seed,
         runs: req.runs,
         shard,
+        shard_last: None,
         start: range.start,
         end: range.end,
         next: range.start,
@@ -257,11 +262,11 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         if cp.runs != req.runs {
             differs.push(format!("runs: expected {}, found {}", req.runs, cp.runs));
         }
-        if cp.shard != shard {
+        if cp.shard != shard || cp.shard_last.is_some() {
             differs.push(format!(
                 "shard: expected {}, found {}",
                 shard_text(shard),
-                shard_text(cp.shard)
+                engine::shards_text(cp.shard, cp.shard_last)
             ));
         }
         if cp.precision != req.precision {
@@ -471,8 +476,13 @@ pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
         ));
     }
     let expected = match p.shard {
-        Some((k, n)) if k >= 1 && k <= n => engine::shard_range(p.runs, k, n),
-        Some((k, n)) => return bad(format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}")),
+        Some((k, n)) => match engine::shards_range(p.runs, k, p.shard_last, n) {
+            Ok(r) => r,
+            Err(why) => return bad(why),
+        },
+        None if p.shard_last.is_some() => {
+            return bad("shard_last: expected none for a whole run, found one".into());
+        }
         None => 0..p.runs,
     };
     if expected != (p.start..p.end) {
@@ -480,7 +490,7 @@ pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
             "expected runs {}..{} for shard {}, found {}..{}",
             expected.start,
             expected.end,
-            shard_text(p.shard),
+            engine::shards_text(p.shard, p.shard_last),
             p.start,
             p.end
         ));

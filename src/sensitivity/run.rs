@@ -381,6 +381,10 @@ struct Partial {
     sources: Vec<(String, String)>,
     setup: Setup,
     shard: Option<(u64, u64)>,
+    /// The last shard this partial covers when it is a `merge --partial` of the consecutive
+    /// shards `shard.0..=shard_last`; absent for one shard.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    shard_last: Option<u64>,
     /// Design rows this partial covers: `start..end`; `next` is where a checkpoint resumes.
     start: u64,
     end: u64,
@@ -1137,14 +1141,23 @@ fn read_partial(path: &Path) -> Result<Partial> {
         ));
     }
     let expected = match p.shard {
-        Some((k, n)) if k >= 1 && k <= n => crate::engine::shard_range(p.setup.rows, k, n),
-        Some((k, n)) => return bad(format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}")),
+        Some((k, n)) => match engine::shards_range(p.setup.rows, k, p.shard_last, n) {
+            Ok(r) => r,
+            Err(why) => return bad(why),
+        },
+        None if p.shard_last.is_some() => {
+            return bad("shard_last: expected none for a whole analysis, found one".into());
+        }
         None => 0..p.setup.rows,
     };
     if expected != (p.start..p.end) {
         return bad(format!(
-            "expected design rows {}..{} for shard {:?}, found {}..{}",
-            expected.start, expected.end, p.shard, p.start, p.end
+            "expected design rows {}..{} for shard {}, found {}..{}",
+            expected.start,
+            expected.end,
+            engine::shards_text(p.shard, p.shard_last),
+            p.start,
+            p.end
         ));
     }
     if p.outputs.len() as u64 != (p.next - p.start) * p.setup.outcomes.len() as u64 {
@@ -1207,7 +1220,7 @@ pub(crate) struct Hooks {
 
 pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     if !a.merge.is_empty() {
-        return merge(&a.merge, a.out.as_deref(), a.force, a.threads);
+        return merge(&a.merge, a.out.as_deref(), a.force, a.threads, false);
     }
     let method = a
         .method
@@ -1233,6 +1246,7 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
         sources: sc.texts.clone(),
         setup: an.setup.clone(),
         shard,
+        shard_last: None,
         start: range.start,
         end: range.end,
         next: range.start,
@@ -1251,6 +1265,7 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
         if cp.scenario_sha256 != partial.scenario_sha256
             || cp.setup != partial.setup
             || cp.shard != shard
+            || cp.shard_last.is_some()
         {
             return Err(Error::Input(format!(
                 "{}: --resume: the checkpoint is of another analysis (scenario {}, {:?}, shard {:?}); expected scenario {}, {:?}, shard {:?}",
@@ -1335,84 +1350,8 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     Ok(())
 }
 
-/// Merge the shard folders `dirs` (each holding [`SHARD_FILE`]) into the files of one
-/// analysis in `out` (default: the analysis's default folder).
-pub fn merge(
-    dirs: &[PathBuf],
-    out: Option<&Path>,
-    force: bool,
-    threads: Option<u16>,
-) -> Result<()> {
-    let mut parts = Vec::new();
-    for d in dirs {
-        parts.push((d.clone(), read_partial(&d.join(SHARD_FILE))?));
-    }
-    let Some((d0, first)) = parts.first() else {
-        return Err(Error::Input(
-            "--merge: expected shard folders, found none".into(),
-        ));
-    };
-    for (d, p) in &parts[1..] {
-        if p.scenario_sha256 != first.scenario_sha256 || p.setup != first.setup {
-            return Err(Error::Input(format!(
-                "{}: expected a shard of the same analysis as {} (scenario {}, {:?}), found scenario {}, {:?}",
-                d.join(SHARD_FILE).display(),
-                d0.display(),
-                first.scenario_id,
-                first.setup,
-                p.scenario_id,
-                p.setup
-            )));
-        }
-    }
-    let infos: Vec<engine::ShardInfo> = parts
-        .iter()
-        .map(|(d, p)| engine::ShardInfo {
-            dir: d,
-            shard: p.shard,
-            start: p.start,
-            next: p.next,
-            end: p.end,
-        })
-        .collect();
-    let by_k: Vec<&Partial> = engine::shard_order(&infos, "sensitivity", "analysis", "rows")?
-        .into_iter()
-        .map(|i| &parts[i].1)
-        .collect();
-    let n = by_k.len();
-    let sc = Scenario::from_texts(&first.sources)?;
-    if sc.hash != first.scenario_sha256 {
-        return Err(Error::Other(
-            "the scenario saved with the shards does not rebuild to the same content".into(),
-        ));
-    }
-    let s = &first.setup;
-    let outcomes = parse_outcomes(&s.outcomes, &sc)?;
-    let mut an = Analysis::new(&sc, s.method, s.samples, s.seed, outcomes, s.lang, s.png)?;
-    an.setup.over_time = s.over_time.clone();
-    if an.setup != *s {
-        return Err(Error::Other(
-            "the shards' analysis does not rebuild to the same design".into(),
-        ));
-    }
-    let out = out
-        .map(Path::to_path_buf)
-        .map_or_else(|| default_out(&sc, s.method), Ok)?;
-    output::prepare_dir(&out, force, OWN_FILES).map_err(Error::Input)?;
-    let _lock = output::DirLock::acquire(&out)?;
-    let outputs: Vec<f64> = by_k
-        .iter()
-        .flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b)))
-        .collect();
-    let elapsed: f64 = by_k.iter().map(|p| p.elapsed_s).sum();
-    engine::pool(threads)?.install(|| an.write(&first.scenario_path, &outputs, &out, elapsed))?;
-    eprintln!(
-        "merged {n} shards ({} model runs) into {}",
-        s.rows,
-        out.display()
-    );
-    Ok(())
-}
+mod merge;
+pub use merge::merge;
 
 #[cfg(test)]
 mod tests;

@@ -266,55 +266,42 @@ fn every_readme_command_block_runs() {
     let readme = read_string(root().join("README.md"));
     let blocks = sh_blocks(&readme);
     assert!(blocks.len() >= 6, "only {} ```sh blocks", blocks.len());
-    // The quick start installs the binary and runs it as `peakpath`.
+    // The quick start: two commands, the main job on the shipped plan scenario and the tests.
     let quick = commands(&blocks[0].text);
     assert_eq!(
         quick,
-        ["cargo install --path .", "peakpath run --out outputs/plan"],
+        [
+            "cargo run --release -- run --out outputs/plan",
+            "cargo test"
+        ],
         "the quick start block"
     );
     let tmp = TempDir::new("readme");
     let cwd = tmp.join("work");
     copy_dir(&root().join("scenarios"), &cwd.join("scenarios"));
     let bin = stand_in(&tmp.join("."));
+    // The cluster scripts (```bash blocks) run on a real Slurm in tests/cli/cluster.rs.
     let mut ran = 0;
     let started = std::time::Instant::now();
     for b in &blocks {
-        if b.text.contains("SLURM_ARRAY_TASK_ID") {
-            // A job-array script: once per index of its `#SBATCH --array=A-B`.
-            let spec = b
-                .text
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("#SBATCH --array="))
-                .unwrap_or_else(|| panic!("README.md:{}: a Slurm array without --array", b.line));
-            let (lo, hi) = spec.trim().split_once('-').expect("--array=A-B");
-            let (lo, hi): (u32, u32) = (lo.parse().unwrap(), hi.parse().unwrap());
-            for k in lo..=hi {
-                let o = sh(
-                    &b.text,
-                    &cwd,
-                    &bin,
-                    &[("SLURM_ARRAY_TASK_ID", k.to_string())],
-                );
-                assert!(
-                    o.status.success(),
-                    "README.md:{} (SLURM_ARRAY_TASK_ID={k}) failed:\n{}",
-                    b.line,
-                    String::from_utf8_lossy(&o.stderr)
-                );
-                let out = format!("shards/{k}/shard.json");
-                assert!(cwd.join(&out).is_file(), "README.md:{}: no {out}", b.line);
-            }
-            ran += 1;
-            continue;
-        }
         for cmd in commands(&b.text) {
+            // `cargo run --release -- ARGS` is `peakpath ARGS` with the test's build.
+            let cmd = match cmd.strip_prefix("cargo run --release -- ") {
+                Some(args) => format!("peakpath {args}"),
+                None => cmd,
+            };
             let words: Vec<&str> = cmd.split_whitespace().collect();
             match words[0] {
                 "cargo" => {
-                    // The test binary is the build; building again is not part of the test.
+                    // The test binary is the build, and `cargo test` is what runs this test:
+                    // neither is run again here.
                     assert!(
-                        ["cargo install --path .", "cargo build --release"].contains(&cmd.as_str()),
+                        [
+                            "cargo install --path .",
+                            "cargo build --release",
+                            "cargo test"
+                        ]
+                        .contains(&cmd.as_str()),
                         "README.md:{}: a cargo command this test does not know: {cmd}",
                         b.line
                     );
@@ -373,8 +360,6 @@ fn every_readme_command_block_runs() {
     let run: serde_json::Value =
         serde_json::from_str(&read_string(cwd.join("outputs/plan/run.json"))).unwrap();
     assert_eq!(run["monte_carlo"]["runs"], 10000);
-    // The merge of the Slurm shards is the same as one run.
-    assert!(cwd.join("results/run.json").is_file());
 }
 
 #[test]

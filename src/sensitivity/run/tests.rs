@@ -227,16 +227,64 @@ fn shards_merge_and_resume_are_identical() {
         assert!(d.join(SHARD_FILE).exists());
     }
     let merged = tmp("merged");
-    let bad = merge(&dirs[..2], Some(&merged), false, Some(1)).unwrap_err();
+    let bad = merge(&dirs[..2], Some(&merged), false, Some(1), false).unwrap_err();
     assert!(bad.to_string().contains("missing 3/3"), "{bad}");
     merge(
         &[dirs[2].clone(), dirs[0].clone(), dirs[1].clone()],
         Some(&merged),
         false,
         Some(1),
+        false,
     )
     .unwrap();
     assert_eq!(files(&merged), want, "merged shards");
+
+    // A tree: shards 2–3 into a partial result, merged with shard 1.
+    let group = tmp("group");
+    merge(&dirs[1..], Some(&group), false, Some(1), true).unwrap();
+    assert!(group.join(SHARD_FILE).exists() && !group.join(SUMMARY).exists());
+    let g = read_partial(&group.join(SHARD_FILE)).unwrap();
+    assert_eq!(
+        (g.shard, g.shard_last, g.end),
+        (
+            Some((2, 3)),
+            Some(3),
+            8 * (plan().uncertain.len() as u64 + 1)
+        ),
+        "Morris r = 8: r (k + 1) rows, the last of them in shard 3"
+    );
+    let bad = tmp("bad");
+    let gap = merge(
+        &[dirs[0].clone(), dirs[2].clone()],
+        Some(&bad),
+        false,
+        Some(1),
+        true,
+    );
+    assert!(gap.unwrap_err().to_string().contains("missing 2/3"));
+    let twice = merge(
+        &[dirs[2].clone(), group.clone()],
+        Some(&bad),
+        false,
+        Some(1),
+        false,
+    );
+    assert!(twice.unwrap_err().to_string().contains("overlaps"));
+    assert!(!bad.join(SHARD_FILE).exists() && !bad.join(SUMMARY).exists());
+    let tree = tmp("tree");
+    merge(
+        &[group.clone(), dirs[0].clone()],
+        Some(&tree),
+        false,
+        Some(1),
+        false,
+    )
+    .unwrap();
+    assert_eq!(
+        files(&tree),
+        want,
+        "shard 1 merged with the group of shards 2-3"
+    );
 
     // Interrupted after the first batch, then resumed.
     let res = tmp("resume");
@@ -267,7 +315,10 @@ fn shards_merge_and_resume_are_identical() {
     assert!(!res.join(CHECKPOINT).exists());
     assert_eq!(files(&res), want, "resumed");
 
-    for d in dirs.iter().chain([&whole, &merged, &res]) {
+    for d in dirs
+        .iter()
+        .chain([&whole, &merged, &res, &group, &tree, &bad])
+    {
         let _ = std::fs::remove_dir_all(d);
     }
 }
