@@ -23,6 +23,8 @@ mod misc;
 mod properties;
 #[path = "cli/readme.rs"]
 mod readme;
+#[path = "cli/serve.rs"]
+mod serve;
 #[path = "cli/statistics.rs"]
 mod statistics;
 #[path = "cli/validate.rs"]
