@@ -25,6 +25,8 @@ mod properties;
 mod readme;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/serve_browser.rs"]
+mod serve_browser;
 #[path = "cli/statistics.rs"]
 mod statistics;
 #[path = "cli/validate.rs"]
