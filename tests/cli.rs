@@ -27,6 +27,8 @@ mod readme;
 mod serve;
 #[path = "cli/serve_browser.rs"]
 mod serve_browser;
+#[path = "cli/serve_load.rs"]
+mod serve_load;
 #[path = "cli/statistics.rs"]
 mod statistics;
 #[path = "cli/validate.rs"]

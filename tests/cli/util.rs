@@ -181,7 +181,12 @@ impl Server {
     /// Start `peakpath serve --port 0 ARGS` from the crate root and wait until it listens.
     pub fn start(args: &[&str]) -> Server {
         use std::io::BufRead;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_peakpath"))
+        // PEAKPATH_SERVE_BIN runs another build (the load test measures a release build).
+        let bin = std::env::var_os("PEAKPATH_SERVE_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_BIN_EXE_peakpath")),
+            PathBuf::from,
+        );
+        let mut child = Command::new(bin)
             .arg("serve")
             .args(["--port", "0"])
             .args(args)
