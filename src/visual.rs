@@ -43,15 +43,51 @@ pub struct RunData {
     pub parameters: Vec<[String; 5]>,
 }
 
-fn read_csv(path: &Path) -> Result<Vec<csv::StringRecord>, Error> {
+/// Read a CSV file that peakpath wrote, verified before use: its header starts with the
+/// `columns` the reader relies on, every row has the header's length, every number in it is
+/// finite, and it has at least `min_rows` rows. Anything else is bad input (exit 2) naming
+/// the file and the row, never a panic or a chart of nonsense.
+fn read_table(
+    path: &Path,
+    columns: &[&str],
+    min_rows: usize,
+) -> Result<Vec<csv::StringRecord>, Error> {
+    let bad = |what: String| Error::Input(format!("{}: {what}", path.display()));
     let mut r = csv::Reader::from_path(path)
         .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
-    r.records().collect::<Result<Vec<_>, _>>().map_err(|e| {
-        Error::Input(format!(
-            "{}: expected a peakpath CSV file, found: {e}",
-            path.display()
-        ))
-    })
+    let header = r
+        .headers()
+        .map_err(|e| bad(format!("expected a peakpath CSV file, found: {e}")))?
+        .clone();
+    if header.len() < columns.len() || header.iter().zip(columns).any(|(h, c)| h != *c) {
+        return Err(bad(format!(
+            "expected the columns {}, found {}",
+            columns.join(","),
+            header.iter().collect::<Vec<_>>().join(",")
+        )));
+    }
+    let rows = r
+        .records()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(format!("expected a peakpath CSV file, found: {e}")))?;
+    for (i, row) in rows.iter().enumerate() {
+        for (k, cell) in row.iter().enumerate() {
+            if cell.parse::<f64>().is_ok_and(|x| !x.is_finite()) {
+                return Err(bad(format!(
+                    "row {}, column {}: expected a finite number, found {cell}",
+                    i + 2,
+                    header.get(k).unwrap_or("?")
+                )));
+            }
+        }
+    }
+    if rows.len() < min_rows {
+        return Err(bad(format!(
+            "expected at least {min_rows} row(s) of data, found {}",
+            rows.len()
+        )));
+    }
+    Ok(rows)
 }
 
 fn f(s: &str) -> Option<f64> {
@@ -75,9 +111,25 @@ impl RunData {
                 e.column()
             ))
         })?;
+        if !run.is_object() {
+            return Err(Error::Input(format!(
+                "{}: expected a JSON object (a peakpath run.json), found {}",
+                run_path.display(),
+                match &run {
+                    serde_json::Value::Array(_) => "an array",
+                    serde_json::Value::String(_) => "a string",
+                    serde_json::Value::Number(_) => "a number",
+                    _ => "another value",
+                }
+            )));
+        }
         let mut units = BTreeMap::new();
         let mut central: BTreeMap<String, BTreeMap<i32, f64>> = BTreeMap::new();
-        for r in read_csv(&dir.join("trajectories.csv"))? {
+        for r in read_table(
+            &dir.join("trajectories.csv"),
+            &["scenario", "variable", "unit", "year", "value"],
+            1,
+        )? {
             units.insert(r[1].to_string(), r[2].to_string());
             if let (Ok(y), Some(v)) = (r[3].parse(), f(&r[4])) {
                 central.entry(r[1].to_string()).or_default().insert(y, v);
@@ -85,7 +137,14 @@ impl RunData {
         }
         let mut summary: BTreeMap<String, BTreeMap<i32, Quantiles>> = BTreeMap::new();
         if dir.join("summary.csv").exists() {
-            for r in read_csv(&dir.join("summary.csv"))? {
+            for r in read_table(
+                &dir.join("summary.csv"),
+                &[
+                    "scenario", "variable", "unit", "year", "mean", "p5", "p10", "p25", "p50",
+                    "p75", "p90", "p95",
+                ],
+                1,
+            )? {
                 let mut q = [f64::NAN; 7];
                 for (k, x) in q.iter_mut().enumerate() {
                     *x = f(&r[5 + k]).unwrap_or(f64::NAN);
@@ -96,7 +155,22 @@ impl RunData {
             }
         }
         let mut indicators = Vec::new();
-        for r in read_csv(&dir.join("indicators.csv"))? {
+        for r in read_table(
+            &dir.join("indicators.csv"),
+            &[
+                "id",
+                "name_zh",
+                "name_en",
+                "unit",
+                "year",
+                "value",
+                "target",
+                "direction",
+                "binding",
+                "met",
+            ],
+            1,
+        )? {
             indicators.push(IndicatorRow {
                 id: r[0].to_string(),
                 name_zh: r[1].to_string(),
@@ -111,7 +185,7 @@ impl RunData {
             });
         }
         let peak = if dir.join("peak.csv").exists() {
-            read_csv(&dir.join("peak.csv"))?
+            read_table(&dir.join("peak.csv"), &["peak_year", "probability"], 1)?
                 .iter()
                 .filter_map(|r| Some((r[0].parse().ok()?, f(&r[1])?)))
                 .collect()
@@ -119,10 +193,14 @@ impl RunData {
             Vec::new()
         };
         let parameters = if dir.join("parameters.csv").exists() {
-            read_csv(&dir.join("parameters.csv"))?
-                .iter()
-                .map(|r| [0, 1, 2, 3, 4].map(|k| r.get(k).unwrap_or("").to_string()))
-                .collect()
+            read_table(
+                &dir.join("parameters.csv"),
+                &["parameter", "unit", "distribution", "median", "source"],
+                0,
+            )?
+            .iter()
+            .map(|r| [0, 1, 2, 3, 4].map(|k| r.get(k).unwrap_or("").to_string()))
+            .collect()
         } else {
             Vec::new()
         };
@@ -653,12 +731,11 @@ pub fn report_html_with(
         .iter()
         .find(|(s, _, _)| s == "indicator_board")
         .map(|(_, _, svg)| svg.clone());
-    let mut charts: Vec<(String, String)> = all
+    let charts: Vec<(String, String)> = all
         .into_iter()
         .filter(|(s, _, _)| s != "indicator_board")
         .map(|(_, cap, svg)| (cap, svg))
         .collect();
-    charts.extend(extra);
     let assumptions = d
         .parameters
         .iter()
@@ -699,6 +776,7 @@ pub fn report_html_with(
         headline,
         board_svg,
         charts,
+        outside_charts: extra,
         assumptions,
         inconsistencies: inconsistencies(lang),
         methods,

@@ -17,6 +17,8 @@ mod determinism;
 mod exit_codes;
 #[path = "cli/golden.rs"]
 mod golden;
+#[path = "cli/integrity.rs"]
+mod integrity;
 #[path = "cli/misc.rs"]
 mod misc;
 #[path = "cli/properties.rs"]

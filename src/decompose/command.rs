@@ -86,6 +86,7 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
         }
     }
     output::prepare_dir(&a.out, a.force, FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&a.out)?;
     let state = |(i, y): (usize, i32)| {
         let (sc, _, v, tr) = &loaded[i];
         State {

@@ -37,7 +37,9 @@ pub struct DiscoverArgs {
     /// ID meets its target of YEAR).
     #[arg(long)]
     pub outcome: Outcome,
-    /// Number of Monte Carlo runs (runs 0..N of the seed, the same states as `run`).
+    /// Number of Monte Carlo runs (runs 0..N of the seed, the same states as `run`). PRIM
+    /// keeps every run in memory (about 20 bytes per uncertain input and run): runs that would
+    /// need more than 2 GiB are refused.
     #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
     pub runs: u64,
     /// Seed of the random streams (as for `run`).
@@ -60,6 +62,28 @@ pub struct DiscoverArgs {
     pub force: bool,
 }
 
+/// PRIM keeps every run in memory: each uncertain input's value (8 bytes), its sort order
+/// (4 bytes) and working copies while peeling and pasting, about 20 bytes per input and run
+/// (measured: 1.3 GB for 1,000,000 runs of the plan scenario's 65 inputs), plus the outcome.
+pub const BYTES_PER_INPUT_RUN: u64 = 20;
+/// The memory `discover` may plan for: 2 GiB.
+pub const MEMORY_BOUND: u64 = 2 << 30;
+
+/// Refuse a discovery whose runs would not fit in [`MEMORY_BOUND`].
+fn check_memory(runs: u64, inputs: usize) -> Result<(), Error> {
+    let per_run = BYTES_PER_INPUT_RUN * inputs as u64 + 16;
+    let need = runs.saturating_mul(per_run);
+    if need > MEMORY_BOUND {
+        return Err(Error::Input(format!(
+            "--runs: expected at most {} runs for a scenario with {inputs} uncertain inputs (PRIM keeps every run in memory, about {per_run} bytes a run; the bound is {} MiB), found {runs} (about {} MiB)",
+            MEMORY_BOUND / per_run,
+            MEMORY_BOUND >> 20,
+            need >> 20
+        )));
+    }
+    Ok(())
+}
+
 /// Run `peakpath discover`.
 pub fn run(a: DiscoverArgs) -> Result<(), Error> {
     let (sc, shown) = Scenario::load_or_plan(a.scenario.as_deref())?;
@@ -69,7 +93,9 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
             "{shown}: expected uncertain parameters to discover with, found every parameter fixed"
         )));
     }
+    check_memory(a.runs, sc.uncertain.len())?;
     output::prepare_dir(&a.out, a.force, FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&a.out)?;
     let pool = engine::pool(a.threads)?;
     let started = Instant::now();
     let ex = pool.install(|| experiments(&sc, outcome, a.seed, a.runs));
@@ -336,6 +362,23 @@ mod tests {
 
     /// A small discovery on the plan writes every file, and the same bytes with 1 and 2
     /// threads.
+    #[test]
+    fn memory_bound_refuses_what_would_not_fit() {
+        // The plan's 65 inputs: 1,000,000 runs fit (about 1.3 GB), 2,000,000 do not.
+        check_memory(1_000_000, 65).unwrap();
+        let err = check_memory(2_000_000, 65).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let max = MEMORY_BOUND / (BYTES_PER_INPUT_RUN * 65 + 16);
+        assert!(
+            err.message()
+                .contains(&format!("expected at most {max} runs")),
+            "{}",
+            err.message()
+        );
+        check_memory(max, 65).unwrap();
+        check_memory(max + 1, 65).unwrap_err();
+    }
+
     #[test]
     fn discover_plan_files_and_determinism_across_threads() {
         let (d1, d2) = (tmp("discover-1"), tmp("discover-2"));

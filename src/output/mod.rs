@@ -5,7 +5,6 @@
 //! are printed with Rust's shortest round-trip formatting, so equal values give equal bytes.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::engine::{self, Accumulator, QUANTILES};
@@ -13,57 +12,12 @@ use crate::indicators::{INDICATORS, TARGET_YEARS};
 use crate::model::{Trajectory, VARS};
 use crate::scenario::Scenario;
 
-/// Write `bytes` to `dir/name` through a temporary file and a rename.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    drop(f);
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}
+mod files;
 
-/// The marker that says a folder holds peakpath results.
-pub const MARKER: &str = "run.json";
-
-/// Make sure `dir` can take this run's files: create it, refuse one that holds another
-/// run's results unless `force`, and prove it is writable, before any long work starts.
-pub fn prepare_dir(dir: &Path, force: bool, own_files: &[&str]) -> Result<(), String> {
-    if dir.exists() && !dir.is_dir() {
-        return Err(format!(
-            "{}: expected an output folder, found a file",
-            dir.display()
-        ));
-    }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("{}: cannot create the output folder: {e}", dir.display()))?;
-    if !force {
-        let existing: Vec<String> = own_files
-            .iter()
-            .filter(|f| dir.join(f).exists())
-            .map(|f| f.to_string())
-            .collect();
-        if !existing.is_empty() {
-            return Err(format!(
-                "{}: expected an empty output folder, found another run's results ({}); use --force to overwrite them or choose another --out",
-                dir.display(),
-                existing.join(", ")
-            ));
-        }
-    }
-    let probe = dir.join(format!(".peakpath-probe-{}", std::process::id()));
-    std::fs::write(&probe, b"")
-        .map_err(|e| format!("{}: output folder is not writable: {e}", dir.display()))?;
-    let _ = std::fs::remove_file(probe);
-    Ok(())
-}
+pub use files::{
+    DirLock, MARKER, child_dir, prepare_dir, read_json, read_sealed, remove_stale,
+    remove_stale_charts, write_atomic, write_sealed,
+};
 
 /// `f64` as CSV text: shortest round-trip; empty for NaN.
 pub fn num(x: f64) -> String {
@@ -72,25 +26,6 @@ pub fn num(x: f64) -> String {
     } else {
         format!("{x}")
     }
-}
-
-/// Read a JSON file written by peakpath (a shard, a checkpoint): exit-2 errors that name the
-/// file, line and column.
-pub fn read_json<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    what: &str,
-) -> Result<T, crate::error::Error> {
-    use crate::error::Error;
-    let text = std::fs::read(path)
-        .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
-    serde_json::from_slice(&text).map_err(|e| {
-        Error::Input(format!(
-            "{}:{}:{}: expected {what}, found invalid content ({e})",
-            path.display(),
-            e.line(),
-            e.column()
-        ))
-    })
 }
 
 /// A CSV file from a header and rows.

@@ -26,6 +26,10 @@ pub struct ReportData {
     pub board_svg: Option<String>,
     /// (caption, SVG) per chart. SVGs are trusted output of `charts`.
     pub charts: Vec<(String, String)>,
+    /// (caption, SVG) per chart read from outside this run (`report --with`): untrusted, so
+    /// embedded as `<img src="data:image/svg+xml;base64,…">`, where a browser runs no script
+    /// and loads nothing from the network, whatever the file holds.
+    pub outside_charts: Vec<(String, String)>,
     pub assumptions: Vec<Assumption>,
     /// Inconsistencies of the plan that this scenario resolves.
     pub inconsistencies: Vec<String>,
@@ -69,6 +73,15 @@ fn inline_svg(svg: &str) -> String {
     s.replace("<script", "&lt;script")
         .replace("http://", "")
         .replace("https://", "")
+}
+
+/// An SVG as a `data:` URI for an `<img>` element: inert (no script, no request).
+pub fn svg_data_uri(svg: &str) -> String {
+    use base64::Engine as _;
+    format!(
+        "data:image/svg+xml;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(svg.as_bytes())
+    )
 }
 
 struct Words {
@@ -197,7 +210,15 @@ pub fn render_report(d: &ReportData, lang: Lang) -> String {
             e(cap)
         ));
     }
-    if d.charts.is_empty() {
+    for (cap, svg) in &d.outside_charts {
+        h.push_str(&format!(
+            "<figure><img alt=\"{}\" src=\"{}\"><figcaption>{}</figcaption></figure>\n",
+            e(cap),
+            svg_data_uri(svg),
+            e(cap)
+        ));
+    }
+    if d.charts.is_empty() && d.outside_charts.is_empty() {
         h.push_str(&format!("<p>{}</p>\n", w.none));
     }
     h.push_str("</section>\n");
@@ -268,6 +289,7 @@ mod tests {
             headline: vec![("P(2030年前达峰)".into(), "73.2 %".into())],
             board_svg: Some(board.clone()),
             charts: vec![("排放扇形图 <b>".into(), board)],
+            outside_charts: Vec::new(),
             assumptions: vec![Assumption {
                 parameter: "GDP 增速".into(),
                 value: "N(5.0, 1.0)".into(),

@@ -50,6 +50,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
         }
     }
     output::prepare_dir(&req.out, req.force, RUN_FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&req.out)?;
     let pool = engine::pool(req.threads)?;
     let mut data = Vec::new();
     let mut rows = Vec::new();
@@ -59,7 +60,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
         let started = Instant::now();
         let acc = mc_all(sc, req.seed, req.runs, &pool)?;
         let tr = engine::central(sc);
-        let dir = req.out.join(&sc.info.id);
+        let dir = output::child_dir(&req.out, &sc.info.id)?;
         output::prepare_dir(&dir, true, RUN_FILES).map_err(Error::Input)?;
         write_mc(
             sc,
@@ -71,6 +72,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
         )?;
         finish(&dir, req.look, false)?;
+        output::remove_stale(&dir, RUN_FILES, super::run::MC_FILES).map_err(io_err(&dir))?;
         rows.extend(output::comparison_rows(sc, &acc));
         peak_rows.extend(acc.peak_hist.iter().enumerate().map(|(t, c)| {
             vec![

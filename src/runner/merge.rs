@@ -37,6 +37,9 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
         crate::sensitivity::run::merge(&req.dirs, Some(&req.out), req.force, None)?;
         return Ok(None);
     }
+    // The output folder first: a bad --out fails before any shard is read.
+    output::prepare_dir(&req.out, req.force, RUN_FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&req.out)?;
     let mut parts = Vec::new();
     for d in &req.dirs {
         parts.push((d.clone(), read_partial(&d.join(SHARD_FILE))?));
@@ -79,7 +82,9 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
             "the scenario saved with the shards does not rebuild to the same content".into(),
         ));
     }
-    output::prepare_dir(&req.out, req.force, RUN_FILES).map_err(Error::Input)?;
+    for (d, p) in &parts {
+        super::run::check_partial(p, &sc, &d.join(SHARD_FILE))?;
+    }
     let mut acc = Accumulator::new(sc.spec.n_years());
     for (_, p) in &parts {
         acc.merge(&p.acc);
@@ -95,6 +100,8 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
         serde_json::json!({ "elapsed_s": null, "threads": null }),
     )?;
     finish(&req.out, Look::default(), false)?;
+    output::remove_stale(&req.out, RUN_FILES, super::run::MC_FILES)
+        .map_err(crate::error::io(&req.out))?;
     Ok(Some(Merged {
         shards: n,
         runs: acc.runs,

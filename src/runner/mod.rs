@@ -14,14 +14,13 @@ mod run;
 
 pub use compare::{CompareRequest, compare};
 pub use merge::{MergeRequest, Merged, merge};
-pub use run::{RunRequest, RunResult, run, write_mc};
+pub use run::{RunRequest, RunResult, run, verify_partial, write_mc};
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::engine::Observer;
 use crate::error::{Error, io as io_err};
-use crate::output::write_atomic;
 use crate::report::Lang;
 use crate::terminal::Progress;
 
@@ -45,7 +44,7 @@ pub const CHECKPOINT: &str = "checkpoint.json";
 /// A shard's partial result, in its output folder.
 pub const SHARD_FILE: &str = "shard.json";
 /// Format tag of [`SHARD_FILE`] and [`CHECKPOINT`].
-pub const PARTIAL_FORMAT: &str = "peakpath-partial-1";
+pub const PARTIAL_FORMAT: &str = "peakpath-partial-2";
 
 /// How charts look.
 #[derive(Debug, Clone, Copy)]
@@ -76,8 +75,8 @@ pub trait Resumable {
     /// Evaluate `next..hi` and absorb the result; `false` when the observer asked to stop
     /// before the batch finished (nothing is absorbed then).
     fn advance(&mut self, hi: u64, obs: &dyn Observer) -> bool;
-    /// The bytes of a checkpoint of the job as it stands.
-    fn checkpoint_bytes(&mut self) -> Vec<u8>;
+    /// Write a checkpoint of the job as it stands to `path`.
+    fn save(&mut self, path: &Path) -> std::io::Result<()>;
 }
 
 /// How [`drive`] batches and checkpoints a job.
@@ -100,7 +99,7 @@ pub struct Schedule<'a> {
 pub fn drive(job: &mut dyn Resumable, sched: &Schedule, obs: &Progress) -> Result<()> {
     let save = |job: &mut dyn Resumable| -> Result<()> {
         let dir = sched.checkpoint.parent().unwrap_or(Path::new("."));
-        write_atomic(&sched.checkpoint, &job.checkpoint_bytes()).map_err(io_err(dir))
+        job.save(&sched.checkpoint).map_err(io_err(dir))
     };
     let mut last_checkpoint = Instant::now();
     loop {

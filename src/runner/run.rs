@@ -64,10 +64,10 @@ pub enum RunResult {
     },
 }
 
-/// A partial Monte Carlo result: a shard's output or an interrupted run's checkpoint.
+/// A partial Monte Carlo result: a shard's output or an interrupted run's checkpoint,
+/// written sealed ([`output::write_sealed`]) under the tag [`PARTIAL_FORMAT`].
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Partial {
-    pub format: String,
     pub scenario_id: String,
     pub scenario_path: String,
     pub scenario_sha256: String,
@@ -80,6 +80,8 @@ pub(crate) struct Partial {
     pub start: u64,
     pub end: u64,
     pub next: u64,
+    /// Seconds spent on this job's runs so far (across interruptions).
+    pub elapsed_s: f64,
     pub acc: Accumulator,
 }
 
@@ -88,6 +90,8 @@ struct McJob<'a> {
     p: Partial,
     sc: &'a Scenario,
     pool: &'a rayon::ThreadPool,
+    started: Instant,
+    elapsed_before: f64,
 }
 
 impl Resumable for McJob<'_> {
@@ -108,32 +112,42 @@ impl Resumable for McJob<'_> {
             None => false,
         }
     }
-    fn checkpoint_bytes(&mut self) -> Vec<u8> {
-        serde_json::to_vec(&self.p).unwrap_or_default()
+    fn save(&mut self, path: &Path) -> std::io::Result<()> {
+        self.p.elapsed_s = self.elapsed_before + self.started.elapsed().as_secs_f64();
+        output::write_sealed(path, PARTIAL_FORMAT, &self.p)
     }
 }
 
 /// Run a scenario as `req` says: write its files and return what to show.
 pub fn run(req: &RunRequest) -> Result<RunResult> {
     let (sc, spath) = Scenario::load_or_plan(req.scenario.as_deref())?;
+    if req.central && (req.shard.is_some() || req.resume) {
+        return Err(Error::Input(
+            "--central: expected no --shard or --resume with it (the central run is one run), found them together".into(),
+        ));
+    }
     let shard = req.shard.as_deref().map(engine::parse_shard).transpose()?;
-    let out = req
-        .out
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("outputs").join(&sc.info.id));
+    let out = match &req.out {
+        Some(o) => o.clone(),
+        None => output::child_dir(Path::new("outputs"), &sc.info.id)?,
+    };
     let options = serde_json::json!({ "central": req.central, "runs": if req.central { None } else { Some(req.runs) }, "seed": req.seed, "shard": req.shard });
-    if !req.resume {
-        output::prepare_dir(&out, req.force, RUN_FILES).map_err(Error::Input)?;
-    } else if !out.join(CHECKPOINT).exists() {
+    let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();
+    if req.resume && !out.join(CHECKPOINT).exists() {
         return Err(Error::Input(format!(
             "{}: --resume: expected a checkpoint file, found none",
             out.join(CHECKPOINT).display()
         )));
     }
+    if !req.resume {
+        output::prepare_dir(&out, req.force, &own).map_err(Error::Input)?;
+    }
+    let _lock = output::DirLock::acquire(&out)?;
     let tr = engine::central(&sc);
     if req.central {
         write_central(&sc, &spath, &tr, &out, options)?;
         finish(&out, req.look, req.report)?;
+        clean_up(&out, req, CENTRAL_FILES)?;
         return Ok(RunResult::Central {
             sc: Box::new(sc),
             tr,
@@ -146,7 +160,6 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         None => 0..req.runs,
     };
     let mut partial = Partial {
-        format: PARTIAL_FORMAT.into(),
         scenario_id: sc.info.id.clone(),
         scenario_path: spath.clone(),
         scenario_sha256: sc.hash.clone(),
@@ -157,28 +170,43 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         start: range.start,
         end: range.end,
         next: range.start,
+        elapsed_s: 0.0,
         acc: Accumulator::new(sc.spec.n_years()),
     };
     if req.resume {
-        let cp = read_partial(&out.join(CHECKPOINT))?;
-        if cp.scenario_sha256 != partial.scenario_sha256
-            || cp.seed != req.seed
-            || cp.runs != req.runs
-            || cp.shard != shard
-        {
-            return Err(Error::Input(format!(
-                "{}: --resume: the checkpoint is of another run (scenario {} seed {} runs {} shard {:?}), expected scenario {} seed {} runs {} shard {:?}",
-                out.join(CHECKPOINT).display(),
-                cp.scenario_id,
-                cp.seed,
-                cp.runs,
-                cp.shard,
+        let path = out.join(CHECKPOINT);
+        let cp = read_partial(&path)?;
+        let mut differs = Vec::new();
+        if cp.scenario_sha256 != partial.scenario_sha256 {
+            differs.push(format!(
+                "scenario: expected {} (sha256 {}), found {} (sha256 {})",
                 sc.info.id,
-                req.seed,
-                req.runs,
-                shard
+                short(&sc.hash),
+                cp.scenario_id,
+                short(&cp.scenario_sha256)
+            ));
+        }
+        if cp.seed != req.seed {
+            differs.push(format!("seed: expected {}, found {}", req.seed, cp.seed));
+        }
+        if cp.runs != req.runs {
+            differs.push(format!("runs: expected {}, found {}", req.runs, cp.runs));
+        }
+        if cp.shard != shard {
+            differs.push(format!(
+                "shard: expected {}, found {}",
+                shard_text(shard),
+                shard_text(cp.shard)
+            ));
+        }
+        if !differs.is_empty() {
+            return Err(Error::Input(format!(
+                "{}: --resume: the checkpoint is of another run; rerun with the checkpoint's settings, or without --resume (and --force) to start over: {}",
+                path.display(),
+                differs.join("; ")
             )));
         }
+        check_partial(&cp, &sc, &path)?;
         partial = cp;
     }
 
@@ -194,22 +222,23 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         unit: "runs",
         interrupt_after: None,
     };
+    let elapsed_before = partial.elapsed_s;
     let mut job = McJob {
         p: partial,
         sc: &sc,
         pool: &pool,
+        started,
+        elapsed_before,
     };
     drive(&mut job, &sched, &obs)?;
-    let partial = job.p;
-    let elapsed_s = started.elapsed().as_secs_f64();
+    let mut partial = job.p;
+    let elapsed_s = elapsed_before + started.elapsed().as_secs_f64();
+    partial.elapsed_s = elapsed_s;
 
     if let Some((k, n)) = shard {
-        write_atomic(
-            &out.join(SHARD_FILE),
-            &serde_json::to_vec(&partial).unwrap_or_default(),
-        )
-        .map_err(io_err(&out))?;
-        let _ = std::fs::remove_file(out.join(CHECKPOINT));
+        output::write_sealed(&out.join(SHARD_FILE), PARTIAL_FORMAT, &partial)
+            .map_err(io_err(&out))?;
+        clean_up(&out, req, &[SHARD_FILE])?;
         return Ok(RunResult::Shard {
             k,
             n,
@@ -227,8 +256,8 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         &out,
         serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads }),
     )?;
-    let _ = std::fs::remove_file(out.join(CHECKPOINT));
     finish(&out, req.look, req.report)?;
+    clean_up(&out, req, MC_FILES)?;
     Ok(RunResult::MonteCarlo {
         sc: Box::new(sc),
         tr,
@@ -238,17 +267,187 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     })
 }
 
-/// Read a shard file or checkpoint.
+/// The files of a central run, of a Monte Carlo run (`report.html` with `--report`).
+const CENTRAL_FILES: &[&str] = &[
+    "trajectories.csv",
+    "indicators.csv",
+    "parameters.csv",
+    "run.json",
+    "report.html",
+];
+pub(crate) const MC_FILES: &[&str] = &[
+    "summary.csv",
+    "peak.csv",
+    "indicators.csv",
+    "trajectories.csv",
+    "parameters.csv",
+    "run.json",
+    "report.html",
+];
+
+/// After a finished run: remove what an earlier run left that this one did not rewrite (its
+/// checkpoint included), and with `--no-charts` the earlier run's charts.
+fn clean_up(out: &Path, req: &RunRequest, written: &[&str]) -> Result<()> {
+    let written: Vec<&str> = written
+        .iter()
+        .copied()
+        .filter(|f| *f != "report.html" || req.report)
+        .collect();
+    let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();
+    output::remove_stale(out, &own, &written).map_err(io_err(out))?;
+    if req.look.no_charts {
+        output::remove_stale_charts(out).map_err(io_err(out))?;
+    }
+    Ok(())
+}
+
+fn short(h: &str) -> &str {
+    &h[..12.min(h.len())]
+}
+
+fn shard_text(s: Option<(u64, u64)>) -> String {
+    s.map_or_else(|| "none".into(), |(k, n)| format!("{k}/{n}"))
+}
+
+/// Read a shard file or checkpoint: sealed (its SHA-256 must match its content) and
+/// internally consistent (see [`check_partial`] for what is checked against the scenario).
 pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
-    let p: Partial = output::read_json(path, "a peakpath partial result")?;
-    if p.format != PARTIAL_FORMAT {
+    let p: Partial = output::read_sealed(path, PARTIAL_FORMAT, "a peakpath partial result")?;
+    let bad = |what: String| Err(Error::Input(format!("{}: {what}", path.display())));
+    if !(p.start <= p.next && p.next <= p.end && p.end <= p.runs) {
+        return bad(format!(
+            "expected start ≤ next ≤ end ≤ runs, found start {}, next {}, end {}, runs {}",
+            p.start, p.next, p.end, p.runs
+        ));
+    }
+    let expected = match p.shard {
+        Some((k, n)) if k >= 1 && k <= n => engine::shard_range(p.runs, k, n),
+        Some((k, n)) => return bad(format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}")),
+        None => 0..p.runs,
+    };
+    if expected != (p.start..p.end) {
+        return bad(format!(
+            "expected runs {}..{} for shard {}, found {}..{}",
+            expected.start,
+            expected.end,
+            shard_text(p.shard),
+            p.start,
+            p.end
+        ));
+    }
+    if p.acc.runs != p.next - p.start {
+        return bad(format!(
+            "acc.runs: expected {} (the runs {}..{} done), found {}",
+            p.next - p.start,
+            p.start,
+            p.next,
+            p.acc.runs
+        ));
+    }
+    check_acc(&p.acc).map_err(|why| Error::Input(format!("{}: {why}", path.display())))?;
+    Ok(p)
+}
+
+/// Verify a shard file or checkpoint as `merge` and `--resume` do: its seal, its invariants,
+/// and its statistics against the scenario rebuilt from the sources it holds. For tools
+/// (and the fuzz target) that check files without running anything.
+pub fn verify_partial(path: &Path) -> Result<()> {
+    let p = read_partial(path)?;
+    let sc = Scenario::from_texts(&p.sources)?;
+    if sc.hash != p.scenario_sha256 {
         return Err(Error::Input(format!(
-            "{}: format: expected {PARTIAL_FORMAT}, found {}",
+            "{}: scenario_sha256: expected {} (the sources it holds), found {}",
             path.display(),
-            p.format
+            sc.hash,
+            p.scenario_sha256
         )));
     }
-    Ok(p)
+    check_partial(&p, &sc, path)
+}
+
+/// A partial result against the scenario it claims: the same number of years, hence the
+/// same series.
+pub(crate) fn check_partial(p: &Partial, sc: &Scenario, path: &Path) -> Result<()> {
+    if p.acc.n_years != sc.spec.n_years() {
+        return Err(Error::Input(format!(
+            "{}: acc.n_years: expected {} (scenario {}), found {}",
+            path.display(),
+            sc.spec.n_years(),
+            sc.info.id,
+            p.acc.n_years
+        )));
+    }
+    Ok(())
+}
+
+/// The invariants of a run's statistics: one series per variable and year, one count per
+/// indicator and target year, every series holding one value per run, counts never above the
+/// runs, and the peak-year histogram summing to the runs.
+fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
+    use crate::indicators::INDICATORS;
+    use crate::model::VARS;
+    let n = acc.runs;
+    let want = VARS.len() * acc.n_years;
+    if acc.series.len() != want {
+        return Err(format!(
+            "acc.series: expected {want} series ({} variables × {} years), found {}",
+            VARS.len(),
+            acc.n_years,
+            acc.series.len()
+        ));
+    }
+    if let Some(i) = acc
+        .series
+        .iter()
+        .position(|s| s.count() + s.sketch().invalid() != n)
+    {
+        let s = &acc.series[i];
+        return Err(format!(
+            "acc.series[{i}] ({} {}): expected {n} values (one per run), found {}",
+            VARS[i / acc.n_years].name,
+            i % acc.n_years,
+            s.count() + s.sketch().invalid()
+        ));
+    }
+    if acc.met.len() != INDICATORS.len() || acc.indicator_values.len() != 2 * INDICATORS.len() {
+        return Err(format!(
+            "acc.met: expected {} indicators, found {} (and {} value series)",
+            INDICATORS.len(),
+            acc.met.len(),
+            acc.indicator_values.len()
+        ));
+    }
+    if let Some(i) = acc.met.iter().position(|m| m[0] > n || m[1] > n) {
+        return Err(format!(
+            "acc.met[{i}]: expected counts of at most {n} runs, found {:?}",
+            acc.met[i]
+        ));
+    }
+    if let Some(i) = acc
+        .indicator_values
+        .iter()
+        .position(|s| s.count() + s.sketch().invalid() > n)
+    {
+        return Err(format!(
+            "acc.indicator_values[{i}]: expected at most {n} values, found {}",
+            acc.indicator_values[i].count()
+        ));
+    }
+    if acc.peak_hist.len() != acc.n_years {
+        return Err(format!(
+            "acc.peak_hist: expected {} years, found {}",
+            acc.n_years,
+            acc.peak_hist.len()
+        ));
+    }
+    let peaks: u64 = acc.peak_hist.iter().sum();
+    if peaks != n || acc.peaked > n || acc.all_binding_2025 > n {
+        return Err(format!(
+            "acc: expected the peak-year counts to sum to the {n} runs and no count above it, found {peaks} (peaked {}, all binding met {})",
+            acc.peaked, acc.all_binding_2025
+        ));
+    }
+    Ok(())
 }
 
 /// Write the files of the central run.

@@ -15,6 +15,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 pub use dist::{Dist, Sampler};
+pub use schema::check_id;
 pub use source::{Diag, Diags, Disk, EMBEDDED, EMBEDDED_PREFIX, Embedded, Loc, Sources};
 
 use crate::indicators::IndicatorSet;

@@ -220,15 +220,15 @@ impl<'s> Reader<'s> {
                 );
                 continue;
             }
-            if let Some((last, _, _)) = out.last() {
-                if y <= *last {
-                    self.err(
-                        *kl,
-                        &f,
-                        format!("expected milestones in increasing order, found {y} after {last}"),
-                    );
-                    continue;
-                }
+            if let Some((last, _, _)) = out.last()
+                && y <= *last
+            {
+                self.err(
+                    *kl,
+                    &f,
+                    format!("expected milestones in increasing order, found {y} after {last}"),
+                );
+                continue;
             }
             out.push((y, *kl, v));
         }
@@ -446,10 +446,10 @@ impl<'s> Reader<'s> {
             return default;
         };
         let names: Vec<&str> = options.iter().map(|(s, _)| *s).collect();
-        if let Kind::Str(s) = &n.kind {
-            if let Some((_, v)) = options.iter().find(|(o, _)| o == s) {
-                return *v;
-            }
+        if let Kind::Str(s) = &n.kind
+            && let Some((_, v)) = options.iter().find(|(o, _)| o == s)
+        {
+            return *v;
         }
         let hint = match &n.kind {
             Kind::Str(s) => suggest(s, names.iter().copied())
@@ -563,10 +563,15 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         return Err(Diags(r.diags));
     }
     (r.y0, r.y1) = (y0, y1);
+    let id = r
+        .string(sc, "id", "scenario")
+        .unwrap_or_else(|| "scenario".into());
+    if let Err(why) = check_id(&id) {
+        let at = sc.get("id").map_or(sc.at, |n| n.at);
+        r.err(at, "scenario.id", why);
+    }
     let info = ScenarioInfo {
-        id: r
-            .string(sc, "id", "scenario")
-            .unwrap_or_else(|| "scenario".into()),
+        id,
         name_zh: r.string(sc, "name_zh", "scenario").unwrap_or_default(),
         name_en: r.string(sc, "name_en", "scenario").unwrap_or_default(),
         description: r.string(sc, "description", "scenario").unwrap_or_default(),
@@ -860,4 +865,19 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         IndicatorSet { settings },
         r.params,
     ))
+}
+
+/// The longest scenario id.
+pub const ID_MAX: usize = 64;
+
+/// A scenario id names folders (`outputs/<id>`, a comparison's `<out>/<id>`), so it is a
+/// name, never a path: 1 to 64 ASCII letters, digits, `-` and `_`, not starting with `-`.
+pub fn check_id(id: &str) -> Result<(), String> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+    if id.is_empty() || id.len() > ID_MAX || id.starts_with('-') || !id.chars().all(ok_char) {
+        return Err(format!(
+            "expected a name of 1 to {ID_MAX} ASCII letters, digits, '-' and '_' (not starting with '-'), found {id:?}"
+        ));
+    }
+    Ok(())
 }

@@ -140,7 +140,7 @@ pub const CHECKPOINT: &str = "sensitivity_checkpoint.json";
 /// The summary of a finished analysis.
 pub const SUMMARY: &str = "sensitivity.json";
 const OWN_FILES: &[&str] = &[SUMMARY, SHARD_FILE, CHECKPOINT];
-const PARTIAL_FORMAT: &str = "peakpath-sensitivity-partial-1";
+const PARTIAL_FORMAT: &str = "peakpath-sensitivity-partial-2";
 
 /// Tornado percentiles.
 pub const TORNADO_LOW: f64 = 0.10;
@@ -360,7 +360,6 @@ struct Setup {
 /// A partial result: a shard's output or an interrupted analysis's checkpoint.
 #[derive(Serialize, Deserialize)]
 struct Partial {
-    format: String,
     scenario_id: String,
     scenario_path: String,
     scenario_sha256: String,
@@ -1022,22 +1021,45 @@ fn fmt4(x: f64) -> String {
 
 // ------------------------------------------------------------------ the command
 
+/// Verify a sensitivity shard file or checkpoint without running anything: its seal and its
+/// invariants (for tools and the fuzz target).
+pub fn verify_partial(path: &Path) -> Result<()> {
+    read_partial(path).map(|_| ())
+}
+
+/// Read a sensitivity shard file or checkpoint: sealed (its digest must match) and
+/// consistent (`start ≤ next ≤ end ≤ rows`, a shard's range is its share of the design, and
+/// one output per outcome and evaluated row).
 fn read_partial(path: &Path) -> Result<Partial> {
-    let p: Partial = output::read_json(path, "a peakpath sensitivity partial result")?;
-    if p.format != PARTIAL_FORMAT {
-        return Err(Error::Input(format!(
-            "{}: format: expected {PARTIAL_FORMAT}, found {}",
-            path.display(),
-            p.format
-        )));
+    let p: Partial = output::read_sealed(
+        path,
+        PARTIAL_FORMAT,
+        "a peakpath sensitivity partial result",
+    )?;
+    let bad = |what: String| Err(Error::Input(format!("{}: {what}", path.display())));
+    if !(p.start <= p.next && p.next <= p.end && p.end <= p.setup.rows) {
+        return bad(format!(
+            "expected start ≤ next ≤ end ≤ rows, found start {}, next {}, end {}, rows {}",
+            p.start, p.next, p.end, p.setup.rows
+        ));
+    }
+    let expected = match p.shard {
+        Some((k, n)) if k >= 1 && k <= n => crate::engine::shard_range(p.setup.rows, k, n),
+        Some((k, n)) => return bad(format!("shard: expected K/N with 1 ≤ K ≤ N, found {k}/{n}")),
+        None => 0..p.setup.rows,
+    };
+    if expected != (p.start..p.end) {
+        return bad(format!(
+            "expected design rows {}..{} for shard {:?}, found {}..{}",
+            expected.start, expected.end, p.shard, p.start, p.end
+        ));
     }
     if p.outputs.len() as u64 != (p.next - p.start) * p.setup.outcomes.len() as u64 {
-        return Err(Error::Input(format!(
-            "{}: expected {} outputs, found {}",
-            path.display(),
+        return bad(format!(
+            "expected {} outputs, found {}",
             (p.next - p.start) * p.setup.outcomes.len() as u64,
             p.outputs.len()
-        )));
+        ));
     }
     Ok(p)
 }
@@ -1067,16 +1089,15 @@ impl runner::Resumable for SensJob<'_> {
             None => false,
         }
     }
-    fn checkpoint_bytes(&mut self) -> Vec<u8> {
+    fn save(&mut self, path: &Path) -> std::io::Result<()> {
         self.p.elapsed_s = self.elapsed_before + self.started.elapsed().as_secs_f64();
-        serde_json::to_vec(&self.p).unwrap_or_default()
+        output::write_sealed(path, PARTIAL_FORMAT, &self.p)
     }
 }
 
-fn default_out(sc: &Scenario, method: Method) -> PathBuf {
-    PathBuf::from("outputs")
-        .join(&sc.info.id)
-        .join(format!("sensitivity-{}", method.name()))
+fn default_out(sc: &Scenario, method: Method) -> Result<PathBuf> {
+    Ok(output::child_dir(Path::new("outputs"), &sc.info.id)?
+        .join(format!("sensitivity-{}", method.name())))
 }
 
 /// Run `peakpath sensitivity`.
@@ -1102,13 +1123,15 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     let outcomes = parse_outcomes(&a.outcomes, &sc)?;
     let shard = a.shard.as_deref().map(engine::parse_shard).transpose()?;
     let an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
-    let out = a.out.clone().unwrap_or_else(|| default_out(&sc, method));
+    let out = match &a.out {
+        Some(o) => o.clone(),
+        None => default_out(&sc, method)?,
+    };
     let range = match shard {
         Some((k, n)) => crate::engine::shard_range(an.setup.rows, k, n),
         None => 0..an.setup.rows,
     };
     let mut partial = Partial {
-        format: PARTIAL_FORMAT.into(),
         scenario_id: sc.info.id.clone(),
         scenario_path: spath.clone(),
         scenario_sha256: sc.hash.clone(),
@@ -1149,6 +1172,7 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     } else {
         output::prepare_dir(&out, a.force, OWN_FILES).map_err(Error::Input)?;
     }
+    let _lock = output::DirLock::acquire(&out)?;
 
     terminal::install_ctrlc();
     let pool = engine::pool(a.threads)?;
@@ -1179,11 +1203,8 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     partial.elapsed_s = elapsed_before + eval_s;
 
     if let Some((k, n)) = shard {
-        write_atomic(
-            &out.join(SHARD_FILE),
-            &serde_json::to_vec(&partial).unwrap_or_default(),
-        )
-        .map_err(io_err(&out))?;
+        output::write_sealed(&out.join(SHARD_FILE), PARTIAL_FORMAT, &partial)
+            .map_err(io_err(&out))?;
         let _ = std::fs::remove_file(out.join(CHECKPOINT));
         eprintln!(
             "shard {k} of {n}: design rows {}..{} written to {}",
@@ -1280,8 +1301,9 @@ pub fn merge(
     }
     let out = out
         .map(Path::to_path_buf)
-        .unwrap_or_else(|| default_out(&sc, s.method));
+        .map_or_else(|| default_out(&sc, s.method), Ok)?;
     output::prepare_dir(&out, force, OWN_FILES).map_err(Error::Input)?;
+    let _lock = output::DirLock::acquire(&out)?;
     let outputs: Vec<f64> = by_k
         .iter()
         .flat_map(|p| p.outputs.iter().map(|&b| f64::from_bits(b)))

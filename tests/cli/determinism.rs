@@ -3,7 +3,7 @@
 //! 9000 runs, not fewer: the engine hands out work in chunks of 4096 runs, so a run of
 //! fewer than 4097 is a single chunk and the thread count could not matter.
 
-use crate::util::{TempDir, peakpath, read, same_bytes};
+use crate::util::{TempDir, peakpath, same_bytes};
 
 const RUNS: &str = "9000";
 const SEED: &str = "7";
@@ -91,8 +91,12 @@ fn thread_count_and_shards_do_not_change_the_results() {
     // The seed matters (so the byte comparisons above can fail): shard 3/3 of seed 8 has
     // other statistics than shard 3/3 of seed 7.
     let acc = |dir: &str| {
-        let p: serde_json::Value =
-            serde_json::from_slice(&read(format!("{dir}/shard.json"))).unwrap();
+        let p: serde_json::Value = peakpath::output::read_sealed(
+            std::path::Path::new(&format!("{dir}/shard.json")),
+            PARTIAL,
+            "partial",
+        )
+        .unwrap();
         p["acc"].clone()
     };
     assert_ne!(acc(&shards[2]), acc(&other));
@@ -121,10 +125,14 @@ fn resume_without_a_checkpoint_exits_2() {
     assert!(out.stderr.contains("checkpoint.json"), "{}", out.stderr);
 }
 
+/// The format tag of shard files and checkpoints (sealed with a SHA-256 of their content).
+const PARTIAL: &str = "peakpath-partial-2";
+
 /// A checkpoint as an interrupted run leaves it: made from the first shard of two (runs
 /// 0..4500 done), re-labelled as the whole run with `next` = 4500.
 fn checkpoint_from_shard(shard_json: &std::path::Path) -> serde_json::Value {
-    let mut p: serde_json::Value = serde_json::from_slice(&read(shard_json)).unwrap();
+    let mut p: serde_json::Value =
+        peakpath::output::read_sealed(shard_json, PARTIAL, "partial").unwrap();
     assert_eq!(p["start"], 0);
     assert_eq!(p["end"], 4500);
     p["shard"] = serde_json::Value::Null;
@@ -140,11 +148,7 @@ fn resumed_run_gives_the_bytes_of_an_uninterrupted_one() {
     run(&tmp.arg("half"), &["--shard", "1/2", "--threads", "2"]);
     let cp = checkpoint_from_shard(&tmp.join("half/shard.json"));
     std::fs::create_dir_all(tmp.join("resumed")).unwrap();
-    std::fs::write(
-        tmp.join("resumed/checkpoint.json"),
-        serde_json::to_vec(&cp).unwrap(),
-    )
-    .unwrap();
+    peakpath::output::write_sealed(&tmp.join("resumed/checkpoint.json"), PARTIAL, &cp).unwrap();
     run(&tmp.arg("resumed"), &["--resume", "--threads", "2"]);
     for f in FILES {
         same_bytes(&tmp.join("whole").join(f), &tmp.join("resumed").join(f));
@@ -156,11 +160,7 @@ fn resumed_run_gives_the_bytes_of_an_uninterrupted_one() {
 
     // A checkpoint of another run (seed) is refused, not silently mixed in.
     std::fs::create_dir_all(tmp.join("wrong")).unwrap();
-    std::fs::write(
-        tmp.join("wrong/checkpoint.json"),
-        serde_json::to_vec(&cp).unwrap(),
-    )
-    .unwrap();
+    peakpath::output::write_sealed(&tmp.join("wrong/checkpoint.json"), PARTIAL, &cp).unwrap();
     let out = peakpath([
         "run",
         "--runs",
