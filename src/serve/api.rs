@@ -207,8 +207,8 @@ async fn not_found(req: Request) -> Response {
     )
 }
 
-/// Parse a JSON body; an unknown field gets a "did you mean".
-fn parse<T: DeserializeOwned>(body: &Bytes, fields: &[&str]) -> Result<T, Response> {
+/// Parse a JSON body; an unknown field gets a "did you mean". The error is the message of a 400.
+fn parse<T: DeserializeOwned>(body: &Bytes, fields: &[&str]) -> Result<T, String> {
     serde_json::from_slice(body).map_err(|e| {
         let text = e.to_string();
         let mut m = format!("request body: {text}");
@@ -219,7 +219,7 @@ fn parse<T: DeserializeOwned>(body: &Bytes, fields: &[&str]) -> Result<T, Respon
         {
             m.push_str(&format!(" (did you mean \"{s}\"?)"));
         }
-        error(StatusCode::BAD_REQUEST, m)
+        m
     })
 }
 
@@ -238,7 +238,7 @@ struct RunBody {
 async fn run(State(st): State<Shared>, body: Bytes) -> Response {
     let req: RunBody = match parse(&body, &["overrides", "runs"]) {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let runs = req.runs.unwrap_or(st.opts.runs);
     if runs == 0 || runs > st.opts.max_runs {
@@ -301,7 +301,7 @@ struct SaveBody {
 async fn save_handler(State(st): State<Shared>, body: Bytes) -> Response {
     let req: SaveBody = match parse(&body, &["name", "overrides", "overwrite"]) {
         Ok(r) => r,
-        Err(resp) => return resp,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
     };
     let s = st.clone();
     let r = tokio::task::spawn_blocking(move || {
