@@ -303,7 +303,7 @@ function renderHeadlines() {
     const a = h.all_binding_met;
     const ci = (p) => pct(p.p) + ' [' + pct(p.lo) + ' – ' + pct(p.hi) + ']';
     tb.append(el('tr', { 'data-headline': h.year }, el('td', { text: t('allBinding') }),
-      el('td', { class: 'num', text: a ? ci(a) : '' }), el('td', {}, a ? pbar(a) : el('span', { class: 'muted', text: t('allBindingNone') }))));
+      ...(a ? [el('td', { class: 'num', text: ci(a) }), el('td', {}, pbar(a))] : [el('td', { colspan: 2, class: 'muted', text: t('allBindingNone') })])));
     for (const b of h.binding) {
       tb.append(el('tr', {}, el('td', { text: '★ ' + b.id + ' ' + (zh() ? b.name_zh : b.name_en) }),
         el('td', { class: 'num', text: ci(b.p_met) }), el('td', {}, pbar(b.p_met))));
