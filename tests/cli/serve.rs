@@ -464,3 +464,18 @@ fn serve_rejects_bad_flags() {
         e.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let dir = TempDir::new("serve-term");
+    let mut srv = Server::start(&["--save-dir", &dir.arg("s"), "--runs", "100"]);
+    assert_eq!(srv.request("POST", "/api/run", "{}").status, 200);
+    let kill = std::process::Command::new("kill")
+        .args(["-TERM", &srv.pid().to_string()])
+        .status()
+        .expect("kill");
+    assert!(kill.success());
+    assert_eq!(srv.wait_exit(60), Some(0), "{}", srv.log());
+    assert!(srv.wait_for_log("stopped", 10), "{}", srv.log());
+}

@@ -241,6 +241,18 @@ impl Server {
         false
     }
 
+    /// Wait up to `secs` seconds for the server to exit; its exit code (-1 for a signal).
+    pub fn wait_exit(&mut self, secs: u64) -> Option<i32> {
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+        while std::time::Instant::now() < until {
+            if let Ok(Some(st)) = self.child.try_wait() {
+                return Some(st.code().unwrap_or(-1));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        None
+    }
+
     /// The server's process id (to read its memory).
     pub fn pid(&self) -> u32 {
         self.child.id()
