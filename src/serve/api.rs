@@ -258,8 +258,17 @@ async fn run(State(st): State<Shared>, body: Bytes) -> Response {
     let started = Instant::now();
     let r = st
         .pool
-        .run(move |obs| {
-            let acc = engine::monte_carlo(&sc, seed, 0..runs, obs)?;
+        .run(move |pool, obs| {
+            // In batches of one chunk per worker, so that a long run does not hold the pool
+            // (statistics merge exactly: the same numbers as one batch).
+            let batch = engine::CHUNK * pool.current_num_threads() as u64;
+            let mut acc = engine::Accumulator::new(sc.spec.n_years());
+            let mut lo = 0;
+            while lo < runs {
+                let hi = (lo + batch).min(runs);
+                acc.merge(&pool.install(|| engine::monte_carlo(&sc, seed, lo..hi, obs))?);
+                lo = hi;
+            }
             let tr = engine::central(&sc);
             Some(results::run_json(&sc, &tr, &acc, seed))
         })

@@ -85,13 +85,17 @@ impl RunPool {
         self.pool.current_num_threads()
     }
 
-    /// Run `job` on the pool when a permit is free. `job` gets an observer whose
-    /// `should_stop` turns true when the caller's future is dropped; it returns `None` when it
-    /// stopped early.
+    /// Run `job` when a permit is free, on a blocking thread, with the pool to run its parallel
+    /// work on (`pool.install`) and an observer whose `should_stop` turns true when the
+    /// caller's future is dropped; it returns `None` when it stopped early.
+    ///
+    /// A job should install its work in batches: rayon serves a worker's own queue first, so
+    /// one long `install` would hold the workers until it ends, while between batches the
+    /// work of other requests, queued meanwhile, runs first.
     pub async fn run<T, F>(self: &Arc<Self>, job: F) -> Result<T, PoolError>
     where
         T: Send + 'static,
-        F: FnOnce(&dyn Observer) -> Option<T> + Send + 'static,
+        F: FnOnce(&rayon::ThreadPool, &dyn Observer) -> Option<T> + Send + 'static,
     {
         let stop = Arc::new(AtomicBool::new(false));
         let mut guard = CancelOnDrop {
@@ -123,7 +127,7 @@ impl RunPool {
             if flag.load(Ordering::Relaxed) {
                 return None;
             }
-            pool.install(|| job(&StopFlag(&flag)))
+            job(&pool, &StopFlag(&flag))
         });
         let out = handle.await;
         guard.armed = false;
@@ -162,7 +166,7 @@ mod tests {
         let started = Arc::new(AtomicBool::new(false));
         let (s, p2) = (started.clone(), p.clone());
         rt.block_on(async move {
-            let fut = p2.run(move |obs| {
+            let fut = p2.run(move |_, obs| {
                 s.store(true, Ordering::Relaxed);
                 // A run that only ends when told to stop (or after 20 s: a failure).
                 for _ in 0..2000 {
@@ -181,7 +185,7 @@ mod tests {
         assert_eq!(p.cancelled.load(Ordering::Relaxed), 1);
         // The permit comes back once the job has seen the flag: a new run gets through.
         let r = rt.block_on(async {
-            tokio::time::timeout(Duration::from_secs(5), p.run(|_| Some(7))).await
+            tokio::time::timeout(Duration::from_secs(5), p.run(|_, _| Some(7))).await
         });
         assert_eq!(r.unwrap(), Ok(7));
     }
@@ -194,12 +198,12 @@ mod tests {
             .unwrap();
         let p = pool(1, 0);
         // A free permit runs at once, even with no room to wait.
-        assert_eq!(rt.block_on(p.run(|_| Some(1))), Ok(1));
+        assert_eq!(rt.block_on(p.run(|_, _| Some(1))), Ok(1));
         // With the only permit taken and no room to wait: busy.
         let held = p.permits.clone().try_acquire_owned().unwrap();
-        assert_eq!(rt.block_on(p.run(|_| Some(1))), Err(PoolError::Busy));
+        assert_eq!(rt.block_on(p.run(|_, _| Some(1))), Err(PoolError::Busy));
         drop(held);
-        assert_eq!(rt.block_on(p.run(|_| Some(2))), Ok(2));
+        assert_eq!(rt.block_on(p.run(|_, _| Some(2))), Ok(2));
         assert_eq!(p.cancelled.load(Ordering::Relaxed), 0);
     }
 }
