@@ -30,6 +30,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(a) => cmd_compare(a),
         Command::Decompose(a) => peakpath::decompose::run(a),
         Command::Discover(a) => peakpath::discover::run(a),
+        Command::Wedges(a) => peakpath::wedges::run(a),
         Command::Report { dir, lang, with } => {
             peakpath::visual::write_report_with(&dir, lang.into(), &with)?;
             eprintln!("report written to {}", dir.join("report.html").display());
@@ -55,12 +56,21 @@ fn cmd_validate(files: &[PathBuf]) -> Result<()> {
     let mut problems = Vec::new();
     for f in files {
         match Scenario::load(f) {
-            Ok(sc) => eprintln!(
-                "{}: ok ({} parameters, {} uncertain)",
-                f.display(),
-                sc.params.len(),
-                sc.uncertain.len()
-            ),
+            Ok(sc) => {
+                eprintln!(
+                    "{}: ok ({} parameters, {} uncertain{})",
+                    f.display(),
+                    sc.params.len(),
+                    sc.uncertain.len(),
+                    match sc.warnings.len() {
+                        0 => String::new(),
+                        n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
+                    }
+                );
+                for w in &sc.warnings {
+                    eprintln!("{w}");
+                }
+            }
             Err(d) => problems.push(d.to_string()),
         }
     }
@@ -72,6 +82,7 @@ fn cmd_validate(files: &[PathBuf]) -> Result<()> {
 }
 
 fn cmd_run(a: RunArgs) -> Result<()> {
+    print_warnings(a.scenario.as_deref());
     let req = runner::RunRequest {
         scenario: a.scenario,
         central: a.central,
@@ -85,7 +96,10 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         look: look(a.look),
         report: a.report,
     };
-    print_result(&runner::run(&req)?);
+    print_result(
+        &runner::run(&req)?,
+        req.look.lang == peakpath::report::Lang::Zh,
+    );
     Ok(())
 }
 
@@ -99,8 +113,11 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         force: a.force,
         look: look(a.look),
     };
+    for p in &req.scenarios {
+        print_warnings(Some(p));
+    }
     for r in runner::compare(&req)? {
-        print_result(&r);
+        print_result(&r, req.look.lang == peakpath::report::Lang::Zh);
     }
     eprintln!("comparison written to {}", req.out.display());
     Ok(())
@@ -138,9 +155,9 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_result(r: &RunResult) {
+fn print_result(r: &RunResult, zh: bool) {
     match r {
-        RunResult::Central { sc, tr, out } => print_central(sc, tr, out),
+        RunResult::Central { sc, tr, out } => print_central(sc, tr, out, zh),
         RunResult::Shard {
             k,
             n,
@@ -157,36 +174,33 @@ fn print_result(r: &RunResult) {
             acc,
             out,
             elapsed_s,
-        } => print_mc(sc, tr, acc, out, *elapsed_s),
+        } => print_mc(sc, tr, acc, out, *elapsed_s, zh),
     }
 }
 
-fn print_central(sc: &Scenario, tr: &Trajectory, out: &Path) {
-    use peakpath::model::Var;
-    let f = |v: Var, y: i32| tr.at(v, y).unwrap_or(f64::NAN);
-    eprintln!(
-        "{} ({}): energy CO2 {:.1} → {:.1} → {:.1} 万t (2020, 2025, 2030); peak {}; non-fossil share 2025 {:.1} %; grid factor basis: {}",
-        sc.info.id,
-        sc.name(true),
-        f(Var::Co2, 2020),
-        f(Var::Co2, 2025),
-        f(Var::Co2, 2030),
-        tr.peak_year(),
-        100.0 * f(Var::NonfossilShare, 2025),
-        sc.spec.options.grid_basis.name()
-    );
+/// The headline goes to standard output (so `peakpath run … > result.txt` keeps it);
+/// where the files are and how fast it ran are notes, on standard error.
+fn print_central(sc: &Scenario, tr: &Trajectory, out: &Path, zh: bool) {
+    print!("{}", output::headline_text(sc, tr, None, zh));
     eprintln!("results in {}", out.display());
 }
 
-fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elapsed: f64) {
-    print_central(sc, tr, out);
+fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elapsed: f64, zh: bool) {
+    print!("{}", output::headline_text(sc, tr, Some(acc), zh));
     eprintln!(
-        "{} runs in {:.1} s ({:.0} runs/s): P(peaked by {}) = {:.3}, P(all binding 2025 targets met) = {:.3}",
+        "{} runs in {:.1} s ({:.0} runs/s); results in {}",
         acc.runs,
         elapsed,
         acc.runs as f64 / elapsed.max(1e-9),
-        sc.spec.options.peak_by,
-        acc.peaked as f64 / acc.runs as f64,
-        acc.all_binding_2025 as f64 / acc.runs as f64
+        out.display()
     );
+}
+
+/// Plausibility warnings of a scenario (valid values that look like slips), on stderr.
+fn print_warnings(file: Option<&Path>) {
+    if let Ok((sc, _)) = Scenario::load_or_plan(file) {
+        for w in &sc.warnings {
+            eprintln!("{w}");
+        }
+    }
 }

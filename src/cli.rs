@@ -23,10 +23,17 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run a scenario: the central run, and Monte Carlo unless --central.
+    ///
+    /// The headline (peak, or "not peaked"; energy intensity physical and assessed, with
+    /// the rule; per target year P(all binding modelled targets met), the indicator that
+    /// fails most often, and apart the joint probability including assumed indicators;
+    /// every probability with its Wilson 95 % interval) goes to standard output; progress
+    /// and notes go to standard error.
     Run(RunArgs),
     /// Combine the partial results of shards (run --shard K/N) into one run's files.
     Merge(MergeArgs),
-    /// Check scenario files; print one line per problem (FILE:LINE:COL: field: …).
+    /// Check scenario files; print one line per problem (FILE:LINE:COL: field: …) and
+    /// plausibility warnings for valid values that look like slips.
     Validate {
         /// Scenario files to check.
         #[arg(required = true)]
@@ -47,7 +54,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,
         /// Also include the SVG charts of these folders (written by decompose, discover,
-        /// sensitivity or compare), e.g. --with outputs/decompose.
+        /// sensitivity, compare or wedges), e.g. --with outputs/decompose.
         #[arg(long = "with", value_name = "DIR")]
         with: Vec<PathBuf>,
     },
@@ -57,6 +64,8 @@ pub enum Command {
     Discover(peakpath::discover::DiscoverArgs),
     /// Which uncertain inputs drive an outcome: tornado, Morris or Sobol' indices.
     Sensitivity(peakpath::sensitivity::run::SensitivityArgs),
+    /// Which action buys the change from the parent scenario: exact Shapley values over the plan's actions.
+    Wedges(peakpath::wedges::WedgesArgs),
     /// A lever explorer in the browser: every change runs a new Monte Carlo (see README, "serve").
     Serve(ServeArgs),
     /// Print the plan's indicator table (指标体系).

@@ -40,6 +40,9 @@ impl Direction {
 pub enum Source {
     /// Decline over the five-year period, in %: `100·(1 − X[end]/X[start])`.
     Decline(Var),
+    /// A decline of the variable as the target year assesses it (MODEL.md §6a): the first
+    /// variable for the 2025 target, the second for 2030; both ends under the same rule.
+    AssessedDecline([Var; 2]),
     /// A model variable at the year, times a scale (100 for fractions shown as %).
     Level(Var, f64),
     /// The scenario's own path for the indicator (`[indicators."N"] path = …`).
@@ -69,10 +72,36 @@ pub struct IndicatorDef {
 }
 
 /// The years the plan sets targets for.
-pub const TARGET_YEARS: [i32; 2] = [2025, 2030];
+pub use crate::model::TARGET_YEARS;
 
 use Direction::{AtLeast, AtMost};
-use Source::{Decline, Level, Path};
+use Source::{AssessedDecline, Decline, Level, Path};
+
+/// MODEL.md §8: indicators the model computes from several inputs (intensities, coal, the
+/// non-fossil share). Every other indicator is `assumed`: its value is one delivered path
+/// (PV, hydro, forest and grassland cover, and the administrative indicators), so its
+/// probability restates the delivery assumption.
+pub const MODELLED: [&str; 5] = ["1", "2", "3", "5", "14"];
+
+impl IndicatorDef {
+    /// Whether the model computes the indicator (`modelled`) or it restates a delivered
+    /// path (`assumed`).
+    pub fn modelled(&self) -> bool {
+        MODELLED.contains(&self.id)
+    }
+    /// `modelled` or `assumed`, as written in `indicators.csv`.
+    pub fn kind(&self) -> &'static str {
+        if self.modelled() {
+            "modelled"
+        } else {
+            "assumed"
+        }
+    }
+    /// The assessment rule applies to this indicator (1 and 14, MODEL.md §6a).
+    pub fn assessed(&self) -> bool {
+        matches!(self.source, Source::AssessedDecline(_))
+    }
+}
 
 macro_rules! ind {
     ($id:literal, $cz:literal, $ce:literal, $nz:literal, $ne:literal, $unit:literal, $bt:literal, $b:expr,
@@ -114,7 +143,7 @@ pub static INDICATORS: &[IndicatorDef] = &[
         AtLeast,
         true,
         "县发展和改革委员会、县工业和信息化局",
-        Decline(Var::EnergyIntensity)
+        AssessedDecline([Var::AssessedIntensity2025, Var::AssessedIntensity2030])
     ),
     ind!(
         "2",
@@ -352,7 +381,7 @@ pub static INDICATORS: &[IndicatorDef] = &[
         AtLeast,
         true,
         "县工业和信息化局",
-        Decline(Var::IndustryIntensity)
+        AssessedDecline([Var::AssessedIndustry2025, Var::AssessedIndustry2030])
     ),
     ind!(
         "15",
@@ -631,7 +660,12 @@ impl IndicatorSet {
     ) -> Option<f64> {
         let d = &INDICATORS[i];
         match d.source {
-            Source::Decline(var) => {
+            Source::Decline(_) | Source::AssessedDecline(_) => {
+                let var = match d.source {
+                    Source::AssessedDecline(v) => v[usize::from(year > 2025)],
+                    Source::Decline(v) => v,
+                    _ => unreachable!(),
+                };
                 let start = if year <= 2025 { 2020 } else { year - 5 };
                 let x0 = tr.at(var, start)?;
                 let x1 = tr.at(var, year)?;
@@ -661,17 +695,73 @@ impl IndicatorSet {
         Some(INDICATORS[i].direction.met(x, t))
     }
 
-    /// Indices of binding indicators that have a 2025 target and a value in this scenario:
-    /// the ones "all binding 2025 targets met" is judged on.
-    pub fn binding_2025(&self) -> Vec<usize> {
-        (0..INDICATORS.len())
-            .filter(|&i| {
-                let d = &INDICATORS[i];
-                d.binding
-                    && self.target(i, 0).is_some()
-                    && (!matches!(d.source, Source::Path) || self.settings[i].path.is_some())
-            })
-            .collect()
+    /// Whether the scenario can give indicator `i` a value (a `Path` indicator needs its
+    /// path).
+    pub fn has_value(&self, i: usize) -> bool {
+        !matches!(INDICATORS[i].source, Source::Path) || self.settings[i].path.is_some()
+    }
+
+    /// The binding indicators of target year index `k` (0: 2025, 1: 2030), sorted as
+    /// MODEL.md §9 lists them; `modelled_only` leaves out the assumed ones.
+    pub fn binding(&self, k: usize, modelled_only: bool) -> BindingSet {
+        let mut set = BindingSet::default();
+        for (i, d) in INDICATORS.iter().enumerate() {
+            if !d.binding || (modelled_only && !d.modelled()) {
+                continue;
+            }
+            if self.target(i, k).is_none() {
+                set.no_target.push(i);
+            } else if !self.has_value(i) {
+                set.no_value.push(i);
+            } else {
+                set.judged.push(i);
+            }
+        }
+        set
+    }
+}
+
+/// The binding indicators of one target year, split as the headline reports them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BindingSet {
+    /// With a target and a value: "all binding targets met" is judged on these.
+    pub judged: Vec<usize>,
+    /// Without a target that year ("no target").
+    pub no_target: Vec<usize>,
+    /// With a target but no value in this scenario ("no value").
+    pub no_value: Vec<usize>,
+}
+
+impl IndicatorSet {
+    /// The delivered path behind an assumed indicator: the field of its delivery ratio (or
+    /// of the path itself when it has none) and its distribution, e.g.
+    /// `sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)`. `None` for modelled indicators.
+    pub fn assumption(
+        &self,
+        i: usize,
+        spec: &ModelSpec,
+        params: &[crate::scenario::ParamDef],
+    ) -> Option<String> {
+        let d = &INDICATORS[i];
+        if d.modelled() {
+            return None;
+        }
+        let path = match d.source {
+            Source::Path => self.settings[i].path.as_ref(),
+            Source::Level(Var::CapPv, _) => Some(&spec.techs[0].capacity),
+            Source::Level(Var::CapHydro, _) => Some(&spec.techs[1].capacity),
+            Source::Level(Var::ForestCover, _) => Some(&spec.forest_cover),
+            Source::Level(Var::GrassCover, _) => Some(&spec.grass_cover),
+            _ => None,
+        }?;
+        Some(match path.delivery {
+            Some(p) => format!("{} = {}", params[p].path, params[p].dist.to_syntax()),
+            None => {
+                let first = &params[path.points[0].1].path;
+                let field = first.rsplit_once('.').map_or(first.as_str(), |(f, _)| f);
+                format!("{field}: no delivery ratio (the path as written)")
+            }
+        })
     }
 }
 

@@ -30,3 +30,4 @@ pub mod serve;
 pub mod stats;
 pub mod terminal;
 pub mod visual;
+pub mod wedges;

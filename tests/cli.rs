@@ -33,5 +33,9 @@ mod serve_browser;
 mod serve_load;
 #[path = "cli/statistics.rs"]
 mod statistics;
+#[path = "cli/v2.rs"]
+mod v2;
 #[path = "cli/validate.rs"]
 mod validate;
+#[path = "cli/wedges.rs"]
+mod wedges;

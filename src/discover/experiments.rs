@@ -130,7 +130,11 @@ impl Resolved {
     /// Whether one run (its parameters and trajectory) achieves the outcome.
     pub fn holds(self, sc: &Scenario, values: &[f64], tr: &Trajectory) -> bool {
         match self {
-            Resolved::PeakedBy(y) => tr.peaked_by(y),
+            Resolved::PeakedBy(y) => {
+                let mut o = sc.spec.options.clone();
+                o.peak_by = y;
+                tr.peak(&o).peaked_by
+            }
             Resolved::Met { indicator, target } => {
                 sc.indicators.met(indicator, target, &sc.spec, values, tr) == Some(true)
             }

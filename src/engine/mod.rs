@@ -148,12 +148,36 @@ pub struct Accumulator {
     pub met: Vec<[u64; 2]>,
     /// `indicator_values[indicator · 2 + target year]`: the indicator's value in each run.
     pub indicator_values: Vec<SeriesStats>,
-    /// Runs whose peak year is `y0 + t`.
+    /// Runs whose peak year is `y0 + t` (runs that have not peaked are not here).
     pub peak_hist: Vec<u64>,
+    /// Runs that have not peaked within the horizon (MODEL.md §7).
+    pub not_peaked: u64,
     /// Runs that peaked by `options.peak_by` (MODEL.md §7).
     pub peaked: u64,
-    /// Runs meeting every binding 2025 target that the scenario can evaluate.
-    pub all_binding_2025: u64,
+    /// Runs that peaked by `options.peak_by` and end above that year's value.
+    pub rebound: u64,
+    /// Per target year: runs meeting every binding **modelled** target that has a target and
+    /// a value (MODEL.md §9).
+    pub all_modelled: [u64; 2],
+    /// Per target year: runs meeting every binding target, assumed indicators included.
+    pub all_binding: [u64; 2],
+}
+
+/// The binding indicators each headline is judged on, per target year.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    pub modelled: [Vec<usize>; 2],
+    pub all: [Vec<usize>; 2],
+}
+
+impl Judged {
+    pub fn of(sc: &Scenario) -> Judged {
+        let ind = &sc.indicators;
+        Judged {
+            modelled: [0, 1].map(|k| ind.binding(k, true).judged),
+            all: [0, 1].map(|k| ind.binding(k, false).judged),
+        }
+    }
 }
 
 impl Accumulator {
@@ -165,8 +189,11 @@ impl Accumulator {
             met: vec![[0, 0]; INDICATORS.len()],
             indicator_values: vec![SeriesStats::new(); INDICATORS.len() * 2],
             peak_hist: vec![0; n_years],
+            not_peaked: 0,
             peaked: 0,
-            all_binding_2025: 0,
+            rebound: 0,
+            all_modelled: [0, 0],
+            all_binding: [0, 0],
         }
     }
 
@@ -185,19 +212,24 @@ impl Accumulator {
         for (a, b) in self.peak_hist.iter_mut().zip(&o.peak_hist) {
             *a += b;
         }
+        self.not_peaked += o.not_peaked;
         self.peaked += o.peaked;
-        self.all_binding_2025 += o.all_binding_2025;
+        self.rebound += o.rebound;
+        for k in 0..2 {
+            self.all_modelled[k] += o.all_modelled[k];
+            self.all_binding[k] += o.all_binding[k];
+        }
     }
 
     /// Add one run's results.
-    pub fn push(&mut self, sc: &Scenario, binding: &[usize], values: &[f64], tr: &Trajectory) {
+    pub fn push(&mut self, sc: &Scenario, judged: &Judged, values: &[f64], tr: &Trajectory) {
         self.runs += 1;
         for (s, x) in self.series.iter_mut().zip(&tr.data) {
             s.push(*x);
         }
         let spec = &sc.spec;
-        // Whether each indicator meets its 2025 target in this run (for the binding check).
-        let mut met_2025 = [false; 64];
+        // Whether each indicator meets its target in each target year (for the headlines).
+        let mut met_k = [[false; 64]; 2];
         for (i, m) in self.met.iter_mut().enumerate() {
             for (k, c) in m.iter_mut().enumerate() {
                 let Some(x) = sc.indicators.value(i, spec, values, tr, TARGET_YEARS[k]) else {
@@ -210,20 +242,37 @@ impl Accumulator {
                     .is_some_and(|t| INDICATORS[i].direction.met(x, t))
                 {
                     *c += 1;
-                    if k == 0 && i < met_2025.len() {
-                        met_2025[i] = true;
+                    if i < 64 {
+                        met_k[k][i] = true;
                     }
                 }
             }
         }
-        let peak = tr.peak_year();
-        self.peak_hist[(peak - spec.y0) as usize] += 1;
-        if tr.peaked_by(spec.options.peak_by) {
-            self.peaked += 1;
+        let peak = tr.peak(&spec.options);
+        match peak.year {
+            Some(y) => self.peak_hist[(y - spec.y0) as usize] += 1,
+            None => self.not_peaked += 1,
         }
-        if binding.iter().all(|&i| met_2025[i]) {
-            self.all_binding_2025 += 1;
+        self.peaked += u64::from(peak.peaked_by);
+        self.rebound += u64::from(peak.rebound);
+        for (k, met) in met_k.iter().enumerate() {
+            self.all_modelled[k] += u64::from(judged.modelled[k].iter().all(|&i| met[i]));
+            self.all_binding[k] += u64::from(judged.all[k].iter().all(|&i| met[i]));
         }
+    }
+
+    /// The binding indicator of `set` that fails most often in target year index `k`, with
+    /// its number of runs meeting the target; ties go to the first in the plan's table;
+    /// `None` when every run meets them all (MODEL.md §9).
+    pub fn most_failing(&self, set: &[usize], k: usize) -> Option<(usize, u64)> {
+        let mut best: Option<(usize, u64)> = None;
+        for &i in set {
+            let fails = self.runs - self.met[i][k];
+            if fails > 0 && best.is_none_or(|(b, _)| fails > self.runs - self.met[b][k]) {
+                best = Some((i, self.met[i][k]));
+            }
+        }
+        best
     }
 }
 
@@ -261,7 +310,7 @@ pub fn monte_carlo(
     obs: &dyn Observer,
 ) -> Option<Accumulator> {
     let samplers = sc.samplers();
-    let binding = sc.indicators.binding_2025();
+    let judged = Judged::of(sc);
     let n_years = sc.spec.n_years();
     let chunks: Vec<Range<u64>> = (range.start..range.end)
         .step_by(CHUNK as usize)
@@ -286,7 +335,7 @@ pub fn monte_carlo(
                 for i in chunk.clone() {
                     draw(&samplers, seed, i, &mut values);
                     model::simulate(&sc.spec, &values, &mut tr);
-                    acc.push(sc, &binding, &values, &tr);
+                    acc.push(sc, &judged, &values, &tr);
                 }
                 obs.advance(chunk.end - chunk.start);
                 (acc, values, tr)
@@ -325,4 +374,55 @@ pub fn p_met(acc: &Accumulator, i: usize, k: usize) -> f64 {
 /// Target-year index of a year, if it is one.
 pub fn target_index(year: i32) -> Option<usize> {
     TARGET_YEARS.iter().position(|&y| y == year)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::find;
+
+    #[test]
+    fn most_failing_binding_indicator_ties_go_to_the_first_in_the_table() {
+        let mut acc = Accumulator::new(16);
+        acc.runs = 100;
+        let (i1, i2, i5, i14) = (
+            find("1").unwrap(),
+            find("2").unwrap(),
+            find("5").unwrap(),
+            find("14").unwrap(),
+        );
+        for i in [i1, i2, i5, i14] {
+            acc.met[i] = [100, 100];
+        }
+        let set = [i1, i2, i5, i14];
+        assert_eq!(acc.most_failing(&set, 0), None, "every run meets them all");
+        acc.met[i5][0] = 60;
+        acc.met[i14][0] = 60;
+        acc.met[i2][0] = 80;
+        assert_eq!(
+            acc.most_failing(&set, 0),
+            Some((i5, 60)),
+            "tie of 5 and 14: 5"
+        );
+        acc.met[i14][0] = 59;
+        assert_eq!(acc.most_failing(&set, 0), Some((i14, 59)));
+        assert_eq!(acc.most_failing(&set, 1), None);
+    }
+
+    #[test]
+    fn headline_sets_of_the_plan() {
+        let sc = Scenario::embedded("plan.toml").unwrap();
+        let ids = |v: &[usize]| v.iter().map(|&i| INDICATORS[i].id).collect::<Vec<_>>();
+        let m25 = sc.indicators.binding(0, true);
+        assert_eq!(ids(&m25.judged), ["1", "2", "5", "14"]);
+        let m30 = sc.indicators.binding(1, true);
+        assert_eq!(ids(&m30.judged), ["2", "5"]);
+        assert_eq!(ids(&m30.no_target), ["1", "14"]);
+        let all25 = sc.indicators.binding(0, false);
+        assert_eq!(
+            ids(&all25.judged),
+            ["1", "2", "5", "12", "14", "16", "17", "18", "23", "28"]
+        );
+        assert_eq!(ids(&all25.no_target), ["15"]);
+    }
 }

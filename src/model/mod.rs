@@ -65,6 +65,72 @@ impl GridBasis {
     }
 }
 
+/// How an energy-intensity target counts energy (MODEL.md §6a; REFERENCE.md §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assessment {
+    /// `TEC` itself (pre-2021 practice; v1).
+    Total,
+    /// New renewable electricity consumed above the period's first year is not counted
+    /// (14th five-year plan, 国发〔2021〕33号, 发改运行〔2022〕1258号).
+    NewRenewablesExcluded,
+    /// Only fossil energy counts (国发〔2024〕12号 onward).
+    FossilOnly,
+}
+
+impl Assessment {
+    pub const ALL: [(&'static str, Assessment); 3] = [
+        ("total", Assessment::Total),
+        ("new_renewables_excluded", Assessment::NewRenewablesExcluded),
+        ("fossil_only", Assessment::FossilOnly),
+    ];
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(_, a)| *a == self)
+            .map_or("", |(n, _)| n)
+    }
+    /// What the rule leaves out, in words.
+    pub fn describe(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (Assessment::Total, false) => "all energy counted",
+            (Assessment::Total, true) => "全部能源计入",
+            (Assessment::NewRenewablesExcluded, false) => {
+                "new renewable electricity and feedstock not counted"
+            }
+            (Assessment::NewRenewablesExcluded, true) => "新增可再生能源电力和原料用能不纳入",
+            (Assessment::FossilOnly, false) => "fossil energy only, feedstock not counted",
+            (Assessment::FossilOnly, true) => "仅计化石能源, 原料用能不纳入",
+        }
+    }
+}
+
+/// The series the peak is judged on (MODEL.md §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeakOn {
+    /// Energy CO₂ (v1).
+    Energy,
+    /// Net emissions: energy CO₂ less sinks.
+    Net,
+}
+
+impl PeakOn {
+    pub const ALL: [(&'static str, PeakOn); 2] = [("energy", PeakOn::Energy), ("net", PeakOn::Net)];
+    pub fn name(self) -> &'static str {
+        match self {
+            PeakOn::Energy => "energy",
+            PeakOn::Net => "net",
+        }
+    }
+    pub fn var(self) -> Var {
+        match self {
+            PeakOn::Energy => Var::Co2,
+            PeakOn::Net => Var::NetEmissions,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Options {
     pub accounting: Accounting,
@@ -73,6 +139,28 @@ pub struct Options {
     pub credit_exports: bool,
     /// The year by which emissions must have peaked (MODEL.md §7).
     pub peak_by: i32,
+    /// The assessment rule of the 2025 and the 2030 targets (MODEL.md §6a).
+    pub assessment: [Assessment; 2],
+    /// Plateau tolerance τ, a fraction of the maximum (MODEL.md §7); 0 is v1.
+    pub peak_tolerance: f64,
+    /// The series the peak is judged on.
+    pub peak_on: PeakOn,
+}
+
+impl Options {
+    /// The options of v1: coal-equivalent accounting, provincial grid factor, no export
+    /// credit, peak by 2030, every v2 setting neutral.
+    pub fn v1() -> Options {
+        Options {
+            accounting: Accounting::CoalEquivalent,
+            grid_basis: GridBasis::Provincial,
+            credit_exports: false,
+            peak_by: 2030,
+            assessment: [Assessment::Total; 2],
+            peak_tolerance: 0.0,
+            peak_on: PeakOn::Energy,
+        }
+    }
 }
 
 /// A path given at milestone years (MODEL.md §1), optionally with a delivery ratio.
@@ -212,6 +300,8 @@ pub struct SectorSpec {
     /// Yearly efficiency gain by period (fraction per year).
     pub efficiency: Periods,
     pub mix: MixSpec,
+    /// End-use efficiency of each fuel (useful per final energy, MODEL.md §4); `None` is 1.
+    pub eta: [Option<P>; 5],
 }
 
 #[derive(Debug, Clone)]
@@ -248,6 +338,8 @@ pub struct ModelSpec {
     pub grass_rate: P,
     pub wetland_ha: P,
     pub wetland_rate: P,
+    /// Industry's feedstock use (原料用能), 万tce, a path; `None` is 0 (MODEL.md §6a).
+    pub feedstock: Option<PathSpec>,
 }
 
 impl ModelSpec {
@@ -297,23 +389,54 @@ impl Trajectory {
         self.data[v as usize * self.n_years + t]
     }
 
-    /// The first year holding the maximum of energy CO₂ (MODEL.md §7).
-    pub fn peak_year(&self) -> i32 {
-        let co2 = self.row(Var::Co2);
-        let mut best = 0;
-        for (t, &x) in co2.iter().enumerate() {
-            if x > co2[best] {
-                best = t;
-            }
-        }
-        self.y0 + best as i32
+    /// The peak of the series `o.peak_on` with plateau tolerance `o.peak_tolerance`
+    /// (MODEL.md §7).
+    pub fn peak(&self, o: &Options) -> Peak {
+        peak_of(
+            self.row(o.peak_on.var()),
+            self.y0,
+            o.peak_tolerance,
+            o.peak_by,
+        )
     }
+}
 
-    /// Peak year ≤ `by` and the last year strictly below the peak.
-    pub fn peaked_by(&self, by: i32) -> bool {
-        let p = self.peak_year();
-        let co2 = self.row(Var::Co2);
-        p <= by && co2[self.n_years - 1] < co2[(p - self.y0) as usize]
+/// Where a run's emissions peaked (MODEL.md §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Peak {
+    /// The first year on the plateau; `None` when the last year is on it: **not peaked**
+    /// within the horizon (never reported as the last year).
+    pub year: Option<i32>,
+    /// A peak year exists and is ≤ `peak_by`.
+    pub peaked_by: bool,
+    /// Peaked by `peak_by` but the last year is above `peak_by`'s value.
+    pub rebound: bool,
+}
+
+/// The peak of series `s` (first value at `y0`) with tolerance `tol` and deadline `by`.
+pub fn peak_of(s: &[f64], y0: i32, tol: f64, by: i32) -> Peak {
+    let max = s.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let floor = max - tol * max.abs();
+    let on = |x: f64| x >= floor;
+    let last = s[s.len() - 1];
+    if on(last) {
+        return Peak {
+            year: None,
+            peaked_by: false,
+            rebound: false,
+        };
+    }
+    let t = s.iter().position(|&x| on(x)).unwrap_or(0);
+    let year = y0 + t as i32;
+    let peaked_by = year <= by;
+    let at_by = usize::try_from(by - y0)
+        .ok()
+        .and_then(|i| s.get(i))
+        .copied();
+    Peak {
+        year: Some(year),
+        peaked_by,
+        rebound: peaked_by && at_by.is_some_and(|x| last > x),
     }
 }
 
@@ -328,6 +451,18 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
     let ef = [v[s.ef_fuel[0]], v[s.ef_fuel[1]], v[s.ef_fuel[2]]];
     let grass0 = s.grass_cover.at(v, s.y0);
     let mut gdp = v[s.gdp0];
+    // End-use efficiencies of this run; a sector whose η are all 1 keeps v1's recursion.
+    let mut eta = [[1.0f64; 5]; 4];
+    let mut neutral = [true; 4];
+    let mut useful = [0.0f64; 4];
+    for (k, sec) in s.sectors.iter().enumerate() {
+        for (e, p) in eta[k].iter_mut().zip(&sec.eta) {
+            if let Some(p) = p {
+                *e = v[*p];
+            }
+        }
+        neutral[k] = eta[k].iter().all(|&e| e == 1.0);
+    }
     // The achieved fuel-share milestones depend on the run only: compute them once.
     let mut mix_cache = [[[0.0f64; 5]; MIX_CACHE]; 4];
     for (cache, sec) in mix_cache.iter_mut().zip(&s.sectors) {
@@ -347,15 +482,34 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         // §4 Final energy demand and fuel mix.
         let mut fuel = [0.0f64; 5];
         for (k, sec) in s.sectors.iter().enumerate() {
-            demand[k] = if t == 0 {
-                v[sec.energy0]
-            } else {
-                demand[k] * (1.0 + v[sec.elasticity] * g) * (1.0 - sec.efficiency.at(v, year))
-            };
             if sec.mix.points.len() <= MIX_CACHE {
                 sec.mix.interpolate(year, |m| mix_cache[k][m], &mut w[k]);
             } else {
                 sec.mix.at(v, year, &mut w[k]);
+            }
+            if neutral[k] {
+                // Every η = 1: v1's recursion on final energy, exactly.
+                demand[k] = if t == 0 {
+                    v[sec.energy0]
+                } else {
+                    demand[k] * (1.0 + v[sec.elasticity] * g) * (1.0 - sec.efficiency.at(v, year))
+                };
+            } else {
+                // Useful energy evolves; final energy follows from the mix (MODEL.md §4).
+                let mut mean_eta = 0.0;
+                for f in 0..5 {
+                    mean_eta += w[k][f] * eta[k][f];
+                }
+                useful[k] = if t == 0 {
+                    v[sec.energy0] * mean_eta
+                } else {
+                    useful[k] * (1.0 + v[sec.elasticity] * g) * (1.0 - sec.efficiency.at(v, year))
+                };
+                demand[k] = if mean_eta > 0.0 {
+                    useful[k] / mean_eta
+                } else {
+                    0.0
+                };
             }
             for f in 0..5 {
                 fuel[f] += demand[k] * w[k][f];
@@ -462,9 +616,87 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         let ind_energy = demand[INDUSTRY] * (1.0 - wel + wel * k / K_CAL);
         out.set(IndustryEnergy, t, ind_energy);
         out.set(IndustryIntensity, t, ind_energy / va);
+        // §6a inputs: non-fossil electricity consumed, industry's electricity, feedstock.
+        out.set(
+            NonfossilElec,
+            t,
+            local.min(elec) + import.max(0.0) * nf_grid,
+        );
+        out.set(ElecIndustry, t, demand[INDUSTRY] * wel / k_cal_wan);
+        out.set(
+            Feedstock,
+            t,
+            s.feedstock.as_ref().map_or(0.0, |p| p.at(v, year)),
+        );
     }
+    assess(s, out);
     debug_assert!(out.get(Gdp, 0) > 0.0);
 }
 
+/// Energy as the targets assess it (MODEL.md §6a): for target year index `k`, the assessed
+/// energy and energy intensity of every year under the rule of that target year and its
+/// period's first year `b` (clamped to the horizon), and industry's assessed intensity.
+fn assess(s: &ModelSpec, out: &mut Trajectory) {
+    use Var::*;
+    const VARS_K: [[Var; 3]; 2] = [
+        [
+            AssessedEnergy2025,
+            AssessedIntensity2025,
+            AssessedIndustry2025,
+        ],
+        [
+            AssessedEnergy2030,
+            AssessedIntensity2030,
+            AssessedIndustry2030,
+        ],
+    ];
+    for (k, rule) in s.options.assessment.iter().enumerate() {
+        let b = TARGET_YEARS[k] - 5;
+        let tb = usize::try_from(b - s.y0).unwrap_or(0).min(out.n_years - 1);
+        let phi = |out: &Trajectory, t: usize| {
+            let e = out.get(ElecConsumption, t);
+            if e > 0.0 {
+                out.get(NonfossilElec, t) / e
+            } else {
+                0.0
+            }
+        };
+        let nfe_b = out.get(NonfossilElec, tb);
+        let ind_nf_b = out.get(ElecIndustry, tb) * phi(out, tb);
+        for t in 0..out.n_years {
+            let kk = out.get(KElec, t) / 10.0;
+            let fs = out.get(Feedstock, t);
+            let nfe = out.get(NonfossilElec, t);
+            let counted = match rule {
+                Assessment::Total => out.get(Tec, t),
+                Assessment::NewRenewablesExcluded => out.get(Tec, t) - kk * (nfe - nfe_b).max(0.0),
+                Assessment::FossilOnly => {
+                    out.get(FinalCoal, t)
+                        + out.get(FinalOil, t)
+                        + out.get(FinalGas, t)
+                        + kk * (out.get(ElecConsumption, t) - nfe)
+                }
+            };
+            let energy = counted - fs;
+            let ind_nf = out.get(ElecIndustry, t) * phi(out, t);
+            let x = out.get(IndustryEnergy, t) - fs;
+            let ind = match rule {
+                Assessment::Total => x,
+                Assessment::NewRenewablesExcluded => x - kk * (ind_nf - ind_nf_b).max(0.0),
+                Assessment::FossilOnly => x - kk * ind_nf,
+            };
+            let [ve, vi, vind] = VARS_K[k];
+            out.set(ve, t, energy);
+            out.set(vi, t, energy / out.get(Gdp, t));
+            out.set(vind, t, ind / out.get(VaIndustry, t));
+        }
+    }
+}
+
+/// The years the plan sets targets for (MODEL.md §8).
+pub const TARGET_YEARS: [i32; 2] = [2025, 2030];
+
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v2;

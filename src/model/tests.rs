@@ -64,20 +64,20 @@ fn over_delivered_path_stays_in_its_bounds() {
 // returns the spec and the parameter vector.
 // ---------------------------------------------------------------------------------------
 
-const GDP0: P = 0; // 100 亿元
-const G1: P = 1; // growth of the period ending 2021: 10 %
-const G2: P = 2; // growth of the period ending 2023: 5 %
+pub(super) const GDP0: P = 0; // 100 亿元
+pub(super) const G1: P = 1; // growth of the period ending 2021: 10 %
+pub(super) const G2: P = 2; // growth of the period ending 2023: 5 %
 const SHARE20: P = 3; // industry share 2020: 0.30
 const SHARE22: P = 4; // industry share 2022: 0.40
-const IND_E0: P = 5; // industry energy 2020: 10 万tce
-const IND_ELAST: P = 6; // industry elasticity 0.5
-const IND_A1: P = 7; // industry efficiency gain ≤ 2021: 2 %/yr
-const IND_A2: P = 8; // industry efficiency gain 2022–2023: 1 %/yr
-const IND_MIX_R: P = 9; // industry mix delivery 0.5
+pub(super) const IND_E0: P = 5; // industry energy 2020: 10 万tce
+pub(super) const IND_ELAST: P = 6; // industry elasticity 0.5
+pub(super) const IND_A1: P = 7; // industry efficiency gain ≤ 2021: 2 %/yr
+pub(super) const IND_A2: P = 8; // industry efficiency gain 2022–2023: 1 %/yr
+pub(super) const IND_MIX_R: P = 9; // industry mix delivery 0.5
 const BLD_E0: P = 10; // buildings energy 2020: 5 万tce
 const TRN_E0: P = 11; // transport energy 2020: 2 万tce
-const ZERO: P = 12;
-const ONE: P = 13;
+pub(super) const ZERO: P = 12;
+pub(super) const ONE: P = 13;
 const LOSS: P = 14; // 20 % losses
 const K_EQ: P = 15; // 0.3 tce/MWh
 const PV20: P = 16; // 100 MW
@@ -102,7 +102,7 @@ const GRASS_RATE: P = 34; // 1 tCO2/ha/yr
 const WET_HA: P = 35; // 200 ha
 const WET_RATE: P = 36; // 5 tCO2/ha/yr
 
-fn hand_values() -> Vec<f64> {
+pub(super) fn hand_values() -> Vec<f64> {
     vec![
         100.0, 0.10, 0.05, 0.30, 0.40, // economy
         10.0, 0.5, 0.02, 0.01, 0.5, // industry
@@ -123,7 +123,7 @@ fn flat(p: P) -> PathSpec {
     }
 }
 
-fn hand_spec() -> ModelSpec {
+pub(super) fn hand_spec() -> ModelSpec {
     let const_periods = |p: P| Periods {
         ends: vec![(2023, p)],
     };
@@ -135,10 +135,8 @@ fn hand_spec() -> ModelSpec {
         y0: 2020,
         y1: 2023,
         options: Options {
-            accounting: Accounting::CoalEquivalent,
-            grid_basis: GridBasis::Provincial,
-            credit_exports: false,
             peak_by: 2021,
+            ..Options::v1()
         },
         gdp0: GDP0,
         growth: Periods {
@@ -163,6 +161,7 @@ fn hand_spec() -> ModelSpec {
                     ],
                     delivery: Some(IND_MIX_R),
                 },
+                eta: [None; 5],
             },
             // Buildings: no growth (elasticity 0), no efficiency gain, a fixed mix.
             SectorSpec {
@@ -170,6 +169,7 @@ fn hand_spec() -> ModelSpec {
                 elasticity: ZERO,
                 efficiency: const_periods(ZERO),
                 mix: fixed_mix([0.2, 0.0, 0.2, 0.4, 0.2]),
+                eta: [None; 5],
             },
             // Transport: grows one for one with GDP, all oil.
             SectorSpec {
@@ -177,6 +177,7 @@ fn hand_spec() -> ModelSpec {
                 elasticity: ONE,
                 efficiency: const_periods(ZERO),
                 mix: fixed_mix([0.0, 1.0, 0.0, 0.0, 0.0]),
+                eta: [None; 5],
             },
             // Agriculture: nothing.
             SectorSpec {
@@ -184,6 +185,7 @@ fn hand_spec() -> ModelSpec {
                 elasticity: ONE,
                 efficiency: const_periods(ZERO),
                 mix: fixed_mix([1.0, 0.0, 0.0, 0.0, 0.0]),
+                eta: [None; 5],
             },
         ],
         loss: LOSS,
@@ -225,22 +227,23 @@ fn hand_spec() -> ModelSpec {
         grass_rate: GRASS_RATE,
         wetland_ha: WET_HA,
         wetland_rate: WET_RATE,
+        feedstock: None,
     }
 }
 
-fn run(spec: &ModelSpec, v: &[f64]) -> Trajectory {
+pub(super) fn run(spec: &ModelSpec, v: &[f64]) -> Trajectory {
     let mut tr = Trajectory::new(spec);
     simulate(spec, v, &mut tr);
     tr
 }
 
-fn hand() -> Trajectory {
+pub(super) fn hand() -> Trajectory {
     run(&hand_spec(), &hand_values())
 }
 
 /// `a` equals `b` up to 1e-12 relative (rounding of a different but equivalent formula).
 #[track_caller]
-fn close(a: f64, b: f64) {
+pub(super) fn close(a: f64, b: f64) {
     assert!(
         (a - b).abs() <= 1e-12 * b.abs().max(1.0),
         "got {a}, expected {b}"
@@ -248,13 +251,13 @@ fn close(a: f64, b: f64) {
 }
 
 /// The row of `var` for 2020–2023.
-fn row(tr: &Trajectory, var: Var) -> [f64; 4] {
+pub(super) fn row(tr: &Trajectory, var: Var) -> [f64; 4] {
     let r = tr.row(var);
     [r[0], r[1], r[2], r[3]]
 }
 
 #[track_caller]
-fn close_row(got: [f64; 4], want: [f64; 4]) {
+pub(super) fn close_row(got: [f64; 4], want: [f64; 4]) {
     for (t, (g, w)) in got.iter().zip(want).enumerate() {
         assert!(
             (g - w).abs() <= 1e-9 * w.abs().max(1.0),
@@ -569,51 +572,43 @@ fn peak_year_of_the_hand_model() {
     // Energy CO2: 35.23, 36.58, 36.10, 35.61: the peak is 2021 and 2023 is below it.
     let tr = hand();
     close(tr.at(Var::Co2, 2021).unwrap(), 36.57976590724166);
-    assert_eq!(tr.peak_year(), 2021);
-    assert!(tr.peaked_by(2021));
-    assert!(!tr.peaked_by(2020), "peak 2021 is after 2020");
+    let o = hand_spec().options;
+    assert_eq!(tr.peak(&o).year, Some(2021));
+    assert!(tr.peak(&o).peaked_by, "peak 2021 by 2021");
+    let o2020 = Options { peak_by: 2020, ..o };
+    assert!(!tr.peak(&o2020).peaked_by, "peak 2021 is after 2020");
 }
 
-/// A trajectory of 2020–2024 whose only content is the energy CO2 row.
-fn co2_path(co2: [f64; 5]) -> Trajectory {
-    let mut tr = Trajectory {
-        y0: 2020,
-        n_years: 5,
-        data: vec![0.0; 5 * VARS.len()],
-    };
-    for (t, x) in co2.into_iter().enumerate() {
-        tr.set(Var::Co2, t, x);
-    }
-    tr
+/// The v1 peak rules (τ = 0) on a series of 2020–2024.
+fn v1_peak(s: [f64; 5], by: i32) -> Peak {
+    peak_of(&s, 2020, 0.0, by)
 }
 
 #[test]
 fn peak_is_the_first_maximum_and_must_hold_to_the_end() {
     // Tie: 3 in 2021 and 2022: the first one, 2021; the end (2) is below it.
-    let tr = co2_path([1.0, 3.0, 3.0, 2.5, 2.0]);
-    assert_eq!(tr.peak_year(), 2021);
-    assert!(tr.peaked_by(2021));
-    assert!(tr.peaked_by(2030));
-    assert!(!tr.peaked_by(2020));
-    // Back at the maximum in the last year: the peak year is 2021 but it did not hold.
-    let tr = co2_path([1.0, 3.0, 2.0, 2.5, 3.0]);
-    assert_eq!(tr.peak_year(), 2021);
-    assert!(!tr.peaked_by(2030), "CO2[y1] = CO2[peak] is not a peak");
+    let s = [1.0, 3.0, 3.0, 2.5, 2.0];
+    assert_eq!(v1_peak(s, 2030).year, Some(2021));
+    assert!(v1_peak(s, 2021).peaked_by);
+    assert!(v1_peak(s, 2030).peaked_by);
+    assert!(!v1_peak(s, 2020).peaked_by);
+    // Back at the maximum in the last year: on the plateau at the end, so not peaked (v1
+    // called its peak year 2021 but did not count it as peaked).
+    let p = v1_peak([1.0, 3.0, 2.0, 2.5, 3.0], 2030);
+    assert_eq!(p.year, None, "CO2[y1] = max is not a peak");
+    assert!(!p.peaked_by);
     // A hair below the peak at the end is a peak.
-    let tr = co2_path([1.0, 3.0, 2.0, 2.5, 3.0 - 1e-9]);
-    assert!(tr.peaked_by(2030));
-    // Still rising: the peak is the last year, never "peaked".
-    let tr = co2_path([1.0, 2.0, 3.0, 4.0, 5.0]);
-    assert_eq!(tr.peak_year(), 2024);
-    assert!(!tr.peaked_by(2030));
-    // Flat: peak year is the base year, and flat is not a peak.
-    let tr = co2_path([2.0; 5]);
-    assert_eq!(tr.peak_year(), 2020);
-    assert!(!tr.peaked_by(2030));
+    assert!(v1_peak([1.0, 3.0, 2.0, 2.5, 3.0 - 1e-9], 2030).peaked_by);
+    // Still rising: not peaked, never "peak 2024".
+    let p = v1_peak([1.0, 2.0, 3.0, 4.0, 5.0], 2030);
+    assert_eq!(p.year, None);
+    assert!(!p.peaked_by);
+    // Flat: every year on the plateau, the last too: not peaked.
+    assert_eq!(v1_peak([2.0; 5], 2030).year, None);
     // Falling from the start: the base year is the peak.
-    let tr = co2_path([5.0, 4.0, 3.0, 2.0, 1.0]);
-    assert_eq!(tr.peak_year(), 2020);
-    assert!(tr.peaked_by(2020));
+    let p = v1_peak([5.0, 4.0, 3.0, 2.0, 1.0], 2020);
+    assert_eq!(p.year, Some(2020));
+    assert!(p.peaked_by);
 }
 
 #[test]

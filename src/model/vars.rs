@@ -50,6 +50,15 @@ pub enum Var {
     NetEmissions,
     IndustryEnergy,
     IndustryIntensity,
+    NonfossilElec,
+    ElecIndustry,
+    Feedstock,
+    AssessedEnergy2025,
+    AssessedIntensity2025,
+    AssessedIndustry2025,
+    AssessedEnergy2030,
+    AssessedIntensity2030,
+    AssessedIndustry2030,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -114,6 +123,15 @@ vars! {
     NetEmissions, "net_emissions", "万t CO2", "净排放", "Net emissions (energy CO2 minus sinks)";
     IndustryEnergy, "industry_energy", "万tce", "工业能耗(电力按等价值)", "Industrial energy, electricity at k";
     IndustryIntensity, "industry_intensity", "tce/万元", "单位工业增加值能耗", "Industrial energy per value added";
+    NonfossilElec, "nonfossil_electricity", "GWh", "非化石电力消费量", "Non-fossil electricity consumed";
+    ElecIndustry, "industry_electricity", "GWh", "工业用电量(不含线损)", "Industrial electricity (no losses)";
+    Feedstock, "feedstock", "万tce", "原料用能", "Feedstock use of energy";
+    AssessedEnergy2025, "assessed_energy_2025", "万tce", "考核口径能耗(2025年目标口径)", "Energy as the 2025 target assesses it";
+    AssessedIntensity2025, "energy_intensity_assessed_2025", "tce/万元", "考核口径单位GDP能耗(2025年目标口径)", "Energy intensity as the 2025 target assesses it";
+    AssessedIndustry2025, "industry_intensity_assessed_2025", "tce/万元", "考核口径单位工业增加值能耗(2025年目标口径)", "Industrial energy per value added as the 2025 target assesses it";
+    AssessedEnergy2030, "assessed_energy_2030", "万tce", "考核口径能耗(2030年目标口径)", "Energy as the 2030 target assesses it";
+    AssessedIntensity2030, "energy_intensity_assessed_2030", "tce/万元", "考核口径单位GDP能耗(2030年目标口径)", "Energy intensity as the 2030 target assesses it";
+    AssessedIndustry2030, "industry_intensity_assessed_2030", "tce/万元", "考核口径单位工业增加值能耗(2030年目标口径)", "Industrial energy per value added as the 2030 target assesses it";
 }
 
 impl serde::Serialize for Var {

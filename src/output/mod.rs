@@ -7,10 +7,15 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::engine::{self, Accumulator, QUANTILES};
+mod headline;
+
+pub use headline::{central_headline, headline_text, mc_headline_json, peak_label};
+
+use crate::engine::{Accumulator, QUANTILES};
 use crate::indicators::{INDICATORS, TARGET_YEARS};
 use crate::model::{Trajectory, VARS};
 use crate::scenario::Scenario;
+use crate::stats::wilson;
 
 mod files;
 
@@ -62,7 +67,7 @@ pub fn trajectories_csv(sc: &Scenario, tr: &Trajectory) -> Vec<u8> {
     csv_bytes(&["scenario", "variable", "unit", "year", "value"], rows)
 }
 
-/// Columns of `indicators.csv`.
+/// Columns of `indicators.csv`; a Monte Carlo run adds `p_met`, `p_met_lo`, `p_met_hi`.
 pub const INDICATOR_COLUMNS: &[&str] = &[
     "id",
     "name_zh",
@@ -73,19 +78,44 @@ pub const INDICATOR_COLUMNS: &[&str] = &[
     "target",
     "direction",
     "binding",
+    "kind",
+    "assessment",
+    "assumption",
     "met",
 ];
 
-/// `indicators.csv`: the central run's value, target and whether it is met; with a Monte
-/// Carlo accumulator also `p_met`, the share of runs meeting the target.
+/// A probability and its Wilson 95 % interval as three CSV cells.
+pub fn p_cells(k: u64, n: u64) -> [String; 3] {
+    let (lo, hi) = wilson(k, n);
+    [num(k as f64 / n.max(1) as f64), num(lo), num(hi)]
+}
+
+/// The assessment rule of indicator `i` in target year index `k`, or "" when the rule
+/// does not apply to it.
+pub fn assessment_of(sc: &Scenario, i: usize, k: usize) -> &'static str {
+    if INDICATORS[i].assessed() {
+        sc.spec.options.assessment[k].name()
+    } else {
+        ""
+    }
+}
+
+/// `indicators.csv`: the central run's value, target and whether it is met, each indicator
+/// marked `modelled` or `assumed` (with the delivery assumption behind an assumed one) and,
+/// for indicators 1 and 14, the assessment rule of the year; with a Monte Carlo accumulator
+/// also `p_met`, the share of runs meeting the target, and its Wilson 95 % interval.
 pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>) -> Vec<u8> {
     let values = sc.medians();
     let mut header = INDICATOR_COLUMNS.to_vec();
     if acc.is_some() {
-        header.push("p_met");
+        header.extend(["p_met", "p_met_lo", "p_met_hi"]);
     }
     let mut rows = Vec::new();
     for (i, d) in INDICATORS.iter().enumerate() {
+        let assumption = sc
+            .indicators
+            .assumption(i, &sc.spec, &sc.params)
+            .unwrap_or_default();
         for (k, &year) in TARGET_YEARS.iter().enumerate() {
             let value = sc.indicators.value(i, &sc.spec, &values, tr, year);
             let target = sc.indicators.target(i, k);
@@ -104,15 +134,18 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
                 target.map_or(String::new(), num),
                 d.direction.name().to_string(),
                 if d.binding { "binding" } else { "expected" }.to_string(),
+                d.kind().to_string(),
+                assessment_of(sc, i, k).to_string(),
+                assumption.clone(),
                 met,
             ];
             if let Some(a) = acc {
                 let evaluable = target.is_some() && value.is_some();
-                r.push(if evaluable {
-                    num(engine::p_met(a, i, k))
+                if evaluable {
+                    r.extend(p_cells(a.met[i][k], a.runs));
                 } else {
-                    String::new()
-                });
+                    r.extend([String::new(), String::new(), String::new()]);
+                }
             }
             rows.push(r);
         }
@@ -164,28 +197,41 @@ pub fn summary_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
     )
 }
 
-/// `peak.csv`: the distribution of the peak year over the horizon.
-pub fn peak_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
-    let rows = acc.peak_hist.iter().enumerate().map(|(t, &c)| {
-        vec![
-            (sc.spec.y0 + t as i32).to_string(),
-            num(c as f64 / acc.runs.max(1) as f64),
-        ]
-    });
-    csv_bytes(&["peak_year", "probability"], rows)
+/// Label of the "not peaked within the horizon" row of `peak.csv` (MODEL.md §7).
+pub const NOT_PEAKED: &str = "not peaked";
+
+/// Rows `peak_year, probability, probability_lo, probability_hi`: one per year of the
+/// horizon, then the runs that have not peaked as a row of their own (`not peaked`),
+/// never as the last year.
+pub fn peak_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = acc
+        .peak_hist
+        .iter()
+        .enumerate()
+        .map(|(t, &c)| {
+            let mut r = vec![(sc.spec.y0 + t as i32).to_string()];
+            r.extend(p_cells(c, acc.runs));
+            r
+        })
+        .collect();
+    let mut r = vec![NOT_PEAKED.to_string()];
+    r.extend(p_cells(acc.not_peaked, acc.runs));
+    rows.push(r);
+    rows
 }
 
-/// Headline numbers of the central run, for `run.json` and the terminal.
-pub fn central_headline(sc: &Scenario, tr: &Trajectory) -> serde_json::Value {
-    use crate::model::Var;
-    let at = |v: Var, y: i32| tr.at(v, y);
-    serde_json::json!({
-        "co2_wan_t": { "2020": at(Var::Co2, 2020), "2025": at(Var::Co2, 2025), "2030": at(Var::Co2, 2030), "end": at(Var::Co2, sc.spec.y1) },
-        "peak_year": tr.peak_year(),
-        "peaked_by": { "year": sc.spec.options.peak_by, "value": tr.peaked_by(sc.spec.options.peak_by) },
-        "nonfossil_share_pct": { "2020": at(Var::NonfossilShare, 2020).map(|x| x * 100.0), "2025": at(Var::NonfossilShare, 2025).map(|x| x * 100.0), "2030": at(Var::NonfossilShare, 2030).map(|x| x * 100.0) },
-        "coal_wan_t": { "2020": at(Var::CoalT, 2020), "2025": at(Var::CoalT, 2025), "2030": at(Var::CoalT, 2030) },
-    })
+/// `peak.csv`: the distribution of the peak year over the horizon, with "not peaked" as a
+/// row of its own and a Wilson 95 % interval on every probability.
+pub fn peak_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
+    csv_bytes(
+        &[
+            "peak_year",
+            "probability",
+            "probability_lo",
+            "probability_hi",
+        ],
+        peak_rows(sc, acc),
+    )
 }
 
 /// The part of `run.json` that describes the scenario and options.
@@ -204,6 +250,10 @@ pub fn run_json_base(
             "electricity_accounting": sc.spec.options.accounting,
             "credit_exports": sc.spec.options.credit_exports,
             "peak_by": sc.spec.options.peak_by,
+            "assessment_2025": sc.spec.options.assessment[0].name(),
+            "assessment_2030": sc.spec.options.assessment[1].name(),
+            "peak_tolerance": sc.spec.options.peak_tolerance,
+            "peak_on": sc.spec.options.peak_on.name(),
         },
         "options": options,
     })
@@ -219,7 +269,7 @@ pub fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
 /// A table of the plan's indicators as text, for `peakpath indicators`.
 pub fn indicator_table(zh: bool) -> String {
     let mut s = String::new();
-    let (h_id, h_name, h_unit, h_base, h_25, h_30, h_bind) = if zh {
+    let (h_id, h_name, h_unit, h_base, h_25, h_30, h_bind, h_kind) = if zh {
         (
             "序号",
             "指标名称",
@@ -228,13 +278,23 @@ pub fn indicator_table(zh: bool) -> String {
             "2025年",
             "2030年",
             "属性",
+            "模型计算/假设",
         )
     } else {
-        ("id", "indicator", "unit", "2020", "2025", "2030", "type")
+        (
+            "id",
+            "indicator",
+            "unit",
+            "2020",
+            "2025",
+            "2030",
+            "type",
+            "modelled/assumed",
+        )
     };
     let _ = writeln!(
         s,
-        "{h_id}\t{h_name}\t{h_unit}\t{h_base}\t{h_25}\t{h_30}\t{h_bind}"
+        "{h_id}\t{h_name}\t{h_unit}\t{h_base}\t{h_25}\t{h_30}\t{h_bind}\t{h_kind}"
     );
     for d in INDICATORS {
         let name = if zh { d.name_zh } else { d.name_en };
@@ -244,10 +304,16 @@ pub fn indicator_table(zh: bool) -> String {
             (false, true) => "binding",
             (false, false) => "expected",
         };
+        let kind = match (zh, d.modelled()) {
+            (true, true) => "模型计算",
+            (true, false) => "假设(交付路径)",
+            (false, true) => "modelled",
+            (false, false) => "assumed",
+        };
         let _ = writeln!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            d.id, name, d.unit, d.base_text, d.target_text[0], d.target_text[1], bind
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            d.id, name, d.unit, d.base_text, d.target_text[0], d.target_text[1], bind, kind
         );
     }
     s
@@ -259,17 +325,20 @@ pub fn out_file(dir: &Path, name: &str) -> PathBuf {
 }
 
 /// Rows of `comparison.csv` for one scenario: every indicator and target year with
-/// P(met), median, p5 and p95 of its value, and P(peaked by …).
+/// P(met) and its Wilson 95 % interval, median, p5 and p95 of its value; then P(peaked by …),
+/// P(not peaked), P(rebound) and, per target year, P(all modelled binding targets met) and
+/// P(all binding targets met, assumed indicators included).
 pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
+    let none = || [String::new(), String::new(), String::new()];
     for (i, d) in INDICATORS.iter().enumerate() {
         for (k, &year) in TARGET_YEARS.iter().enumerate() {
             let s = &acc.indicator_values[i * 2 + k];
             let has_value = s.count() > 0;
             let p = if has_value && sc.indicators.target(i, k).is_some() {
-                num(engine::p_met(acc, i, k))
+                p_cells(acc.met[i][k], acc.runs)
             } else {
-                String::new()
+                none()
             };
             let q = |x: f64| {
                 if has_value {
@@ -278,29 +347,48 @@ pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
                     String::new()
                 }
             };
-            rows.push(vec![
+            let mut r = vec![
                 sc.info.id.clone(),
                 d.id.to_string(),
                 d.unit.to_string(),
                 year.to_string(),
-                p,
-                q(0.5),
-                q(0.05),
-                q(0.95),
-            ]);
+            ];
+            r.extend(p);
+            r.extend([q(0.5), q(0.05), q(0.95)]);
+            rows.push(r);
         }
     }
     let by = sc.spec.options.peak_by;
-    rows.push(vec![
-        sc.info.id.clone(),
-        format!("peaked_by_{by}"),
-        "probability".into(),
-        by.to_string(),
-        num(acc.peaked as f64 / acc.runs.max(1) as f64),
-        String::new(),
-        String::new(),
-        String::new(),
-    ]);
+    let mut prob = |name: String, year: i32, k: u64| {
+        let mut r = vec![
+            sc.info.id.clone(),
+            name,
+            "probability".into(),
+            year.to_string(),
+        ];
+        r.extend(p_cells(k, acc.runs));
+        r.extend(none());
+        rows.push(r);
+    };
+    prob(format!("peaked_by_{by}"), by, acc.peaked);
+    prob("not_peaked".into(), sc.spec.y1, acc.not_peaked);
+    prob(
+        format!("rebound_after_peak_by_{by}"),
+        sc.spec.y1,
+        acc.rebound,
+    );
+    for (k, &year) in TARGET_YEARS.iter().enumerate() {
+        if !sc.indicators.binding(k, true).judged.is_empty() {
+            prob("all_modelled_binding_met".into(), year, acc.all_modelled[k]);
+        }
+        if !sc.indicators.binding(k, false).judged.is_empty() {
+            prob(
+                "all_binding_met_incl_assumed".into(),
+                year,
+                acc.all_binding[k],
+            );
+        }
+    }
     rows
 }
 
@@ -313,6 +401,8 @@ pub fn comparison_csv(rows: Vec<Vec<String>>) -> Vec<u8> {
             "unit",
             "year",
             "p_met",
+            "p_met_lo",
+            "p_met_hi",
             "median",
             "p5",
             "p95",

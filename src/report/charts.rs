@@ -101,6 +101,9 @@ pub struct Tornado {
     pub x_label: String,
     pub base: f64,
     pub rows: Vec<TornadoRow>,
+    /// Values at or above the threshold are a category, not a number: ticks and the base
+    /// value there show the label instead (a peak year of a run that has not peaked).
+    pub category_from: Option<(f64, String)>,
 }
 
 /// One index series (e.g. "S1", "ST", "μ*"): `values[i]` belongs to row i;
@@ -1232,7 +1235,12 @@ pub fn tornado(t: &Tornado, lang: Lang) -> Result<String, ChartError> {
         min_max(t.rows.iter().flat_map(|r| [r.low, r.high]).chain([t.base])).unwrap_or((0.0, 1.0));
     let xr = padded(lo, hi, 0.06, false);
     let dec = tick_decimals(xr.start, xr.end, 8);
-    let x_fmt = move |v: &f64| fmt_tick(*v, dec);
+    let category = t.category_from.clone();
+    let shown = move |v: f64, f: &dyn Fn(f64) -> String| match &category {
+        Some((from, label)) if v >= *from - 1e-9 => label.clone(),
+        _ => f(v),
+    };
+    let x_fmt = |v: &f64| shown(*v, &|x| fmt_tick(x, dec));
     let y_fmt = |_: &f64| String::new();
     let rows: Vec<String> = t.rows.iter().map(|r| r.label.clone()).collect();
     let lcw = label_col_width(&rows);
@@ -1241,7 +1249,7 @@ pub fn tornado(t: &Tornado, lang: Lang) -> Result<String, ChartError> {
         legend_item(lang.word(Word::ParamLow), Swatch::Rect(1.0), c_low),
         legend_item(lang.word(Word::ParamHigh), Swatch::Rect(1.0), c_high),
         legend_item(
-            &format!("{} {}", lang.word(Word::BaseValue), fmt_num(t.base)),
+            &format!("{} {}", lang.word(Word::BaseValue), shown(t.base, &fmt_num)),
             Swatch::Line,
             TEXT,
         ),
@@ -1835,8 +1843,28 @@ mod tests {
                     high: 104.0,
                 },
             ],
+            category_from: None,
         };
         check(&tornado(&t, Lang::Zh).unwrap(), "敏感性", "万t CO₂");
+        // A peak year: a run that has not peaked (2036 for 2020–2035) is shown in words.
+        let py = Tornado {
+            title: "peak".into(),
+            x_label: "peak year".into(),
+            base: 2036.0,
+            rows: vec![TornadoRow {
+                label: "growth".into(),
+                low: 2027.0,
+                high: 2036.0,
+            }],
+            category_from: Some((2036.0, "not peaked by 2035".into())),
+        };
+        let svg = tornado(&py, Lang::En).unwrap();
+        let words = texts(&svg);
+        assert!(
+            words.iter().any(|w| w.contains("not peaked by 2035")),
+            "{words:?}"
+        );
+        assert!(!words.iter().any(|w| w.contains("2036")), "{words:?}");
         let ib = IndexBars {
             title: "Sobol".into(),
             x_label: "index (–)".into(),
@@ -1913,3 +1941,6 @@ mod tests {
         assert!(text_width("中文", 10.0) > text_width("ab", 10.0));
     }
 }
+
+/// Charts of `peakpath wedges`.
+pub mod wedge;

@@ -22,8 +22,14 @@ pub struct ReportData {
     pub run_date: String,
     /// Headline answers, key → value (shown in large type).
     pub headline: Vec<(String, String)>,
-    /// Indicator-board SVG (from `charts::indicator_board`).
+    /// What the headline means, in a planner's words (paragraphs under it).
+    pub explanations: Vec<String>,
+    /// Indicator-board SVG of the modelled indicators (from `charts::indicator_board`).
     pub board_svg: Option<String>,
+    /// Board of the assumed indicators, shown apart.
+    pub assumed_board_svg: Option<String>,
+    /// Assumed indicators: (indicator and year, delivery assumption, P(met) as text).
+    pub assumed: Vec<(String, String, String)>,
     /// (caption, SVG) per chart. SVGs are trusted output of `charts`.
     pub charts: Vec<(String, String)>,
     /// (caption, SVG) per chart read from outside this run (`report --with`): untrusted, so
@@ -89,6 +95,8 @@ struct Words {
     run_date: &'static str,
     headline: &'static str,
     board: &'static str,
+    assumed: &'static str,
+    assumed_th: [&'static str; 3],
     charts: &'static str,
     assumptions: &'static str,
     th: [&'static str; 4],
@@ -104,6 +112,8 @@ fn words(lang: Lang) -> Words {
             run_date: "运行日期",
             headline: "主要结论",
             board: "指标达标看板",
+            assumed: "假设指标(达标概率只是交付比例假设的复述, 不是模型结论)",
+            assumed_th: ["指标", "假设(交付比例)", "达标概率"],
             charts: "图表",
             assumptions: "主要假设",
             th: ["参数", "取值 / 分布", "单位", "来源"],
@@ -116,6 +126,8 @@ fn words(lang: Lang) -> Words {
             run_date: "Run date",
             headline: "Headline answers",
             board: "Indicator board",
+            assumed: "Assumed indicators (the probability restates the delivery assumption; it is not a finding)",
+            assumed_th: ["Indicator", "Assumption (delivery ratio)", "P(met)"],
             charts: "Charts",
             assumptions: "Assumptions",
             th: ["Parameter", "Value / distribution", "Unit", "Source"],
@@ -136,7 +148,8 @@ h2{font-size:1.3em;border-bottom:2px solid #1f77b4;padding-bottom:.2em;margin-to
 .headline{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:12px}
 .headline li{border:1px solid #ddd;border-left:6px solid #1f77b4;padding:10px 14px;background:#f8fafc}
 .headline .k{display:block;color:#555;font-size:.95em}
-.headline .v{display:block;font-size:1.7em;font-weight:bold}
+.headline .v{display:block;font-size:1.3em;font-weight:bold}
+.explain{color:#333;font-size:.95em}
 figure{margin:1em 0;break-inside:avoid;page-break-inside:avoid}
 figcaption{color:#444;font-size:.95em;margin-top:.3em}
 svg{max-width:100%;height:auto;display:block}
@@ -193,12 +206,38 @@ pub fn render_report(d: &ReportData, lang: Lang) -> String {
     if d.headline.is_empty() {
         h.push_str(&format!("<li>{}</li>\n", w.none));
     }
-    h.push_str("</ul>\n</section>\n");
+    h.push_str("</ul>\n");
+    for p in &d.explanations {
+        h.push_str(&format!("<p class=\"explain\">{}</p>\n", e(p)));
+    }
+    h.push_str("</section>\n");
     // board
     h.push_str(&format!("<section id=\"board\">\n<h2>{}</h2>\n", w.board));
     match &d.board_svg {
         Some(svg) => h.push_str(&format!("<figure>{}</figure>\n", inline_svg(svg))),
         None => h.push_str(&format!("<p>{}</p>\n", w.none)),
+    }
+    if d.assumed_board_svg.is_some() || !d.assumed.is_empty() {
+        h.push_str(&format!("<h3 id=\"assumed\">{}</h3>\n", w.assumed));
+        if let Some(svg) = &d.assumed_board_svg {
+            h.push_str(&format!("<figure>{}</figure>\n", inline_svg(svg)));
+        }
+        if !d.assumed.is_empty() {
+            h.push_str("<table>\n<thead><tr>");
+            for t in w.assumed_th {
+                h.push_str(&format!("<th>{t}</th>"));
+            }
+            h.push_str("</tr></thead>\n<tbody>\n");
+            for (ind, a, p) in &d.assumed {
+                h.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    e(ind),
+                    e(a),
+                    e(p)
+                ));
+            }
+            h.push_str("</tbody>\n</table>\n");
+        }
     }
     h.push_str("</section>\n");
     // charts
@@ -286,8 +325,15 @@ mod tests {
             title: "某县碳达峰情景 <script>alert(1)</script>".into(),
             scenario: "强化 & \"低碳\"".into(),
             run_date: "2026-11-30".into(),
-            headline: vec![("P(2030年前达峰)".into(), "73.2 %".into())],
+            headline: vec![("P(2030年前达峰)".into(), "73.2 % (72.3–74.1 %)".into())],
+            explanations: vec!["未达峰单列 <不记作末年>".into()],
             board_svg: Some(board.clone()),
+            assumed_board_svg: None,
+            assumed: vec![(
+                "16 森林覆盖率 2025".into(),
+                "sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)".into(),
+                "20.0 % (19.2–20.8 %)".into(),
+            )],
             charts: vec![("排放扇形图 <b>".into(), board)],
             outside_charts: Vec::new(),
             assumptions: vec![Assumption {
@@ -326,7 +372,10 @@ mod tests {
                 assert!(html.contains(&format!("id=\"{id}\"")), "section {id}");
             }
             assert!(html.contains("@media print"));
-            assert!(html.contains("73.2 %"));
+            assert!(html.contains("73.2 % (72.3–74.1 %)"));
+            assert!(html.contains("未达峰单列 &lt;不记作末年&gt;"));
+            assert!(html.contains("id=\"assumed\""));
+            assert!(html.contains("sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)"));
             assert!(html.contains("十四五规划 p.3"));
             assert_eq!(html.matches("<svg").count(), 2);
         }
@@ -355,6 +404,6 @@ mod tests {
             assert!(ids.contains(&id));
         }
         let tds = doc.descendants().filter(|n| n.has_tag_name("td")).count();
-        assert_eq!(tds, 4);
+        assert_eq!(tds, 7, "4 assumption cells and 3 assumed-indicator cells");
     }
 }

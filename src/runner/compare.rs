@@ -74,12 +74,10 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
         finish(&dir, req.look, false)?;
         output::remove_stale(&dir, RUN_FILES, super::run::MC_FILES).map_err(io_err(&dir))?;
         rows.extend(output::comparison_rows(sc, &acc));
-        peak_rows.extend(acc.peak_hist.iter().enumerate().map(|(t, c)| {
-            vec![
-                sc.info.id.clone(),
-                (sc.spec.y0 + t as i32).to_string(),
-                output::num(*c as f64 / acc.runs as f64),
-            ]
+        peak_rows.extend(output::peak_rows(sc, &acc).into_iter().map(|r| {
+            let mut row = vec![sc.info.id.clone()];
+            row.extend(r);
+            row
         }));
         data.push(crate::visual::RunData::read(&dir)?);
         results.push(RunResult::MonteCarlo {
@@ -97,7 +95,16 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
     .map_err(io_err(&req.out))?;
     write_atomic(
         &req.out.join("comparison_peak.csv"),
-        &output::csv_table(&["scenario", "peak_year", "probability"], peak_rows),
+        &output::csv_table(
+            &[
+                "scenario",
+                "peak_year",
+                "probability",
+                "probability_lo",
+                "probability_hi",
+            ],
+            peak_rows,
+        ),
     )
     .map_err(io_err(&req.out))?;
     let refs: Vec<&Scenario> = scs.iter().map(|(s, _)| s).collect();

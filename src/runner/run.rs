@@ -440,11 +440,19 @@ fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
             acc.peak_hist.len()
         ));
     }
-    let peaks: u64 = acc.peak_hist.iter().sum();
-    if peaks != n || acc.peaked > n || acc.all_binding_2025 > n {
+    let peaks: u64 = acc.peak_hist.iter().sum::<u64>() + acc.not_peaked;
+    let counts = [
+        acc.peaked,
+        acc.rebound,
+        acc.all_modelled[0],
+        acc.all_modelled[1],
+        acc.all_binding[0],
+        acc.all_binding[1],
+    ];
+    if peaks != n || counts.iter().any(|&c| c > n) || acc.rebound > acc.peaked {
         return Err(format!(
-            "acc: expected the peak-year counts to sum to the {n} runs and no count above it, found {peaks} (peaked {}, all binding met {})",
-            acc.peaked, acc.all_binding_2025
+            "acc: expected the peak-year counts (not peaked included) to sum to the {n} runs, no count above it and no more rebounds than peaks, found {peaks} (peaked {}, rebound {}, all modelled binding met {:?}, all binding met {:?})",
+            acc.peaked, acc.rebound, acc.all_modelled, acc.all_binding
         ));
     }
     Ok(())
@@ -485,29 +493,25 @@ pub fn write_mc(
     out: &Path,
     extra: serde_json::Value,
 ) -> Result<()> {
-    let peak_by = sc.spec.options.peak_by;
-    let binding: Vec<&str> = sc
-        .indicators
-        .binding_2025()
-        .iter()
-        .map(|&i| crate::indicators::INDICATORS[i].id)
-        .collect();
     let mut run = output::run_json_base(
         sc,
         spath,
         serde_json::json!({ "runs": acc.runs, "seed": seed }),
     );
-    run["monte_carlo"] = serde_json::json!({
+    let mut mc = serde_json::json!({
         "runs": acc.runs,
         "seed": seed,
         "rng": "ChaCha8 (rand_chacha 0.10): key = SeedableRng::seed_from_u64(seed), stream = run index",
-        format!("p_peaked_by_{peak_by}"): acc.peaked as f64 / acc.runs as f64,
-        "p_all_binding_2025_met": acc.all_binding_2025 as f64 / acc.runs as f64,
-        "binding_2025_indicators": binding,
         "quantile_relative_accuracy": RELATIVE_ACCURACY,
         "elapsed_s": extra["elapsed_s"],
         "threads": extra["threads"],
     });
+    if let (Some(m), serde_json::Value::Object(h)) =
+        (mc.as_object_mut(), output::mc_headline_json(sc, acc))
+    {
+        m.extend(h);
+    }
+    run["monte_carlo"] = mc;
     run["central"] = output::central_headline(sc, tr);
     write_atomic(&out.join("summary.csv"), &output::summary_csv(sc, acc)).map_err(io_err(out))?;
     write_atomic(&out.join("peak.csv"), &output::peak_csv(sc, acc)).map_err(io_err(out))?;

@@ -31,6 +31,16 @@ pub struct ParamDef {
     pub dist: Dist,
     #[serde(skip)]
     pub at: Option<Loc>,
+    /// The field's admissible range: draws of an unbounded distribution are held inside it.
+    #[serde(skip)]
+    pub range: (f64, f64),
+}
+
+impl ParamDef {
+    /// The quantile function at `p`, held inside the field's range.
+    pub fn quantile(&self, p: f64) -> f64 {
+        self.dist.quantile(p).clamp(self.range.0, self.range.1)
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Default)]
@@ -58,6 +68,12 @@ pub struct Scenario {
     pub hash: String,
     /// The text of every file read (name, text), so that a partial result can rebuild it.
     pub texts: Vec<(String, String)>,
+    /// Plausibility warnings: valid values that look like a slip (a % target given as a
+    /// fraction, a growth rate above 0.2, an efficiency gain above 0.1 a year), each
+    /// `file:line:col: field: …`. Nothing here stops a run.
+    pub warnings: Vec<Diag>,
+    /// The plan's actions the file groups its changes into (`[actions.<key>]`), in file order.
+    pub actions: Vec<crate::wedges::Action>,
 }
 
 impl Scenario {
@@ -66,6 +82,7 @@ impl Scenario {
         spec: ModelSpec,
         indicators: IndicatorSet,
         params: Vec<ParamDef>,
+        warnings: Vec<Diag>,
     ) -> Scenario {
         let uncertain = params
             .iter()
@@ -83,6 +100,8 @@ impl Scenario {
             resolved: serde_json::Value::Null,
             hash: String::new(),
             texts: Vec::new(),
+            warnings,
+            actions: Vec::new(),
         }
     }
 
@@ -110,14 +129,20 @@ impl Scenario {
 
     pub fn load_from(fs: &dyn source::FileSystem, path: &Path) -> Result<Scenario, Diags> {
         let (tree, sources) = source::load_tree(fs, path)?;
-        let mut sc = schema::read(&tree, &sources)?;
+        Self::from_tree(&tree, &sources)
+    }
+
+    /// Validate a merged tree (as [`source::load_tree`] returns it, or assembled from one)
+    /// into a scenario; errors name the files of `sources`.
+    pub fn from_tree(tree: &source::Node, sources: &Sources) -> Result<Scenario, Diags> {
+        let mut sc = schema::read(tree, sources)?;
         sc.files = sources.files.iter().map(|f| f.name.clone()).collect();
         sc.texts = sources
             .files
             .iter()
             .map(|f| (f.name.clone(), f.text.clone()))
             .collect();
-        sc.resolved = source::to_json(&tree);
+        sc.resolved = source::to_json(tree);
         let text = serde_json::to_string(&sc.resolved).unwrap_or_default();
         sc.hash = Sha256::digest(text.as_bytes())
             .iter()
@@ -166,7 +191,10 @@ impl Scenario {
 
     /// Samplers for every parameter, in order.
     pub fn samplers(&self) -> Vec<Sampler> {
-        self.params.iter().map(|p| Sampler::new(&p.dist)).collect()
+        self.params
+            .iter()
+            .map(|p| Sampler::new(&p.dist).within(p.range.0, p.range.1))
+            .collect()
     }
 
     /// A display name: Chinese or English name, else the id.

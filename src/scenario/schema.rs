@@ -9,7 +9,7 @@ use super::source::{Diag, Diags, Kind, Loc, Node, Sources, is_year_key, show_num
 use super::{ParamDef, Scenario, ScenarioInfo};
 use crate::indicators::{self, INDICATORS, IndicatorSet, Setting};
 use crate::model::{
-    Accounting, FUELS, GridBasis, MixSpec, ModelSpec, Options, P, PathSpec, Periods, SECTORS,
+    Accounting, Assessment, GridBasis, ModelSpec, Options, P, PathSpec, PeakOn, Periods, SECTORS,
     SectorSpec, TECHS, TechSpec,
 };
 
@@ -23,9 +23,13 @@ const NONNEG: Range = Range(0.0, 1e9);
 const GROWTH: Range = Range(-0.3, 0.5);
 const ANY: Range = Range(-1e9, 1e9);
 
+mod fields;
+
 struct Reader<'s> {
     src: &'s Sources,
     diags: Vec<Diag>,
+    /// Plausibility warnings (valid values that look like slips).
+    warnings: Vec<Diag>,
     params: Vec<ParamDef>,
     /// The horizon, once `[scenario]` is read: paths and periods are checked against it.
     y0: i32,
@@ -103,7 +107,7 @@ impl<'s> Reader<'s> {
         field: &str,
         unit: &'static str,
         dist: Dist,
-        _r: Range,
+        r: Range,
         at: Option<Loc>,
     ) -> P {
         self.params.push(ParamDef {
@@ -111,6 +115,7 @@ impl<'s> Reader<'s> {
             unit,
             dist,
             at,
+            range: (r.0, r.1),
         });
         self.params.len() - 1
     }
@@ -132,7 +137,27 @@ impl<'s> Reader<'s> {
             }
         };
         let (lo, hi) = dist.support();
-        if lo < r.0 || hi > r.1 {
+        // An untruncated normal or a lognormal is accepted where at most one draw in a
+        // million falls outside the field's range (those draws are held at its edge).
+        let median = dist.median();
+        let rare = dist
+            .mass_outside(r.0, r.1)
+            .is_some_and(|m| m <= 1e-6 && median >= r.0 && median <= r.1);
+        if (lo < r.0 || hi > r.1) && !rare {
+            if let Some(m) = dist.mass_outside(r.0, r.1) {
+                self.err(
+                    n.at,
+                    field,
+                    format!(
+                        "expected values in [{}, {}] {unit}, found {} with {} of its draws outside (at most one in a million may be; give normal(mean, sd, min, max) to truncate it)",
+                        show_num(r.0),
+                        show_num(r.1),
+                        dist.to_syntax(),
+                        if m >= 1e-3 { format!("{:.1} %", m * 100.0) } else { format!("{m:.2e}") }
+                    ),
+                );
+                return self.dummy(field);
+            }
             let what = if dist.is_fixed() {
                 show_num(lo)
             } else if lo.is_infinite() || hi.is_infinite() {
@@ -343,149 +368,6 @@ impl<'s> Reader<'s> {
         }
         Periods { ends }
     }
-
-    /// A path of fuel-share vectors.
-    fn mix(&mut self, parent: &Node, path: &str) -> MixSpec {
-        let (y0, y1) = (self.y0, self.y1);
-        let field = join(path, "mix");
-        let Some(n) = parent.get("mix") else {
-            self.missing(parent, &field, "fuel shares by milestone year");
-            return MixSpec {
-                points: vec![(y0, [0.2; 5])],
-                delivery: None,
-            };
-        };
-        let ys = self.years(n, &field, y0, y1, &["delivery"]);
-        let mut points = Vec::new();
-        for (y, _, v) in &ys {
-            let f = join(&field, &y.to_string());
-            let mut w = [0.0; 5];
-            if v.entries().is_none() {
-                self.err(v.at, &f, format!("expected a table of fuel shares {{ coal = …, oil = …, gas = …, electricity = …, biomass = … }}, found {}", v.found()));
-                continue;
-            }
-            self.keys(v, &f, &FUELS);
-            for (i, fuel) in FUELS.iter().enumerate() {
-                let Some(x) = v.get(fuel) else { continue };
-                let ff = join(&f, fuel);
-                match &x.kind {
-                    Kind::Int(i2) if (0..=1).contains(i2) => w[i] = *i2 as f64,
-                    Kind::Float(x2) if (0.0..=1.0).contains(x2) => w[i] = *x2,
-                    Kind::Str(_) => self.err(x.at, &ff, format!("expected a fixed share in [0, 1] (put uncertainty in the mix's delivery ratio), found {}", x.found())),
-                    _ => self.err(x.at, &ff, format!("expected a share in [0, 1], found {}", x.found())),
-                }
-            }
-            let sum: f64 = w.iter().sum();
-            if (sum - 1.0).abs() > 1e-6 {
-                self.err(
-                    v.at,
-                    &f,
-                    format!("expected shares summing to 1, found {}", fmt_num(sum)),
-                );
-            }
-            points.push((*y, w));
-        }
-        if points.first().map(|p| p.0) != Some(y0) {
-            self.err(
-                n.at,
-                &field,
-                format!(
-                    "expected shares starting at the base year {y0}, found {}",
-                    points
-                        .first()
-                        .map_or("none".to_string(), |p| format!("first milestone {}", p.0))
-                ),
-            );
-            points.insert(0, (y0, [0.2; 5]));
-        }
-        let delivery = n
-            .get("delivery")
-            .map(|d| self.param_node(d, &join(&field, "delivery"), "ratio", RATIO));
-        MixSpec { points, delivery }
-    }
-
-    fn string(&mut self, parent: &Node, key: &str, path: &str) -> Option<String> {
-        let n = parent.get(key)?;
-        match &n.kind {
-            Kind::Str(s) => Some(s.clone()),
-            _ => {
-                self.err(
-                    n.at,
-                    &join(path, key),
-                    format!("expected a string, found {}", n.found()),
-                );
-                None
-            }
-        }
-    }
-
-    fn int(&mut self, parent: &Node, key: &str, path: &str, lo: i64, hi: i64) -> Option<i64> {
-        let n = parent.get(key)?;
-        match &n.kind {
-            Kind::Int(i) if (lo..=hi).contains(i) => Some(*i),
-            _ => {
-                self.err(
-                    n.at,
-                    &join(path, key),
-                    format!("expected a whole year in {lo}–{hi}, found {}", n.found()),
-                );
-                None
-            }
-        }
-    }
-
-    fn choice<T: Copy>(
-        &mut self,
-        parent: &Node,
-        key: &str,
-        path: &str,
-        options: &[(&str, T)],
-        default: T,
-    ) -> T {
-        let Some(n) = parent.get(key) else {
-            return default;
-        };
-        let names: Vec<&str> = options.iter().map(|(s, _)| *s).collect();
-        if let Kind::Str(s) = &n.kind
-            && let Some((_, v)) = options.iter().find(|(o, _)| o == s)
-        {
-            return *v;
-        }
-        let hint = match &n.kind {
-            Kind::Str(s) => suggest(s, names.iter().copied())
-                .map(|h| format!(" (did you mean \"{h}\"?)"))
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
-        self.err(
-            n.at,
-            &join(path, key),
-            format!(
-                "expected one of \"{}\", found {}{hint}",
-                names.join("\", \""),
-                n.found()
-            ),
-        );
-        default
-    }
-
-    fn boolean(&mut self, parent: &Node, key: &str, path: &str) -> bool {
-        match parent.get(key) {
-            None => false,
-            Some(Node {
-                kind: Kind::Bool(b),
-                ..
-            }) => *b,
-            Some(n) => {
-                self.err(
-                    n.at,
-                    &join(path, key),
-                    format!("expected true or false, found {}", n.found()),
-                );
-                false
-            }
-        }
-    }
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -512,6 +394,7 @@ const TOP: &[&str] = &[
     "emission_factors",
     "sinks",
     "indicators",
+    "actions",
 ];
 
 /// Read a merged tree into a validated scenario.
@@ -519,6 +402,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let mut r = Reader {
         src,
         diags: Vec::new(),
+        warnings: Vec::new(),
         params: Vec::new(),
         y0: 2020,
         y1: 2035,
@@ -587,6 +471,10 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             "electricity_accounting",
             "credit_exports",
             "peak_by",
+            "assessment_2025",
+            "assessment_2030",
+            "peak_tolerance",
+            "peak_on",
         ],
     );
     let options = Options {
@@ -611,6 +499,12 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         peak_by: r
             .int(op, "peak_by", "options", i64::from(y0), i64::from(y1))
             .unwrap_or(2030) as i32,
+        assessment: ["assessment_2025", "assessment_2030"]
+            .map(|key| r.choice(op, key, "options", &Assessment::ALL, Assessment::Total)),
+        peak_tolerance: r
+            .number(op, "peak_tolerance", "options", 0.0, 0.5)
+            .unwrap_or(0.0),
+        peak_on: r.choice(op, "peak_on", "options", &PeakOn::ALL, PeakOn::Energy),
     };
 
     // [economy]
@@ -618,6 +512,9 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     r.keys(ec, "economy", &["gdp_2020", "growth", "industry_share"]);
     let gdp0 = r.param(ec, "gdp_2020", "economy", "亿元", Range(1e-6, 1e9));
     let growth = r.periods(ec, "growth", "economy", "fraction per year", GROWTH);
+    for &(_, p) in &growth.ends {
+        r.warn_above(p, 0.2, "a growth rate");
+    }
     let industry_share = r.path(
         ec,
         "industry_share",
@@ -640,12 +537,19 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 &empty
             }
         };
-        r.keys(
-            t,
-            &path,
-            &["energy_2020", "elasticity", "efficiency_gain", "mix"],
-        );
-        SectorSpec {
+        let mut allowed = vec![
+            "energy_2020",
+            "elasticity",
+            "efficiency_gain",
+            "mix",
+            "end_use_efficiency",
+        ];
+        if s == "industry" {
+            allowed.push("feedstock");
+        }
+        r.keys(t, &path, &allowed);
+        // Parameters in file order (Monte Carlo draws follow it): do not reorder.
+        let sec = SectorSpec {
             energy0: r.param(t, "energy_2020", &path, "万tce", NONNEG),
             elasticity: r.param(t, "elasticity", &path, "ratio", Range(-2.0, 3.0)),
             efficiency: r.periods(
@@ -656,8 +560,17 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 Range(-0.2, 0.5),
             ),
             mix: r.mix(t, &path),
+            eta: r.eta(t, &path),
+        };
+        for &(_, p) in &sec.efficiency.ends {
+            r.warn_above(p, 0.1, "an efficiency gain");
         }
+        sec
     });
+    let feedstock = de
+        .get("industry")
+        .filter(|t| t.get("feedstock").is_some())
+        .map(|t| r.path(t, "feedstock", "demand.industry", "万tce", NONNEG));
 
     // With no final energy anywhere the total energy consumption is 0 every year and every
     // share and intensity of it is 0/0: say so here rather than run a model of nothing.
@@ -819,6 +732,29 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             }
             for (k, key) in ["target_2025", "target_2030"].iter().enumerate() {
                 if let Some(n) = t.get(key) {
+                    if d.unit == "%"
+                        && let Kind::Int(_) | Kind::Float(_) = n.kind
+                    {
+                        let x = match n.kind {
+                            Kind::Int(x) => x as f64,
+                            Kind::Float(x) => x,
+                            _ => 0.0,
+                        };
+                        if x > 0.0 && x < 1.0 {
+                            r.warn(
+                                    n.at,
+                                    &join(&path, key),
+                                    format!(
+                                        "warning: indicator {} is in %, and {} reads as {} % — a fraction? (write {} for {} %); it is used as written",
+                                        d.id,
+                                        show_num(x),
+                                        show_num(x),
+                                        show_num(x * 100.0),
+                                        show_num(x * 100.0)
+                                    ),
+                                );
+                        }
+                    }
                     match n.kind {
                         Kind::Int(x) => settings[i].target[k] = Some(x as f64),
                         Kind::Float(x) if x.is_finite() => settings[i].target[k] = Some(x),
@@ -832,6 +768,9 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             }
         }
     }
+
+    // [actions.<key>]: which of the plan's actions each changed field belongs to.
+    let actions = crate::wedges::actions::read(root, src, &mut r.diags);
 
     if !r.diags.is_empty() {
         return Err(Diags(r.diags));
@@ -858,13 +797,11 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         grass_rate,
         wetland_ha,
         wetland_rate,
+        feedstock,
     };
-    Ok(Scenario::assemble(
-        info,
-        spec,
-        IndicatorSet { settings },
-        r.params,
-    ))
+    let mut sc = Scenario::assemble(info, spec, IndicatorSet { settings }, r.params, r.warnings);
+    sc.actions = actions;
+    Ok(sc)
 }
 
 /// The longest scenario id.

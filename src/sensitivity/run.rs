@@ -84,7 +84,9 @@ pub enum LangArg {
 #[command(
     after_help = "Outcomes: VAR:YEAR (a model variable of trajectories.csv, e.g. co2:2030, \
     nonfossil_share:2025), peak_year, or met:ID:YEAR (1 when indicator ID meets its target in \
-    YEAR, else 0, e.g. met:5:2025).\n\n\
+    YEAR, else 0, e.g. met:5:2025). peak_year of a run that has not peaked within the horizon \
+    counts as the year after the horizon (2036 for 2020–2035): later than any peak, and finite \
+    so that variances and effects exist; tables show it as \"not peaked\".\n\n\
     Shards: run every `--shard K/N` into its own folder, then `peakpath sensitivity --merge \
     DIR... --out OUT` (or `peakpath merge DIR... --out OUT`) writes the same files as one run."
 )]
@@ -292,8 +294,10 @@ impl Outcome {
         match *self {
             Outcome::Var(v, y) if zh => format!("{} {y} 年", v.info().zh),
             Outcome::Var(v, y) => format!("{}, {y}", v.info().en),
-            Outcome::PeakYear if zh => "能源活动CO2排放达峰年份".into(),
-            Outcome::PeakYear => "Peak year of energy CO2".into(),
+            Outcome::PeakYear if zh => "达峰年份(末年仍未达峰的模拟记为末年+1)".into(),
+            Outcome::PeakYear => {
+                "Peak year (a run not peaked by the last year counts as the year after)".into()
+            }
             Outcome::Met(i, k) if zh => {
                 format!(
                     "指标 {} {} {} 年达标",
@@ -314,7 +318,13 @@ impl Outcome {
     pub fn eval(&self, sc: &Scenario, values: &[f64], tr: &Trajectory) -> f64 {
         match *self {
             Outcome::Var(v, y) => tr.at(v, y).unwrap_or(f64::NAN),
-            Outcome::PeakYear => f64::from(tr.peak_year()),
+            // A run that has not peaked within the horizon counts as the year after it
+            // (y1 + 1): later than any peak, so "later is worse" orders the runs, and finite,
+            // so means, variances and elementary effects exist. Tables and charts show it as
+            // "not peaked", never as a year.
+            Outcome::PeakYear => {
+                f64::from(tr.peak(&sc.spec.options).year.unwrap_or(sc.spec.y1 + 1))
+            }
             Outcome::Met(i, k) => match sc.indicators.met(i, k, &sc.spec, values, tr) {
                 Some(true) => 1.0,
                 Some(false) => 0.0,
@@ -481,7 +491,7 @@ impl<'a> Analysis<'a> {
     }
 
     fn quantile(&self, c: usize, p: f64) -> f64 {
-        self.sc.params[self.sc.uncertain[c]].dist.quantile(p)
+        self.sc.params[self.sc.uncertain[c]].quantile(p)
     }
 
     /// Map the design to input values (in parallel on the current pool; pure per row).
@@ -615,6 +625,15 @@ impl Analysis<'_> {
         let num = output::num;
         let label = o.label(lang);
         let ounit = o.unit(lang);
+        let y1 = self.sc.spec.y1;
+        // The peak year of a run that has not peaked is y1 + 1 for the analysis; in words here.
+        let shown_outcome = |x: f64| {
+            if *o == Outcome::PeakYear && x > f64::from(y1) {
+                crate::output::NOT_PEAKED.to_string()
+            } else {
+                num(x)
+            }
+        };
         match self.setup.method {
             Method::Tornado => {
                 let res = tornado_analyze(k, y).map_err(bad)?;
@@ -625,8 +644,8 @@ impl Analysis<'_> {
                         unit(c).into(),
                         num(self.quantile(c, TORNADO_LOW)),
                         num(self.quantile(c, TORNADO_HIGH)),
-                        num(b.low),
-                        num(b.high),
+                        shown_outcome(b.low),
+                        shown_outcome(b.high),
                         num(b.swing),
                     ]
                 });
@@ -656,6 +675,16 @@ impl Analysis<'_> {
                     },
                     x_label: format!("{label} ({ounit})"),
                     base: res.base,
+                    category_from: (*o == Outcome::PeakYear).then(|| {
+                        (
+                            f64::from(y1 + 1),
+                            if zh {
+                                format!("{y1}年前未达峰")
+                            } else {
+                                format!("not peaked by {y1}")
+                            },
+                        )
+                    }),
                     rows: res
                         .bars
                         .iter()
@@ -675,8 +704,16 @@ impl Analysis<'_> {
                         format!(
                             "{:<45} P10 → {:<12} P90 → {:<12} swing {}",
                             path(b.input),
-                            fmt4(b.low),
-                            fmt4(b.high),
+                            if *o == Outcome::PeakYear && b.low > f64::from(y1) {
+                                shown_outcome(b.low)
+                            } else {
+                                fmt4(b.low)
+                            },
+                            if *o == Outcome::PeakYear && b.high > f64::from(y1) {
+                                shown_outcome(b.high)
+                            } else {
+                                fmt4(b.high)
+                            },
                             fmt4(b.swing)
                         )
                     })
@@ -930,16 +967,23 @@ impl Analysis<'_> {
             let y0 = outputs.get(o).copied().unwrap_or(f64::NAN);
             let differ = (0..rows).filter(|&j| outputs[j * m + o] != y0).count();
             let constant = differ == 0;
+            // A peak year past the horizon is "not peaked", in words (MODEL.md §7).
+            let y1 = self.sc.spec.y1;
+            let shown = if *oc == Outcome::PeakYear && y0 > f64::from(y1) {
+                format!("{} (not peaked by {y1})", crate::output::NOT_PEAKED)
+            } else {
+                y0.to_string()
+            };
             // Sobol': the variance is estimated on the 2N rows of A and B only.
             let var_rows = match self.setup.method {
                 Method::Sobol => 2 * self.setup.samples.unwrap_or(0) as usize,
                 _ => rows,
             };
             if constant {
-                t.top.insert(0, format!("note: the outcome is {y0} in all {rows} runs, so every index is 0 (input order)"));
+                t.top.insert(0, format!("note: the outcome is {shown} in all {rows} runs, so every index is 0 (input order)"));
             } else if (0..var_rows.min(rows)).all(|j| outputs[j * m + o] == y0) {
                 t.top.insert(0, format!(
-                    "note: the outcome is {y0} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
+                    "note: the outcome is {shown} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
                 ));
             }
             let stem = format!("{method}_{}", oc.file_stem());

@@ -15,7 +15,7 @@ use crate::sensitivity::{
     SaltelliBlock, SobolOptions, saltelli_base, saltelli_source, sobol_analyze,
 };
 
-/// Sobol' base rows of the start-up ranking: `N·(k+2)` model runs (68,608 for the plan's 65
+/// Sobol' base rows of the start-up ranking: `N·(k+2)` model runs (86,016 for the plan's 82
 /// inputs), a fraction of a second; enough to order the inputs, not to quote their indices.
 pub const RANK_SAMPLES: usize = 1024;
 

@@ -1,5 +1,6 @@
-//! What `POST /api/run` answers: headline probabilities with their Wilson 95 % intervals,
-//! summary quantiles of the charted variables, and every indicator's P(met).
+//! What `POST /api/run` answers: headline probabilities with their Wilson 95 % intervals
+//! (MODEL.md §9, [`crate::stats::wilson`]), summary quantiles of the charted variables, and
+//! every indicator's P(met).
 
 use serde_json::{Value, json};
 
@@ -7,35 +8,7 @@ use crate::engine::{Accumulator, QUANTILES};
 use crate::indicators::{INDICATORS, TARGET_YEARS};
 use crate::model::{Trajectory, Var};
 use crate::scenario::Scenario;
-
-/// z of a two-sided 95 % interval (MODEL.md §9).
-pub const Z95: f64 = 1.959964;
-
-/// The Wilson 95 % interval of `k` successes in `n` runs (MODEL.md §9):
-/// `(p̂ + z²/2n ± z·√(p̂(1−p̂)/n + z²/4n²)) / (1 + z²/n)`, exactly 0 below at `k = 0` and
-/// exactly 1 above at `k = n`. With no runs at all it is the whole of `[0, 1]`.
-pub fn wilson(k: u64, n: u64) -> (f64, f64) {
-    if n == 0 {
-        return (0.0, 1.0);
-    }
-    let (k, nf) = (k.min(n), n as f64);
-    let p = k as f64 / nf;
-    let z2 = Z95 * Z95;
-    let centre = p + z2 / (2.0 * nf);
-    let half = Z95 * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
-    let d = 1.0 + z2 / nf;
-    let lo = if k == 0 {
-        0.0
-    } else {
-        ((centre - half) / d).max(0.0)
-    };
-    let hi = if k == n {
-        1.0
-    } else {
-        ((centre + half) / d).min(1.0)
-    };
-    (lo, hi)
-}
+use crate::stats::wilson;
 
 /// A probability as `{k, n, p, lo, hi}`.
 pub fn prob(k: u64, n: u64) -> Value {
@@ -116,7 +89,7 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
             };
             let mut row = json!({
                 "id": d.id, "name_zh": d.name_zh, "name_en": d.name_en, "unit": d.unit,
-                "year": year, "binding": d.binding, "direction": d.direction.name(),
+                "year": year, "binding": d.binding, "kind": d.kind(), "direction": d.direction.name(),
                 "target": target, "status": status,
             });
             if status == "evaluated" {
@@ -127,20 +100,30 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
         }
     }
 
-    // Per target year: each binding target the scenario models, and (2025) all of them at once.
+    // Per target year: all modelled binding targets met (the headline), all binding targets
+    // met including the assumed indicators (resting on delivery assumptions), and each binding
+    // target with a target and a value.
     let headlines: Vec<Value> = TARGET_YEARS
         .iter()
         .enumerate()
         .map(|(k, &year)| {
-            let binding: Vec<Value> = (0..INDICATORS.len())
-                .filter(|&i| INDICATORS[i].binding && evaluable(sc, acc, i, k))
-                .map(|i| {
+            let modelled = sc.indicators.binding(k, true);
+            let all = sc.indicators.binding(k, false);
+            let binding: Vec<Value> = all
+                .judged
+                .iter()
+                .filter(|&&i| evaluable(sc, acc, i, k))
+                .map(|&i| {
                     let d = &INDICATORS[i];
-                    json!({ "id": d.id, "name_zh": d.name_zh, "name_en": d.name_en, "p_met": prob(acc.met[i][k], n) })
+                    json!({ "id": d.id, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind(), "p_met": prob(acc.met[i][k], n) })
                 })
                 .collect();
-            let all = (k == 0).then(|| prob(acc.all_binding_2025, n));
-            json!({ "year": year, "all_binding_met": all, "binding": binding })
+            json!({
+                "year": year,
+                "all_modelled_met": (!modelled.judged.is_empty()).then(|| prob(acc.all_modelled[k], n)),
+                "all_binding_met_incl_assumed": (!all.judged.is_empty()).then(|| prob(acc.all_binding[k], n)),
+                "binding": binding,
+            })
         })
         .collect();
 
@@ -149,7 +132,12 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
         "runs": n,
         "seed": seed,
         "years": years,
-        "peaked": { "by": spec.options.peak_by, "probability": prob(acc.peaked, n) },
+        "peaked": {
+            "by": spec.options.peak_by,
+            "probability": prob(acc.peaked, n),
+            "not_peaked": prob(acc.not_peaked, n),
+            "rebound": prob(acc.rebound, n),
+        },
         "peak_year": acc.peak_hist.iter().enumerate().map(|(t, &c)| json!({ "year": spec.y0 + t as i32, "p": c as f64 / n.max(1) as f64 })).collect::<Vec<_>>(),
         "headlines": headlines,
         "summary": summary,
@@ -162,18 +150,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wilson_matches_the_formula_and_its_ends() {
-        assert_eq!(wilson(0, 10_000).0, 0.0);
-        assert_eq!(wilson(10_000, 10_000).1, 1.0);
-        assert!(wilson(0, 10_000).1 > 0.0 && wilson(0, 10_000).1 < 0.001);
-        assert!(wilson(10_000, 10_000).0 < 1.0 && wilson(10_000, 10_000).0 > 0.999);
-        // k = 6260 of n = 10,000: by hand, (0.626 + z²/2n ± z·√(0.626·0.374/n + z²/4n²)) / (1 + z²/n).
-        let (lo, hi) = wilson(6260, 10_000);
-        assert!((lo - 0.616_470).abs() < 1e-5, "{lo}");
-        assert!((hi - 0.635_433).abs() < 1e-5, "{hi}");
-        // Small n: 1 of 3.
-        let (lo, hi) = wilson(1, 3);
-        assert!((lo - 0.061_492).abs() < 1e-5 && (hi - 0.792_340).abs() < 1e-5);
-        assert_eq!(wilson(0, 0), (0.0, 1.0));
+    fn probabilities_carry_the_wilson_interval_of_model_md() {
+        let p = prob(6260, 10_000);
+        assert_eq!(
+            (p["k"].as_u64(), p["n"].as_u64()),
+            (Some(6260), Some(10_000))
+        );
+        assert!((p["lo"].as_f64().unwrap() - 0.616_470).abs() < 1e-5);
+        assert!((p["hi"].as_f64().unwrap() - 0.635_433).abs() < 1e-5);
+        assert_eq!(prob(0, 500)["lo"].as_f64(), Some(0.0));
+        assert_eq!(prob(500, 500)["hi"].as_f64(), Some(1.0));
     }
 }

@@ -11,9 +11,11 @@
 
 mod series;
 mod sketch;
+mod wilson;
 
 pub use series::SeriesStats;
 pub use sketch::QuantileSketch;
+pub use wilson::{Z95, percent_text, percent_with_interval, wilson};
 
 /// Guaranteed relative accuracy of [`QuantileSketch::quantile`]:
 /// `|q̂ − x₍ₖ₎| ≤ RELATIVE_ACCURACY · |x₍ₖ₎|` whenever `|x₍ₖ₎| ≥ 1e-9`

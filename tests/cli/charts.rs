@@ -24,12 +24,23 @@ fn run_charts_are_svg_with_titles_and_units() {
         ("fan_coal_t.svg", "煤炭消费量", "万t"),
         ("fan_nonfossil_share.svg", "非化石能源消费比重", "%"),
         ("fan_energy_intensity.svg", "单位GDP能耗", "tce/万元"),
+        (
+            "fan_energy_intensity_assessed_2025.svg",
+            "单位GDP能耗(2025年目标考核口径) (new_renewables_excluded)",
+            "tce/万元",
+        ),
+        (
+            "fan_energy_intensity_assessed_2030.svg",
+            "单位GDP能耗(2030年目标考核口径) (fossil_only)",
+            "tce/万元",
+        ),
         ("fan_cap_pv.svg", "光伏装机容量", "MW"),
         ("fan_cap_hydro.svg", "水电装机容量", "MW"),
         ("fan_gdp.svg", "地区生产总值", "亿元"),
         ("fan_sink_total.svg", "碳汇合计", "万t CO2"),
         ("peak_year.svg", "达峰年份", "%"),
-        ("indicator_board.svg", "指标达标概率", "%"),
+        ("indicator_board.svg", "模型计算指标的达标概率", "%"),
+        ("indicator_board_assumed.svg", "假设指标", "%"),
         ("co2_by_source.svg", "CO₂", "万t CO₂"),
     ];
     for (file, title, unit) in expect {
@@ -51,8 +62,24 @@ fn run_charts_are_svg_with_titles_and_units() {
     // The peak chart states P(peaked by 2030) as read in run.json.
     let run: serde_json::Value =
         serde_json::from_str(&read_string(dir.join("zh/run.json"))).unwrap();
-    let p = run["monte_carlo"]["p_peaked_by_2030"].as_f64().unwrap();
-    assert!(read_string(charts.join("peak_year.svg")).contains(&format!("{:.1} %", p * 100.0)));
+    let p = &run["monte_carlo"]["peak"]["p_peaked_by"]["p"];
+    let peak_svg = read_string(charts.join("peak_year.svg"));
+    let shown = peakpath::visual::pct_interval(
+        p["p"].as_f64().unwrap(),
+        (p["lo"].as_f64().unwrap(), p["hi"].as_f64().unwrap()),
+    );
+    assert!(peak_svg.contains(&shown), "{shown} not in the peak chart");
+    // "Not peaked" is a labelled bar of its own, never the year 2035.
+    assert!(peak_svg.contains("2035年前未达峰"));
+    assert!(!peak_svg.contains(">2035<"));
+    // The assessed energy-intensity fan carries the 2025 target of indicator 1 (the
+    // physical one has no target: the target is not assessed on it).
+    let fan25 = read_string(charts.join("fan_energy_intensity_assessed_2025.svg"));
+    assert!(fan25.contains("目标 0."), "no target in the assessed fan");
+    assert!(!read_string(charts.join("fan_energy_intensity.svg")).contains("目标"));
+    // Assumed indicators are on a board of their own, their assumption visible.
+    let board = read_string(charts.join("indicator_board_assumed.svg"));
+    assert!(board.contains("16 森林覆盖率 2025 — 假设交付比例 pert(0.6, 0.95, 1.1)"));
 
     // English labels with --lang en.
     peakpath([

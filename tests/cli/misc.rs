@@ -24,7 +24,8 @@ fn leaves(v: &Value, path: &str, out: &mut Vec<String>) {
 
 fn is_parameter(path: &str) -> bool {
     let top = path.split('.').next().unwrap();
-    if ["scenario", "options", "extends"].contains(&top) {
+    // [actions.*] group the changes by the plan's actions (names, leads, field lists).
+    if ["scenario", "options", "extends", "actions"].contains(&top) {
         return false;
     }
     // demand.<sector>.mix.<year>.<fuel> are shares; mix.delivery is a parameter.
@@ -91,17 +92,23 @@ fn resolve_lists_every_parameter_with_its_distribution() {
 fn indicators_in_english_prints_29_rows() {
     let out = peakpath(["indicators", "--lang", "en"]).ok();
     let lines: Vec<&str> = out.stdout.lines().collect();
-    assert_eq!(lines[0], "id\tindicator\tunit\t2020\t2025\t2030\ttype");
+    assert_eq!(
+        lines[0],
+        "id\tindicator\tunit\t2020\t2025\t2030\ttype\tmodelled/assumed"
+    );
     let rows = &lines[1..];
     assert_eq!(rows.len(), 29, "28 indicators, number 10 split in two");
     let ids: Vec<&str> = rows.iter().map(|r| r.split('\t').next().unwrap()).collect();
     assert_eq!(&ids[..3], ["1", "2", "3"]);
     assert!(ids.contains(&"10a") && ids.contains(&"10b"));
+    let col = |r: &str, i: usize| r.split('\t').nth(i).unwrap_or("").to_string();
     for r in rows {
-        assert_eq!(r.split('\t').count(), 7, "{r}");
-        assert!(r.ends_with("\tbinding") || r.ends_with("\texpected"), "{r}");
+        assert_eq!(r.split('\t').count(), 8, "{r}");
+        assert!(col(r, 6) == "binding" || col(r, 6) == "expected", "{r}");
+        assert!(col(r, 7) == "modelled" || col(r, 7) == "assumed", "{r}");
     }
-    assert_eq!(rows.iter().filter(|r| r.ends_with("\tbinding")).count(), 11);
+    assert_eq!(rows.iter().filter(|r| col(r, 6) == "binding").count(), 11);
+    assert_eq!(rows.iter().filter(|r| col(r, 7) == "modelled").count(), 5);
     assert!(
         rows[3].starts_with("4\tPV installed capacity\tMW\t179.7\t300\t500\t"),
         "{}",

@@ -127,6 +127,6 @@ proptest! {
             prop_assert_eq!(s.quantile(0.05), x);
             prop_assert!((s.mean() - x).abs() <= 2f64.powi(-32), "mean {} vs {}", s.mean(), x);
         }
-        prop_assert_eq!(acc.peaked, u64::from(tr.peaked_by(sc.spec.options.peak_by)));
+        prop_assert_eq!(acc.peaked, u64::from(tr.peak(&sc.spec.options).peaked_by));
     }
 }

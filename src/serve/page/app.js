@@ -9,8 +9,8 @@ const T = {
     other: 'English', variable: '图表变量', peaked: '{y}年前达峰的概率', ci: '95 % 区间 (Wilson)',
     base: '基准', points: '个百分点', running: '计算中…', done: '{n} 次模拟, {ms} 毫秒',
     influential: '对{y}年能源CO₂影响最大的输入', influentialNote: "按 Sobol' 总效应指数 ST 排序 (N = {n}, {r} 次模型运行, {s} 秒)",
-    options: '核算选项', headlines: '约束性目标 (逐年)', allBinding: '全部约束性目标达成',
-    allBindingNone: '本年尚未汇总', board: '指标达标概率 (★ 约束性)', noTarget: '无目标(待省市下达)',
+    options: '核算选项', headlines: '约束性目标 (逐年)', allBinding: '全部约束性目标达成 (模型计算的指标)',
+    inclAssumed: '含假定指标 (取决于兑现率假设)', assumed: '假定', notPeaked: '至{y}年未达峰', rebound: '达峰后反弹', board: '指标达标概率 (★ 约束性)', noTarget: '无目标(待省市下达)',
     noValue: '情景未给出', save: '另存为情景', saveName: '文件名', saveBtn: '保存',
     overwrite: '确认覆盖', saved: '已保存并通过校验: {path} ({n} 个参数, 其中 {u} 个不确定)',
     saveNote: '写入 {dir}/, 文件以 extends 继承当前情景, 只含改动的字段。', changed: '已改 {n} 项',
@@ -24,8 +24,8 @@ const T = {
     other: '中文', variable: 'chart', peaked: 'P(peaked by {y})', ci: '95 % interval (Wilson)',
     base: 'base', points: 'points', running: 'running…', done: '{n} runs in {ms} ms',
     influential: 'Inputs that matter most for energy CO₂ {y}', influentialNote: "ranked by Sobol' total effect ST (N = {n}, {r} model runs, {s} s)",
-    options: 'Accounting options', headlines: 'Binding targets by year', allBinding: 'all binding targets met',
-    allBindingNone: 'not computed for this year yet', board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
+    options: 'Accounting options', headlines: 'Binding targets by year', allBinding: 'all modelled binding targets met',
+    inclAssumed: 'incl. assumed indicators (rests on delivery assumptions)', assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
     noValue: 'not modelled', save: 'Save as scenario', saveName: 'file name', saveBtn: 'Save',
     overwrite: 'Confirm overwrite', saved: 'Saved and validated: {path} ({n} parameters, {u} uncertain)',
     saveNote: 'Written into {dir}/: the file extends this scenario and holds only the changed fields.', changed: '{n} changed',
@@ -283,6 +283,9 @@ function render() {
   $('p-peak').textContent = pct(pk.p);
   $('p-peak').dataset.p = pk.p;
   $('p-peak-ci').textContent = t('ci') + ': ' + pct(pk.lo) + ' – ' + pct(pk.hi) + ` (k = ${pk.k}, n = ${pk.n})`;
+  const np = current.peaked.not_peaked, rb = current.peaked.rebound;
+  $('p-peak-more').textContent = t('notPeaked', { y: current.years[current.years.length - 1] }) + ' ' + pct(np.p) +
+    ' · ' + t('rebound') + ' ' + pct(rb.p) + ' [' + pct(rb.lo) + ' – ' + pct(rb.hi) + ']';
   const bd = $('p-peak-base');
   bd.className = 'delta';
   bd.textContent = '';
@@ -300,12 +303,14 @@ function renderHeadlines() {
   const cols = el('div', { class: 'hl-years' });
   for (const h of current.headlines) {
     const tb = el('table', {}, el('tr', {}, el('th', { colspan: 3, text: String(h.year) })));
-    const a = h.all_binding_met;
     const ci = (p) => pct(p.p) + ' [' + pct(p.lo) + ' – ' + pct(p.hi) + ']';
-    tb.append(el('tr', { 'data-headline': h.year }, el('td', { text: t('allBinding') }),
-      ...(a ? [el('td', { class: 'num', text: ci(a) }), el('td', {}, pbar(a))] : [el('td', { colspan: 2, class: 'muted', text: t('allBindingNone') })])));
+    const row = (label, a, key) => el('tr', { 'data-headline': h.year + ':' + key }, el('td', { text: label }),
+      ...(a ? [el('td', { class: 'num', text: ci(a) }), el('td', {}, pbar(a))] : [el('td', { colspan: 2, class: 'muted', text: t('noTarget') })]));
+    tb.append(row(t('allBinding'), h.all_modelled_met, 'modelled'));
+    tb.append(row(t('inclAssumed'), h.all_binding_met_incl_assumed, 'all'));
     for (const b of h.binding) {
-      tb.append(el('tr', {}, el('td', { text: '★ ' + b.id + ' ' + (zh() ? b.name_zh : b.name_en) }),
+      const tag = b.kind === 'assumed' ? ' (' + t('assumed') + ')' : '';
+      tb.append(el('tr', {}, el('td', { text: '★ ' + b.id + ' ' + (zh() ? b.name_zh : b.name_en) + tag }),
         el('td', { class: 'num', text: ci(b.p_met) }), el('td', {}, pbar(b.p_met))));
     }
     cols.append(tb);

@@ -25,8 +25,22 @@ pub struct IndicatorRow {
     pub value: Option<f64>,
     pub target: Option<f64>,
     pub binding: bool,
+    /// `modelled` or `assumed` (MODEL.md §8).
+    pub kind: String,
+    /// The assessment rule (indicators 1 and 14), else empty.
+    pub assessment: String,
+    /// The delivery assumption behind an assumed indicator, else empty.
+    pub assumption: String,
     pub met: String,
     pub p_met: Option<f64>,
+    /// Wilson 95 % interval of `p_met`.
+    pub p_met_interval: Option<(f64, f64)>,
+}
+
+impl IndicatorRow {
+    pub fn assumed(&self) -> bool {
+        self.kind == "assumed"
+    }
 }
 
 /// Everything charts and reports need, read back from a run's folder.
@@ -39,7 +53,8 @@ pub struct RunData {
     /// Monte Carlo: variable → year → quantiles (absent for a central-only run).
     pub summary: BTreeMap<String, BTreeMap<i32, Quantiles>>,
     pub indicators: Vec<IndicatorRow>,
-    pub peak: Vec<(i32, f64)>,
+    /// `peak.csv`: (peak year or "not peaked", probability, interval).
+    pub peak: Vec<(String, f64, (f64, f64))>,
     pub parameters: Vec<[String; 5]>,
 }
 
@@ -155,39 +170,46 @@ impl RunData {
             }
         }
         let mut indicators = Vec::new();
-        for r in read_table(
-            &dir.join("indicators.csv"),
-            &[
-                "id",
-                "name_zh",
-                "name_en",
-                "unit",
-                "year",
-                "value",
-                "target",
-                "direction",
-                "binding",
-                "met",
-            ],
-            1,
-        )? {
+        let path = dir.join("indicators.csv");
+        let mut rdr = csv::Reader::from_path(&path)
+            .map_err(|e| Error::Input(format!("{}: cannot read: {e}", path.display())))?;
+        let header = rdr
+            .headers()
+            .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?
+            .clone();
+        let col = |name: &str| header.iter().position(|h| h == name);
+        let get = |r: &csv::StringRecord, name: &str| -> String {
+            col(name).and_then(|i| r.get(i)).unwrap_or("").to_string()
+        };
+        for r in read_table(&path, crate::output::INDICATOR_COLUMNS, 1)? {
+            let lo = f(&get(&r, "p_met_lo"));
+            let hi = f(&get(&r, "p_met_hi"));
             indicators.push(IndicatorRow {
-                id: r[0].to_string(),
-                name_zh: r[1].to_string(),
-                name_en: r[2].to_string(),
-                unit: r[3].to_string(),
-                year: r[4].parse().unwrap_or(0),
-                value: f(&r[5]),
-                target: f(&r[6]),
-                binding: &r[8] == "binding",
-                met: r[9].to_string(),
-                p_met: r.get(10).and_then(f),
+                id: get(&r, "id"),
+                name_zh: get(&r, "name_zh"),
+                name_en: get(&r, "name_en"),
+                unit: get(&r, "unit"),
+                year: get(&r, "year").parse().unwrap_or(0),
+                value: f(&get(&r, "value")),
+                target: f(&get(&r, "target")),
+                binding: get(&r, "binding") == "binding",
+                kind: get(&r, "kind"),
+                assessment: get(&r, "assessment"),
+                assumption: get(&r, "assumption"),
+                met: get(&r, "met"),
+                p_met: f(&get(&r, "p_met")),
+                p_met_interval: lo.zip(hi),
             });
         }
         let peak = if dir.join("peak.csv").exists() {
             read_table(&dir.join("peak.csv"), &["peak_year", "probability"], 1)?
                 .iter()
-                .filter_map(|r| Some((r[0].parse().ok()?, f(&r[1])?)))
+                .filter_map(|r| {
+                    let p = f(r.get(1)?)?;
+                    let lo = r.get(2).and_then(f).unwrap_or(p);
+                    let hi = r.get(3).and_then(f).unwrap_or(p);
+                    Some((r.get(0)?.to_string(), p, (lo, hi)))
+                })
                 .collect()
         } else {
             Vec::new()
@@ -249,8 +271,9 @@ struct VarChart {
 #[derive(Clone, Copy)]
 enum TargetMap {
     Level,
-    /// A % decline against the period's start: level = start · (1 − t/100).
-    Decline,
+    /// A % decline against the period's start: level = start · (1 − t/100); only the
+    /// target of the given year when one is named (an assessed series belongs to one year).
+    Decline(Option<i32>),
 }
 
 const FANS: &[VarChart] = &[
@@ -280,11 +303,27 @@ const FANS: &[VarChart] = &[
     },
     VarChart {
         var: "energy_intensity",
-        zh: "单位GDP能耗",
-        en: "Energy intensity of GDP",
+        zh: "单位GDP能耗(实物量, 全部能源)",
+        en: "Energy intensity of GDP (physical, all energy)",
         scale: 1.0,
         unit: None,
-        targets: Some(("1", TargetMap::Decline)),
+        targets: None,
+    },
+    VarChart {
+        var: "energy_intensity_assessed_2025",
+        zh: "单位GDP能耗(2025年目标考核口径)",
+        en: "Energy intensity as the 2025 target assesses it",
+        scale: 1.0,
+        unit: None,
+        targets: Some(("1", TargetMap::Decline(Some(2025)))),
+    },
+    VarChart {
+        var: "energy_intensity_assessed_2030",
+        zh: "单位GDP能耗(2030年目标考核口径)",
+        en: "Energy intensity as the 2030 target assesses it",
+        scale: 1.0,
+        unit: None,
+        targets: Some(("1", TargetMap::Decline(Some(2030)))),
     },
     VarChart {
         var: "cap_pv",
@@ -370,7 +409,10 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
             let Some(t) = row.target else { continue };
             let level = match map {
                 TargetMap::Level => t,
-                TargetMap::Decline => {
+                TargetMap::Decline(only) => {
+                    if only.is_some_and(|y| y != row.year) {
+                        continue;
+                    }
                     let start = if row.year <= 2025 { 2020 } else { row.year - 5 };
                     let Some(x0) = first.central.get(vc.var).and_then(|c| c.get(&start)) else {
                         continue;
@@ -385,10 +427,17 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
             });
         }
     }
-    let title = if lang == Lang::Zh { vc.zh } else { vc.en };
+    let mut title = if lang == Lang::Zh { vc.zh } else { vc.en }.to_string();
+    for (y, key) in [(2025, "assessment_2025"), (2030, "assessment_2030")] {
+        if vc.var.ends_with(&format!("assessed_{y}"))
+            && let Some(rule) = first.run["model_options"][key].as_str()
+        {
+            title = format!("{title} ({rule})");
+        }
+    }
     report::fan_chart(
         &FanChart {
-            title: title.to_string(),
+            title,
             y_label: unit,
             series,
             base,
@@ -399,34 +448,70 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
     .map_err(chart_err)
 }
 
+/// A probability with its Wilson interval as text, from `p` and `(lo, hi)` in 0..=1.
+pub fn pct_interval(p: f64, (lo, hi): (f64, f64)) -> String {
+    crate::stats::percent_text(p, lo, hi)
+}
+
+/// A probability of `run.json` (`{ "p", "lo", "hi" }`) as text with its interval.
+pub fn json_pct(v: &serde_json::Value) -> Option<String> {
+    Some(pct_interval(
+        v["p"].as_f64()?,
+        (v["lo"].as_f64()?, v["hi"].as_f64()?),
+    ))
+}
+
+/// "Not peaked within the horizon" in words (MODEL.md §7), for a chart or a report.
+pub fn not_peaked_words(y1: i64, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        format!("{y1}年前未达峰")
+    } else {
+        format!("not peaked by {y1}")
+    }
+}
+
 fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
     let Some(mc) = d.mc() else { return Ok(None) };
     let by = d.run["model_options"]["peak_by"].as_i64().unwrap_or(2030);
-    let p = mc[format!("p_peaked_by_{by}")].as_f64().unwrap_or(f64::NAN);
+    let y1 = d.run["years"][1].as_i64().unwrap_or(2035);
+    let pk = &mc["peak"];
+    let p_by = json_pct(&pk["p_peaked_by"]["p"]).unwrap_or_default();
+    let p_not = json_pct(&pk["p_not_peaked"]).unwrap_or_default();
     let (title, note) = if lang == Lang::Zh {
         (
             "碳排放达峰年份分布",
-            format!("P({by}年前达峰) = {:.1} %", p * 100.0),
+            format!("P({by}年前达峰) = {p_by}; P({y1}年前未达峰) = {p_not}"),
         )
     } else {
         (
             "Distribution of the peak year",
-            format!("P(peaked by {by}) = {:.1} %", p * 100.0),
+            format!("P(peaked by {by}) = {p_by}; P(not peaked by {y1}) = {p_not}"),
         )
     };
     let bc = BarChart {
         title: title.into(),
         x_label: if lang == Lang::Zh {
-            "达峰年份 (年)".into()
+            "达峰年份 (年); 最右一栏: 未达峰".into()
         } else {
-            "peak year".into()
+            "peak year; last bar: not peaked".into()
         },
         y_label: if lang == Lang::Zh {
             "概率 (%)".into()
         } else {
             "probability (%)".into()
         },
-        bars: d.peak.iter().map(|(y, p)| (y.to_string(), *p)).collect(),
+        bars: d
+            .peak
+            .iter()
+            .map(|(y, p, _)| {
+                let label = if y.parse::<i32>().is_ok() {
+                    y.clone()
+                } else {
+                    not_peaked_words(y1, lang)
+                };
+                (label, *p)
+            })
+            .collect(),
         note: Some(note),
         percent: true,
     };
@@ -435,54 +520,93 @@ fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
         .map_err(chart_err)
 }
 
-fn board(d: &RunData, lang: Lang) -> Result<String, Error> {
-    let mut rows: Vec<&IndicatorRow> = d.indicators.iter().collect();
+/// The indicator board of one kind: `assumed = false` the modelled indicators (the model's
+/// findings), `true` the assumed ones, each with the delivery assumption it restates.
+fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
+    let mut rows: Vec<&IndicatorRow> = d
+        .indicators
+        .iter()
+        .filter(|r| r.assumed() == assumed)
+        .collect();
     rows.sort_by_key(|r| !r.binding);
+    let zh = lang == Lang::Zh;
     let board: Vec<BoardRow> = rows
         .iter()
         .map(|r| {
-            let name = if lang == Lang::Zh {
-                &r.name_zh
-            } else {
-                &r.name_en
-            };
+            let name = if zh { &r.name_zh } else { &r.name_en };
             let central_met = match r.met.as_str() {
                 "true" => Some(1.0),
                 "false" => Some(0.0),
                 _ => None,
             };
             let p = r.p_met.or(central_met);
-            let note = match r.met.as_str() {
+            let missing = match r.met.as_str() {
                 "no target" => Some(
-                    if lang == Lang::Zh {
+                    if zh {
                         "无目标(待省市下达)"
                     } else {
                         "no target"
                     }
                     .to_string(),
                 ),
-                "no value" => Some(
-                    if lang == Lang::Zh {
-                        "情景未给出"
-                    } else {
-                        "not modelled"
-                    }
-                    .to_string(),
-                ),
+                "no value" => Some(if zh { "情景未给出" } else { "no value" }.to_string()),
                 _ => None,
             };
+            let mut note = Vec::new();
+            if let Some((lo, hi)) = r.p_met_interval.filter(|_| missing.is_none()) {
+                note.push(format!("({:.1}–{:.1} %)", lo * 100.0, hi * 100.0));
+            }
+            if !r.assessment.is_empty() {
+                note.push(if zh {
+                    format!("口径 {}", r.assessment)
+                } else {
+                    format!("assessed: {}", r.assessment)
+                });
+            }
+
+            let note = match missing {
+                Some(m) => Some(m),
+                None if note.is_empty() => None,
+                None => Some(note.join(" · ")),
+            };
+            // An assumed indicator shows the delivery assumption it restates in its label
+            // (the label keeps its tail when it has to be shortened).
+            let assumption = match r.assumption.split_once(" = ") {
+                Some((_, dist)) if assumed => {
+                    if zh {
+                        format!(" — 假设交付比例 {dist}")
+                    } else {
+                        format!(" — assumed delivery {dist}")
+                    }
+                }
+                _ if assumed && !r.assumption.is_empty() => {
+                    if zh {
+                        " — 按规划路径(无交付比例)".to_string()
+                    } else {
+                        " — the planned path as written".to_string()
+                    }
+                }
+                _ => String::new(),
+            };
             BoardRow {
-                label: format!("{} {} {}", r.id, name, r.year),
-                p_met: if note.is_some() { None } else { p },
+                label: format!("{} {} {}{assumption}", r.id, name, r.year),
+                p_met: if r.met == "no target" || r.met == "no value" {
+                    None
+                } else {
+                    p
+                },
                 binding: r.binding,
                 note,
             }
         })
         .collect();
-    let title = if lang == Lang::Zh {
-        "指标达标概率 (★ 约束性)"
-    } else {
-        "Probability of meeting each target (★ binding)"
+    let title = match (zh, assumed) {
+        (true, false) => "模型计算指标的达标概率 (★ 约束性)",
+        (false, false) => "Modelled indicators: probability of meeting each target (★ binding)",
+        (true, true) => "假设指标: 达标概率只是交付比例假设的复述, 不是模型结论 (★ 约束性)",
+        (false, true) => {
+            "Assumed indicators: the probability restates the delivery assumption, not a finding (★ binding)"
+        }
     };
     report::indicator_board(&board, title, lang).map_err(chart_err)
 }
@@ -561,12 +685,22 @@ pub fn charts(runs: &[&RunData], lang: Lang) -> Result<Vec<(String, String, Stri
         out.push((
             "indicator_board".into(),
             if lang == Lang::Zh {
-                "指标看板"
+                "指标看板: 模型计算指标"
             } else {
-                "Indicator board"
+                "Indicator board: modelled indicators"
             }
             .into(),
-            board(d, lang)?,
+            board(d, lang, false)?,
+        ));
+        out.push((
+            "indicator_board_assumed".into(),
+            if lang == Lang::Zh {
+                "指标看板: 假设指标(交付路径)"
+            } else {
+                "Indicator board: assumed indicators (delivered paths)"
+            }
+            .into(),
+            board(d, lang, true)?,
         ));
         out.push((
             "co2_by_source".into(),
@@ -609,247 +743,6 @@ pub fn effective_lang(lang: Lang, png: bool) -> Lang {
     lang
 }
 
-/// The inconsistencies of the plan and how the shipped scenarios resolve them.
-pub fn inconsistencies(lang: Lang) -> Vec<String> {
-    let zh = [
-        "光伏装机2025年目标: 指标表与正文为300 MW, 附件第12行为500 MW。规划情景采用300 MW (2030年500 MW), 强化情景采用附件的500 MW。",
-        "水电装机: 指标表为118.74 MW, 正文与附件第19行为“118.74万千瓦”(1187.4 MW)。按2020年基数103.74 MW判断为单位笔误, 采用MW。",
-        "约束性指标个数: 表注称12项约束性、16项预期性, 表中实际标注11项约束性、17项预期性。以表中标注为准(11项)。",
-        "指标10: 2020年列为“40和30”, 目标为较2018年减少“30和20”。拆分为10a(化肥)与10b(农药); 2020年基数含义不明, 情景中按假设给出。",
-        "多项指标缺少2020年基数(“--”、“二级以上”、“70以上”), 多项目标为“完成省市下达目标”: 均作为情景输入; 未给出时报告为“无目标”。",
-    ];
-    let en = [
-        "PV capacity 2025: 300 MW in the indicator table and main text, 500 MW in annex row 12. The plan scenario uses 300 MW (500 MW by 2030); the enhanced scenario takes the annex's 500 MW by 2025.",
-        "Hydro capacity: 118.74 MW in the table, \"118.74 万kW\" (1,187.4 MW) in the text and annex row 19. The 2020 base of 103.74 MW shows a unit slip; MW is used.",
-        "Binding indicators: the note says 12 binding and 16 expected, the table marks 11 and 17. The table's marks (11 binding) are used.",
-        "Indicator 10: the 2020 column reads \"40和30\" while the targets are \"30和20\" reductions vs 2018. Split into 10a (fertiliser) and 10b (pesticide); the 2020 bases are assumptions in the scenarios.",
-        "Missing or non-numeric 2020 baselines (\"--\", \"二级以上\", \"70以上\") and targets \"完成省市下达目标\" are scenario inputs; without one an indicator reports \"no target\".",
-    ];
-    (if lang == Lang::Zh {
-        zh.to_vec()
-    } else {
-        en.to_vec()
-    })
-    .into_iter()
-    .map(String::from)
-    .collect()
-}
+mod page;
 
-/// Build the self-contained HTML report of a run folder.
-pub fn report_html(d: &RunData, lang: Lang) -> Result<String, Error> {
-    report_html_with(d, lang, Vec::new())
-}
-
-/// The report with extra (caption, SVG) charts after the run's own.
-pub fn report_html_with(
-    d: &RunData,
-    lang: Lang,
-    extra: Vec<(String, String)>,
-) -> Result<String, Error> {
-    let zh = lang == Lang::Zh;
-    let mut headline = Vec::new();
-    let c = |v: &str, y: i32| d.central.get(v).and_then(|m| m.get(&y)).copied();
-    let fmt =
-        |x: Option<f64>, digits: usize| x.map_or("—".to_string(), |x| format!("{x:.digits$}"));
-    let by = d.run["model_options"]["peak_by"].as_i64().unwrap_or(2030);
-    if let Some(mc) = d.mc() {
-        let p = mc[format!("p_peaked_by_{by}")].as_f64();
-        let pb = mc["p_all_binding_2025_met"].as_f64();
-        let runs = mc["runs"].as_u64().unwrap_or(0);
-        headline.push((
-            if zh {
-                format!("{by}年前碳达峰的概率")
-            } else {
-                format!("Probability that emissions peak by {by}")
-            },
-            format!("{} %", fmt(p.map(|x| x * 100.0), 1)),
-        ));
-        headline.push((
-            if zh {
-                "2025年约束性目标全部达成的概率".into()
-            } else {
-                "Probability of meeting every binding 2025 target".into()
-            },
-            format!("{} %", fmt(pb.map(|x| x * 100.0), 1)),
-        ));
-        headline.push((
-            if zh {
-                "蒙特卡洛模拟次数".into()
-            } else {
-                "Monte Carlo runs".into()
-            },
-            runs.to_string(),
-        ));
-    }
-    let central = &d.run["central"];
-    headline.push((
-        if zh {
-            "中心情景达峰年份".into()
-        } else {
-            "Peak year, central run".into()
-        },
-        central["peak_year"].to_string(),
-    ));
-    headline.push((
-        if zh {
-            "能源活动CO₂排放 2020 / 2025 / 2030 (万t)".into()
-        } else {
-            "Energy CO₂ 2020 / 2025 / 2030 (万t)".into()
-        },
-        format!(
-            "{} / {} / {}",
-            fmt(c("co2", 2020), 1),
-            fmt(c("co2", 2025), 1),
-            fmt(c("co2", 2030), 1)
-        ),
-    ));
-    headline.push((
-        if zh {
-            "非化石能源消费比重 2025 / 2030 (%)".into()
-        } else {
-            "Non-fossil share 2025 / 2030 (%)".into()
-        },
-        format!(
-            "{} / {}",
-            fmt(c("nonfossil_share", 2025).map(|x| x * 100.0), 1),
-            fmt(c("nonfossil_share", 2030).map(|x| x * 100.0), 1)
-        ),
-    ));
-    let basis = d.run["model_options"]["grid_emission_factor_basis"]
-        .as_str()
-        .unwrap_or("");
-    headline.push((
-        if zh {
-            "电网排放因子口径".into()
-        } else {
-            "Grid emission-factor basis".into()
-        },
-        basis.to_string(),
-    ));
-    let all = charts(&[d], lang)?;
-    let board_svg = all
-        .iter()
-        .find(|(s, _, _)| s == "indicator_board")
-        .map(|(_, _, svg)| svg.clone());
-    let charts: Vec<(String, String)> = all
-        .into_iter()
-        .filter(|(s, _, _)| s != "indicator_board")
-        .map(|(_, cap, svg)| (cap, svg))
-        .collect();
-    let assumptions = d
-        .parameters
-        .iter()
-        .map(|p| report::html::Assumption {
-            parameter: p[0].clone(),
-            value: p[2].clone(),
-            unit: p[1].clone(),
-            source: p[4].clone(),
-        })
-        .collect();
-    let methods = if zh {
-        vec![
-            "模型: MODEL.md 参考模型(逐年; 能源需求、燃料结构、本地光伏/水电/风电、电力调入、CO₂与碳汇)。".to_string(),
-            format!("电力折标: {}; 电网排放因子口径: {basis}。", d.run["model_options"]["electricity_accounting"].as_str().unwrap_or("")),
-            "蒙特卡洛: 每次模拟由 (种子, 序号) 生成 ChaCha8 随机流; 分位数来自相对误差≤0.4%的可合并草图。".to_string(),
-        ]
-    } else {
-        vec![
-            "Model: the reference model of MODEL.md (yearly; energy demand, fuel mix, local PV/hydro/wind, grid imports, CO₂ and sinks).".to_string(),
-            format!("Electricity in energy totals: {}; grid emission-factor basis: {basis}.", d.run["model_options"]["electricity_accounting"].as_str().unwrap_or("")),
-            "Monte Carlo: run i draws from a ChaCha8 stream keyed by (seed, i); quantiles from a mergeable sketch with ≤ 0.4 % relative error.".to_string(),
-        ]
-    };
-    let data = report::ReportData {
-        title: if zh {
-            format!("碳达峰情景分析报告 — {}", d.scenario_name(lang))
-        } else {
-            format!("Carbon-peak scenario report — {}", d.scenario_name(lang))
-        },
-        scenario: d.scenario_name(lang),
-        run_date: format!(
-            "{} (scenario sha256 {})",
-            today(),
-            d.run["scenario"]["content_sha256"]
-                .as_str()
-                .map_or("", |h| &h[..12.min(h.len())])
-        ),
-        headline,
-        board_svg,
-        charts,
-        outside_charts: extra,
-        assumptions,
-        inconsistencies: inconsistencies(lang),
-        methods,
-    };
-    Ok(report::render_report(&data, lang))
-}
-
-/// Write `dir/report.html` from the run folder `dir`.
-pub fn write_report(dir: &Path, lang: Lang) -> Result<(), Error> {
-    write_report_with(dir, lang, &[])
-}
-
-/// Write `dir/report.html`, adding the SVG charts found in the folders `with` (LMDI
-/// waterfall, PRIM trajectory, sensitivity charts, comparison overlays), in name order.
-pub fn write_report_with(dir: &Path, lang: Lang, with: &[std::path::PathBuf]) -> Result<(), Error> {
-    let d = RunData::read(dir)?;
-    let mut extra = Vec::new();
-    for w in with {
-        let charts = if w.join("charts").is_dir() {
-            w.join("charts")
-        } else {
-            w.clone()
-        };
-        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&charts)
-            .map_err(|e| {
-                Error::Input(format!(
-                    "{}: --with: expected a folder of charts, found: {e}",
-                    w.display()
-                ))
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "svg"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(Error::Input(format!(
-                "{}: --with: expected SVG charts, found none",
-                w.display()
-            )));
-        }
-        for f in files {
-            let svg = std::fs::read_to_string(&f).map_err(io(&f))?;
-            if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
-                return Err(Error::Input(format!(
-                    "{}: expected an SVG chart, found other content",
-                    f.display()
-                )));
-            }
-            let caption = f
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .replace('_', " ");
-            extra.push((caption, svg));
-        }
-    }
-    let html = report_html_with(&d, lang, extra)?;
-    write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
-}
-
-/// Today's date (UTC) as YYYY-MM-DD, from the system clock (civil-from-days, H. Hinnant).
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+pub use page::{inconsistencies, report_html, report_html_with, write_report, write_report_with};

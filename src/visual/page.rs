@@ -1,0 +1,399 @@
+//! The HTML report of a run folder: headline block, boards, charts, assumptions.
+
+use std::path::Path;
+
+use super::{RunData, charts, json_pct, not_peaked_words};
+use crate::error::{Error, io};
+use crate::output::write_atomic;
+use crate::report::{self, Lang};
+
+/// The inconsistencies of the plan and how the shipped scenarios resolve them.
+pub fn inconsistencies(lang: Lang) -> Vec<String> {
+    let zh = [
+        "光伏装机2025年目标: 指标表与正文为300 MW, 附件第12行为500 MW。规划情景采用300 MW (2030年500 MW), 强化情景采用附件的500 MW。",
+        "水电装机: 指标表为118.74 MW, 正文与附件第19行为“118.74万千瓦”(1187.4 MW)。按2020年基数103.74 MW判断为单位笔误, 采用MW。",
+        "约束性指标个数: 表注称12项约束性、16项预期性, 表中实际标注11项约束性、17项预期性。以表中标注为准(11项)。",
+        "指标10: 2020年列为“40和30”, 目标为较2018年减少“30和20”。拆分为10a(化肥)与10b(农药); 2020年基数含义不明, 情景中按假设给出。",
+        "多项指标缺少2020年基数(“--”、“二级以上”、“70以上”), 多项目标为“完成省市下达目标”: 均作为情景输入; 未给出时报告为“无目标”。",
+    ];
+    let en = [
+        "PV capacity 2025: 300 MW in the indicator table and main text, 500 MW in annex row 12. The plan scenario uses 300 MW (500 MW by 2030); the enhanced scenario takes the annex's 500 MW by 2025.",
+        "Hydro capacity: 118.74 MW in the table, \"118.74 万kW\" (1,187.4 MW) in the text and annex row 19. The 2020 base of 103.74 MW shows a unit slip; MW is used.",
+        "Binding indicators: the note says 12 binding and 16 expected, the table marks 11 and 17. The table's marks (11 binding) are used.",
+        "Indicator 10: the 2020 column reads \"40和30\" while the targets are \"30和20\" reductions vs 2018. Split into 10a (fertiliser) and 10b (pesticide); the 2020 bases are assumptions in the scenarios.",
+        "Missing or non-numeric 2020 baselines (\"--\", \"二级以上\", \"70以上\") and targets \"完成省市下达目标\" are scenario inputs; without one an indicator reports \"no target\".",
+    ];
+    (if lang == Lang::Zh {
+        zh.to_vec()
+    } else {
+        en.to_vec()
+    })
+    .into_iter()
+    .map(String::from)
+    .collect()
+}
+
+/// The three points a planner needs to read the headline, in words.
+pub fn explanations(lang: Lang) -> Vec<String> {
+    if lang == Lang::Zh {
+        vec![
+            "终端用能效率: 同一份服务(取暖、运输), 电力所需的终端能源远少于燃煤或燃油(热泵约为煤炉的4倍, 电动车约为燃油车的4倍)。模型按有用能(服务)推演需求, 因此以电代煤会降低能耗, 而不是像按终端能源不变推演那样提高能耗。".into(),
+            "目标按考核口径评估: 能耗强度(指标1、14)不按全部能源消费考核。“十四五”期间新增可再生能源和原料用能不纳入(2025年目标), 2024年起重点控制化石能源(2030年目标)。报告同时给出实物量与考核口径两个数值, 并注明所用口径。".into(),
+            "“未达峰”单列: 到情景末年排放仍在最高点(平台)上的模拟, 记为“未达峰”, 不记作末年。达峰后到末年又高于达峰期限年份的, 记为“反弹”。".into(),
+            "模型计算指标与假设指标分开: 能耗强度、碳强度、煤炭、非化石能源比重由模型从多项输入算出, 是模型的结论; 森林覆盖率、培训比例等只是一条交付路径, 其达标概率只是复述交付比例的假设。所有概率都附蒙特卡洛误差(Wilson 95 %区间)。".into(),
+        ]
+    } else {
+        vec![
+            "End-use efficiency: the same service (heat, transport) needs far less final energy from electricity than from coal or oil (a heat pump about four times less than a coal stove, an electric car about four times less than an engine). The model carries the service forward and derives final energy from the fuel mix, so switching to electricity lowers energy use instead of raising it.".into(),
+            "Targets assessed as they are assessed: energy-intensity targets (indicators 1 and 14) do not count all energy. For 2025 (14th five-year plan) new renewable energy and feedstock are left out; from 2024 control centres on fossil energy (the 2030 targets). Both the physical and the assessed value are shown, with the rule named.".into(),
+            "\"Not peaked\" is its own answer: a run whose emissions are still at their maximum (on the plateau) in the last year has not peaked within the horizon, and is never reported as that year. A run that peaked by the deadline but ends above the deadline year's level is a rebound.".into(),
+            "Modelled and assumed indicators apart: energy and CO₂ intensity, coal and the non-fossil share are computed by the model from many inputs and are findings; forest cover, training ratios and the like are one delivered path each, so their probability only restates the delivery assumption. Every probability carries its Monte Carlo error (Wilson 95 % interval).".into(),
+        ]
+    }
+}
+
+/// Build the self-contained HTML report of a run folder.
+pub fn report_html(d: &RunData, lang: Lang) -> Result<String, Error> {
+    report_html_with(d, lang, Vec::new())
+}
+
+/// The report with extra (caption, SVG) charts after the run's own.
+pub fn report_html_with(
+    d: &RunData,
+    lang: Lang,
+    extra: Vec<(String, String)>,
+) -> Result<String, Error> {
+    let zh = lang == Lang::Zh;
+    let mut headline = Vec::new();
+    let c = |v: &str, y: i32| d.central.get(v).and_then(|m| m.get(&y)).copied();
+    let fmt =
+        |x: Option<f64>, digits: usize| x.map_or("—".to_string(), |x| format!("{x:.digits$}"));
+    let by = d.run["model_options"]["peak_by"].as_i64().unwrap_or(2030);
+    let y1 = d.run["years"][1].as_i64().unwrap_or(2035);
+    let rule = |y: i32| {
+        d.run["model_options"][format!("assessment_{y}")]
+            .as_str()
+            .unwrap_or("total")
+            .to_string()
+    };
+    if let Some(mc) = d.mc() {
+        let pk = &mc["peak"];
+        let runs = mc["runs"].as_u64().unwrap_or(0);
+        let p = |v: &serde_json::Value| json_pct(v).unwrap_or_else(|| "—".into());
+        headline.push((
+            if zh {
+                format!("{by}年前碳达峰的概率")
+            } else {
+                format!("Probability that emissions peak by {by}")
+            },
+            p(&pk["p_peaked_by"]["p"]),
+        ));
+        headline.push((
+            if zh {
+                format!("{y1}年前仍未达峰的概率")
+            } else {
+                format!("Probability of not having peaked by {y1}")
+            },
+            p(&pk["p_not_peaked"]),
+        ));
+        headline.push((
+            if zh {
+                format!("{by}年前达峰后又反弹的概率({y1}年高于{by}年)")
+            } else {
+                format!("Probability of a rebound after peaking by {by} ({y1} above {by})")
+            },
+            p(&pk["p_rebound"]),
+        ));
+        for y in [2025, 2030] {
+            let t = &mc["targets"][y.to_string()];
+            let m = &t["all_modelled_binding"];
+            let r = rule(y);
+            let key = if zh {
+                format!("{y}年约束性模型计算指标全部达标的概率 (指标1、14按 {r} 口径考核)")
+            } else {
+                format!(
+                    "Probability of meeting every binding modelled {y} target (indicators 1 and 14 assessed as {r})"
+                )
+            };
+            let ids = |v: &serde_json::Value| {
+                v.as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default()
+            };
+            if m["p_all_met"].is_null() {
+                headline.push((
+                    key,
+                    if zh {
+                        "无目标".into()
+                    } else {
+                        "no target".into()
+                    },
+                ));
+            } else {
+                let mut v = format!("{} [{}]", p(&m["p_all_met"]), ids(&m["indicators"]));
+                let f = &m["fails_most_often"];
+                if let Some(id) = f["indicator"].as_str() {
+                    let name = f[if zh { "name_zh" } else { "name_en" }]
+                        .as_str()
+                        .unwrap_or("");
+                    v = if zh {
+                        format!("{v}; 最常未达标: {id} {name}, 达标 {}", p(&f["p_met"]))
+                    } else {
+                        format!(
+                            "{v}; fails most often: {id} {name}, met in {}",
+                            p(&f["p_met"])
+                        )
+                    };
+                }
+                let nt = ids(&m["no_target"]);
+                if !nt.is_empty() {
+                    v = format!("{v}; {} {nt}", if zh { "无目标:" } else { "no target:" });
+                }
+                headline.push((key, v));
+            }
+            let a = &t["all_binding_incl_assumed"];
+            if !a["p_all_met"].is_null() {
+                headline.push((
+                    if zh {
+                        format!("{y}年含假设指标的全部约束性目标达标概率 (取决于交付比例假设, 不是模型结论)")
+                    } else {
+                        format!("{y}: every binding target incl. assumed indicators (rests on delivery assumptions, not a finding)")
+                    },
+                    p(&a["p_all_met"]),
+                ));
+            }
+        }
+        headline.push((
+            if zh {
+                "蒙特卡洛模拟次数 (概率括号内为Wilson 95 %区间)".into()
+            } else {
+                "Monte Carlo runs (Wilson 95 % intervals in brackets)".into()
+            },
+            runs.to_string(),
+        ));
+    }
+    let central = &d.run["central"];
+    let cpeak = &central["peak"];
+    headline.push((
+        if zh {
+            "中心情景达峰年份".into()
+        } else {
+            "Peak year, central run".into()
+        },
+        match cpeak["year"].as_i64() {
+            Some(y) => y.to_string(),
+            None => not_peaked_words(y1, lang),
+        },
+    ));
+    for y in [2025, 2030] {
+        let ph = c("energy_intensity", y);
+        let asd = c(&format!("energy_intensity_assessed_{y}"), y);
+        headline.push((
+            if zh {
+                format!(
+                    "{y}年单位GDP能耗 实物量 / 考核口径 ({}) (tce/万元)",
+                    rule(y)
+                )
+            } else {
+                format!(
+                    "Energy intensity {y}, physical / assessed as {} (tce/万元)",
+                    rule(y)
+                )
+            },
+            format!("{} / {}", fmt(ph, 4), fmt(asd, 4)),
+        ));
+    }
+    headline.push((
+        if zh {
+            "能源活动CO₂排放 2020 / 2025 / 2030 (万t)".into()
+        } else {
+            "Energy CO₂ 2020 / 2025 / 2030 (万t)".into()
+        },
+        format!(
+            "{} / {} / {}",
+            fmt(c("co2", 2020), 1),
+            fmt(c("co2", 2025), 1),
+            fmt(c("co2", 2030), 1)
+        ),
+    ));
+    headline.push((
+        if zh {
+            "非化石能源消费比重 2025 / 2030 (%)".into()
+        } else {
+            "Non-fossil share 2025 / 2030 (%)".into()
+        },
+        format!(
+            "{} / {}",
+            fmt(c("nonfossil_share", 2025).map(|x| x * 100.0), 1),
+            fmt(c("nonfossil_share", 2030).map(|x| x * 100.0), 1)
+        ),
+    ));
+    let basis = d.run["model_options"]["grid_emission_factor_basis"]
+        .as_str()
+        .unwrap_or("");
+    headline.push((
+        if zh {
+            "电网排放因子口径".into()
+        } else {
+            "Grid emission-factor basis".into()
+        },
+        basis.to_string(),
+    ));
+    let all = charts(&[d], lang)?;
+    let board_svg = all
+        .iter()
+        .find(|(s, _, _)| s == "indicator_board")
+        .map(|(_, _, svg)| svg.clone());
+    let assumed_board_svg = all
+        .iter()
+        .find(|(s, _, _)| s == "indicator_board_assumed")
+        .map(|(_, _, svg)| svg.clone());
+    let charts: Vec<(String, String)> = all
+        .into_iter()
+        .filter(|(s, _, _)| s != "indicator_board" && s != "indicator_board_assumed")
+        .map(|(_, cap, svg)| (cap, svg))
+        .collect();
+    let assumptions = d
+        .parameters
+        .iter()
+        .map(|p| report::html::Assumption {
+            parameter: p[0].clone(),
+            value: p[2].clone(),
+            unit: p[1].clone(),
+            source: p[4].clone(),
+        })
+        .collect();
+    let methods = if zh {
+        vec![
+            "模型: MODEL.md 参考模型(逐年; 能源需求、燃料结构、本地光伏/水电/风电、电力调入、CO₂与碳汇)。".to_string(),
+            format!("电力折标: {}; 电网排放因子口径: {basis}。", d.run["model_options"]["electricity_accounting"].as_str().unwrap_or("")),
+            "蒙特卡洛: 每次模拟由 (种子, 序号) 生成 ChaCha8 随机流; 分位数来自相对误差≤0.4%的可合并草图。".to_string(),
+        ]
+    } else {
+        vec![
+            "Model: the reference model of MODEL.md (yearly; energy demand, fuel mix, local PV/hydro/wind, grid imports, CO₂ and sinks).".to_string(),
+            format!("Electricity in energy totals: {}; grid emission-factor basis: {basis}.", d.run["model_options"]["electricity_accounting"].as_str().unwrap_or("")),
+            "Monte Carlo: run i draws from a ChaCha8 stream keyed by (seed, i); quantiles from a mergeable sketch with ≤ 0.4 % relative error.".to_string(),
+        ]
+    };
+    let data = report::ReportData {
+        title: if zh {
+            format!("碳达峰情景分析报告 — {}", d.scenario_name(lang))
+        } else {
+            format!("Carbon-peak scenario report — {}", d.scenario_name(lang))
+        },
+        scenario: d.scenario_name(lang),
+        run_date: format!(
+            "{} (scenario sha256 {})",
+            today(),
+            d.run["scenario"]["content_sha256"]
+                .as_str()
+                .map_or("", |h| &h[..12.min(h.len())])
+        ),
+        headline,
+        explanations: explanations(lang),
+        board_svg,
+        assumed_board_svg,
+        assumed: d
+            .indicators
+            .iter()
+            .filter(|r| r.assumed() && !r.assumption.is_empty())
+            .map(|r| {
+                (
+                    format!(
+                        "{} {} {}",
+                        r.id,
+                        if zh { &r.name_zh } else { &r.name_en },
+                        r.year
+                    ),
+                    r.assumption.clone(),
+                    match (r.p_met, r.p_met_interval) {
+                        (Some(p), Some(iv)) => super::pct_interval(p, iv),
+                        _ => r.met.clone(),
+                    },
+                )
+            })
+            .collect(),
+        charts,
+        outside_charts: extra,
+        assumptions,
+        inconsistencies: inconsistencies(lang),
+        methods,
+    };
+    Ok(report::render_report(&data, lang))
+}
+
+/// Write `dir/report.html` from the run folder `dir`.
+pub fn write_report(dir: &Path, lang: Lang) -> Result<(), Error> {
+    write_report_with(dir, lang, &[])
+}
+
+/// Write `dir/report.html`, adding the SVG charts found in the folders `with` (LMDI
+/// waterfall, PRIM trajectory, sensitivity charts, comparison overlays), in name order.
+pub fn write_report_with(dir: &Path, lang: Lang, with: &[std::path::PathBuf]) -> Result<(), Error> {
+    let d = RunData::read(dir)?;
+    let mut extra = Vec::new();
+    for w in with {
+        let charts = if w.join("charts").is_dir() {
+            w.join("charts")
+        } else {
+            w.clone()
+        };
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&charts)
+            .map_err(|e| {
+                Error::Input(format!(
+                    "{}: --with: expected a folder of charts, found: {e}",
+                    w.display()
+                ))
+            })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::Input(format!(
+                "{}: --with: expected SVG charts, found none",
+                w.display()
+            )));
+        }
+        for f in files {
+            let svg = std::fs::read_to_string(&f).map_err(io(&f))?;
+            if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
+                return Err(Error::Input(format!(
+                    "{}: expected an SVG chart, found other content",
+                    f.display()
+                )));
+            }
+            let caption = f
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("")
+                .replace('_', " ");
+            extra.push((caption, svg));
+        }
+    }
+    let html = report_html_with(&d, lang, extra)?;
+    write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, from the system clock (civil-from-days, H. Hinnant).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
