@@ -71,7 +71,9 @@ fn serve_load_20_clients_x_50_runs() {
     let srv = Server::start(&["--save-dir", &dir.arg("s")]);
     let addr = srv.addr.clone();
     let pid = srv.pid();
-    eprintln!("server: {}", srv.log().lines().nth(1).unwrap_or(""));
+    for line in srv.log().lines().take(2) {
+        eprintln!("server: {line}");
+    }
 
     // Warm up, then alone.
     for i in 0..5 {
@@ -83,15 +85,17 @@ fn serve_load_20_clients_x_50_runs() {
 
     // 20 concurrent clients × 50 requests.
     let started = Instant::now();
-    let rss_peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Resident memory every 100 ms during the load.
     let sampler = {
-        let (peak, done) = (rss_peak.clone(), done.clone());
+        let done = done.clone();
         std::thread::spawn(move || {
+            let mut samples = Vec::new();
             while !done.load(std::sync::atomic::Ordering::Relaxed) {
-                peak.fetch_max(rss_kib(pid), std::sync::atomic::Ordering::Relaxed);
+                samples.push(rss_kib(pid));
                 std::thread::sleep(Duration::from_millis(100));
             }
+            samples
         })
     };
     let clients: Vec<_> = (0..20)
@@ -110,7 +114,7 @@ fn serve_load_20_clients_x_50_runs() {
         .collect();
     let wall = started.elapsed().as_secs_f64();
     done.store(true, std::sync::atomic::Ordering::Relaxed);
-    sampler.join().unwrap();
+    let samples = sampler.join().unwrap();
     let errors: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     assert!(
         errors.is_empty(),
@@ -130,12 +134,21 @@ fn serve_load_20_clients_x_50_runs() {
     let alone_again: Vec<f64> = (0..10).map(|i| one(&addr, 5000 + i).unwrap()).collect();
     report("alone again", alone_again);
     let rss_after = rss_kib(pid);
-    let peak = rss_peak.load(std::sync::atomic::Ordering::Relaxed);
+    let peak = samples.iter().copied().max().unwrap_or(0);
+    let quarter = samples[samples.len() / 4];
+    let end = samples[samples.len() - 1];
     eprintln!(
-        "server resident memory: {} MiB before, {} MiB peak under load, {} MiB after",
+        "server resident memory: {} MiB before, {} MiB a quarter into the load, {} MiB at its end (peak {} MiB), {} MiB after",
         rss_before / 1024,
+        quarter / 1024,
+        end / 1024,
         peak / 1024,
         rss_after / 1024
+    );
+    // Flat: the last three quarters of the load (750 requests) add nothing that stays.
+    assert!(
+        end <= quarter + quarter / 4 + 8 * 1024,
+        "memory grew under load: {quarter} KiB → {end} KiB"
     );
     assert!(
         rss_after <= rss_before + rss_before / 2 + 32 * 1024,
