@@ -95,6 +95,7 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         resume: a.resume,
         look: look(a.look),
         report: a.report,
+        xlsx: a.xlsx,
     };
     print_result(
         &runner::run(&req)?,
@@ -112,6 +113,7 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
         out: a.out,
         force: a.force,
         look: look(a.look),
+        xlsx: a.xlsx,
     };
     for p in &req.scenarios {
         print_warnings(Some(p));
@@ -175,6 +177,11 @@ fn print_result(r: &RunResult, zh: bool) {
             out,
             elapsed_s,
         } => print_mc(sc, tr, acc, out, *elapsed_s, zh),
+        RunResult::AlreadyComplete { out, file } => eprintln!(
+            "{}: the run is already complete ({}): nothing to resume",
+            out.display(),
+            file.display()
+        ),
     }
 }
 

@@ -99,13 +99,13 @@ pub struct RunArgs {
     #[arg(long)]
     pub central: bool,
     /// Number of Monte Carlo runs.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
+    #[arg(long, default_value_t = 10_000, allow_hyphen_values = true, value_parser = peakpath::terminal::positive::<1_000_000_000_000>)]
     pub runs: u64,
     /// Seed of the random streams: run i uses ChaCha8 keyed by the seed, stream i.
-    #[arg(long, default_value_t = 20231001)]
+    #[arg(long, default_value_t = 20231001, allow_hyphen_values = true, value_parser = peakpath::terminal::seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_hyphen_values = true, value_parser = peakpath::terminal::positive_u16::<1024>)]
     pub threads: Option<u16>,
     /// Output folder (default: outputs/<scenario id>).
     #[arg(long)]
@@ -124,6 +124,9 @@ pub struct RunArgs {
     /// Also write DIR/report.html.
     #[arg(long)]
     pub report: bool,
+    /// Also write DIR/results.xlsx: every table as an Excel sheet, with a chart of the CO₂ fan.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// How charts look.
@@ -146,13 +149,13 @@ pub struct CompareArgs {
     #[arg(required = true, num_args = 2..)]
     pub scenarios: Vec<PathBuf>,
     /// Monte Carlo runs per scenario.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
+    #[arg(long, default_value_t = 10_000, allow_hyphen_values = true, value_parser = peakpath::terminal::positive::<1_000_000_000_000>)]
     pub runs: u64,
     /// Seed, the same for every scenario.
-    #[arg(long, default_value_t = 20231001)]
+    #[arg(long, default_value_t = 20231001, allow_hyphen_values = true, value_parser = peakpath::terminal::seed)]
     pub seed: u64,
     /// Worker threads (default: all cores).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_hyphen_values = true, value_parser = peakpath::terminal::positive_u16::<1024>)]
     pub threads: Option<u16>,
     /// Output folder.
     #[arg(long)]
@@ -162,6 +165,10 @@ pub struct CompareArgs {
     pub force: bool,
     #[command(flatten)]
     pub look: LookArgs,
+    /// Also write DIR/results.xlsx (comparison, peak years, each scenario's summary, CO₂ fans)
+    /// and DIR/<id>/results.xlsx.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 #[derive(Args, Debug)]

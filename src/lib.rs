@@ -15,6 +15,7 @@
 //! assert!((coal_2020 - 23.92).abs() < 0.01); // the plan's 2020 coal use, 万t
 //! ```
 
+pub mod comparison;
 pub mod decompose;
 pub mod discover;
 pub mod engine;

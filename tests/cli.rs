@@ -19,6 +19,8 @@ mod exit_codes;
 mod golden;
 #[path = "cli/integrity.rs"]
 mod integrity;
+#[path = "cli/language.rs"]
+mod language;
 #[path = "cli/misc.rs"]
 mod misc;
 #[path = "cli/properties.rs"]
@@ -39,3 +41,5 @@ mod v2;
 mod validate;
 #[path = "cli/wedges.rs"]
 mod wedges;
+#[path = "cli/xlsx.rs"]
+mod xlsx;

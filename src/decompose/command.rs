@@ -138,7 +138,7 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
                 label(&s1, false)
             )
         },
-        y_label: "万t CO₂".into(),
+        y_label: report::unit("万t CO2", lang),
         start: (label(&s0, zh), d.co2_0),
         // Effects that are exactly zero (a factor equal in both states) are left out of the chart.
         effects: EFFECTS
@@ -201,7 +201,7 @@ fn print_summary(d: &Decomposition, s0: &State, s1: &State, out: &Path) {
         .map(|&k| format!("{} {:+.2}", EFFECTS[k].id, d.effects[k]))
         .collect();
     eprintln!(
-        "energy CO2 {} {} {:.2} → {} {} {:.2} 万t (change {:+.2}); largest effects: {}",
+        "energy CO2 {} {} {:.2} → {} {} {:.2} 10⁴ t (change {:+.2}); largest effects: {}",
         s0.scenario.info.id,
         s0.year,
         d.co2_0,

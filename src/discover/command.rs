@@ -40,13 +40,13 @@ pub struct DiscoverArgs {
     /// Number of Monte Carlo runs (runs 0..N of the seed, the same states as `run`). PRIM
     /// keeps every run in memory (about 20 bytes per uncertain input and run): runs that would
     /// need more than 2 GiB are refused.
-    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    #[arg(long, default_value_t = 10_000, allow_hyphen_values = true, value_parser = crate::terminal::positive::<1_000_000>)]
     pub runs: u64,
     /// Seed of the random streams (as for `run`).
-    #[arg(long, default_value_t = DEFAULT_SEED)]
+    #[arg(long, default_value_t = DEFAULT_SEED, allow_hyphen_values = true, value_parser = crate::terminal::seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_hyphen_values = true, value_parser = crate::terminal::positive_u16::<1024>)]
     pub threads: Option<u16>,
     /// Output folder.
     #[arg(long)]
@@ -120,6 +120,32 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
         json["note"] = "the outcome holds in every run: there is nothing to discover".into();
         write_atomic(&a.out.join("discover.json"), &output::json_bytes(&json))
             .map_err(io(&a.out))?;
+        // A chart that says so in words, not an empty frame.
+        let (lang, warning) = report::chart_lang(a.lang, a.png);
+        if let Some(w) = warning {
+            eprintln!("{w}");
+        }
+        let zh = lang == Lang::Zh;
+        let svg = report::message_chart(
+            &if zh {
+                format!("PRIM: {}", a.outcome.describe(true))
+            } else {
+                format!("PRIM: {}", a.outcome.describe(false))
+            },
+            &if zh {
+                format!(
+                    "该结果在全部 {} 次运行中都成立, 没有失败的情形, 因此没有需要找出的输入区间。",
+                    a.runs
+                )
+            } else {
+                format!(
+                    "The outcome holds in all {} runs: no run fails, so there is no input range to find.",
+                    a.runs
+                )
+            },
+        )
+        .map_err(|e| Error::Other(e.to_string()))?;
+        output::write_chart(&a.out, "prim_trajectory", &svg, a.png)?;
         eprintln!(
             "{}: {} holds in all {} runs; nothing to discover (discover.json in {})",
             sc.info.id,
@@ -178,6 +204,9 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
     let svg = report::line_xy(&chart(&a.outcome, &traj, chosen, lang), lang)
         .map_err(|e| Error::Other(e.to_string()))?;
     output::write_chart(&a.out, "prim_trajectory", &svg, a.png)?;
+    let svg = report::box_chart(&box_chart(&sc, &a.outcome, &ex, b, lang))
+        .map_err(|e| Error::Other(e.to_string()))?;
+    output::write_chart(&a.out, "prim_box", &svg, a.png)?;
 
     print_summary(
         &sc,
@@ -190,6 +219,72 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
         &a.out,
     );
     Ok(())
+}
+
+/// The chosen box as a chart: each restricted input's sampled range and the box's part.
+fn box_chart(
+    sc: &Scenario,
+    outcome: &Outcome,
+    ex: &crate::discover::Experiments,
+    b: &PrimBox,
+    lang: Lang,
+) -> report::BoxChart {
+    let zh = lang == Lang::Zh;
+    let rows = b
+        .restricted_dims()
+        .into_iter()
+        .map(|j| {
+            let p = &sc.params[ex.inputs[j]];
+            let col = &ex.columns[j];
+            let (min, max) = col
+                .iter()
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
+                    (lo.min(x), hi.max(x))
+                });
+            let (lower, upper) = (finite(b.lower[j]), finite(b.upper[j]));
+            let u = report::unit(p.unit, lang);
+            let t = report::charts::target_text;
+            let text = match (lower, upper) {
+                (Some(l), Some(h)) => format!("{} – {} {u}", t(l), t(h)),
+                (Some(l), None) => format!("≥ {} {u}", t(l)),
+                (None, Some(h)) => format!("≤ {} {u}", t(h)),
+                (None, None) => String::new(),
+            };
+            report::BoxRow {
+                label: p.path.clone(),
+                min,
+                max,
+                lower,
+                upper,
+                text,
+            }
+        })
+        .collect();
+    report::BoxChart {
+        title: if zh {
+            format!(
+                "PRIM 选定的输入区间: 未能{}的情形集中于此",
+                outcome.describe(true)
+            )
+        } else {
+            format!(
+                "The input box PRIM chose: where runs fail to {}",
+                outcome.describe(false)
+            )
+        },
+        note: if zh {
+            format!(
+                "覆盖率 {:.2} (失败情形中落在区间内的比例), 密度 {:.2} (区间内失败的比例); 灰条为抽样范围",
+                b.coverage, b.density
+            )
+        } else {
+            format!(
+                "coverage {:.2} (share of failures inside), density {:.2} (share failing inside); grey: the sampled range",
+                b.coverage, b.density
+            )
+        },
+        rows,
+    }
 }
 
 fn finite(x: f64) -> Option<f64> {

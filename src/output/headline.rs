@@ -164,12 +164,12 @@ pub fn headline_text(
             peak_label(&peak, sc.spec.y1, true),
             o.peak_tolerance,
             100.0 * f(Var::NonfossilShare, 2025),
-            o.grid_basis.name()
+            crate::report::option_value(o.grid_basis.name(), crate::report::Lang::Zh)
         );
     } else {
         let _ = writeln!(
             s,
-            "{} ({}), central run: energy CO2 {:.1} → {:.1} → {:.1} 万t (2020, 2025, 2030); peak: {} (judged on {series}, plateau tolerance {}); non-fossil share 2025 {:.1} %; grid factor basis: {}",
+            "{} ({}), central run: energy CO2 {:.1} → {:.1} → {:.1} 10⁴ t (2020, 2025, 2030); peak: {} (judged on {series}, plateau tolerance {}); non-fossil share 2025 {:.1} %; grid factor basis: {}",
             sc.info.id,
             sc.name(false),
             f(Var::Co2, 2020),
@@ -196,7 +196,7 @@ pub fn headline_text(
         } else {
             let _ = writeln!(
                 s,
-                "  energy intensity {y}: physical {:.4} tce/万元, assessed {:.4} tce/万元 (rule {}: {})",
+                "  energy intensity {y}: physical {:.4} tce/10⁴ yuan, assessed {:.4} tce/10⁴ yuan (rule {}: {})",
                 f(Var::EnergyIntensity, y),
                 f(var, y),
                 rule.name(),

@@ -4,6 +4,8 @@
 //! renamed into place, so an interrupted program never leaves a half-written file. Numbers
 //! are printed with Rust's shortest round-trip formatting, so equal values give equal bytes.
 
+pub mod xlsx;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -298,6 +300,12 @@ pub fn indicator_table(zh: bool) -> String {
     );
     for d in INDICATORS {
         let name = if zh { d.name_zh } else { d.name_en };
+        let lang = if zh {
+            crate::report::Lang::Zh
+        } else {
+            crate::report::Lang::En
+        };
+        let text = |t: &str| plan_text(t, lang);
         let bind = match (zh, d.binding) {
             (true, true) => "约束性",
             (true, false) => "预期性",
@@ -313,10 +321,39 @@ pub fn indicator_table(zh: bool) -> String {
         let _ = writeln!(
             s,
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            d.id, name, d.unit, d.base_text, d.target_text[0], d.target_text[1], bind, kind
+            d.id,
+            name,
+            crate::report::unit(d.unit, lang),
+            text(d.base_text),
+            text(d.target_text[0]),
+            text(d.target_text[1]),
+            bind,
+            kind
         );
     }
     s
+}
+
+/// A cell of the plan's indicator table in `lang`: the plan's Chinese words (完成省市下达目标,
+/// 40和30, 70以上, …) in English for `En`, unchanged for `Zh`.
+pub fn plan_text(t: &str, lang: crate::report::Lang) -> String {
+    if lang == crate::report::Lang::Zh {
+        return t.to_string();
+    }
+    match t {
+        "完成省市下达目标" => "as set by the province and city".into(),
+        "稳中有降" => "stable or falling".into(),
+        "二级以上" => "grade II or better".into(),
+        _ => {
+            if let Some(x) = t.strip_suffix("以上") {
+                format!("≥{x}")
+            } else if let Some((a, b)) = t.split_once('和') {
+                format!("{a} and {b}")
+            } else {
+                t.to_string()
+            }
+        }
+    }
 }
 
 /// Paths of the files a run writes.

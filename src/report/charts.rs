@@ -29,15 +29,25 @@ pub struct FanSeries {
     pub p75: Vec<f64>,
     pub p95: Vec<f64>,
     pub central: Option<Vec<f64>>,
+    /// The series' colour (a scenario's, [`super::scenario_rgb`]); `None`: the palette's.
+    pub colour: Option<(u8, u8, u8)>,
 }
 
 /// Target marker. `label` is drawn as given; if empty, "目标 300"/"target 300"
-/// is generated from `value`.
+/// is generated from `value`, with the target's own precision (118.74, not 119).
+/// A `ceiling` (e.g. coal ≤ 23.92 万t) is drawn as a dashed line from its year to the
+/// end of the chart instead of a point.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Target {
     pub year: i32,
     pub value: f64,
     pub label: String,
+    pub ceiling: bool,
+}
+
+/// A target value as written in the plan: up to 4 decimals, no trailing zeros.
+pub fn target_text(v: f64) -> String {
+    trim_zeros(format!("{v:.4}"))
 }
 
 /// Fan chart; several series overlay on the same axes (scenario comparison).
@@ -73,6 +83,9 @@ pub struct BoardRow {
     pub p_met: Option<f64>,
     pub binding: bool,
     pub note: Option<String>,
+    /// A central run: `p_met` is 1 (met) or 0 (not met), drawn as met / not met, not as a
+    /// probability (a board whose rows are all central is a status board).
+    pub central: bool,
 }
 
 /// Stacked areas: `layers[i].1` has `years.len()` non-negative values, stacked
@@ -156,7 +169,7 @@ pub struct XyChart {
 
 // ---------------------------------------------------------------- styling
 
-type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
+pub(crate) type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 type Chart<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
 
 impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for ChartError {
@@ -192,7 +205,7 @@ fn color(i: usize) -> RGBColor {
 }
 
 /// Text style with SVG font-size = `px` (plotters divides by 1.24).
-fn font(px: f64) -> TextStyle<'static> {
+pub(crate) fn font(px: f64) -> TextStyle<'static> {
     TextStyle::from(FontDesc::new(
         FontFamily::Name(FONT_FAMILY),
         px * 1.24,
@@ -201,7 +214,7 @@ fn font(px: f64) -> TextStyle<'static> {
     .color(&TEXT)
 }
 
-fn font_bold(px: f64) -> TextStyle<'static> {
+pub(crate) fn font_bold(px: f64) -> TextStyle<'static> {
     TextStyle::from(FontDesc::new(
         FontFamily::Name(FONT_FAMILY),
         px * 1.24,
@@ -210,7 +223,7 @@ fn font_bold(px: f64) -> TextStyle<'static> {
     .color(&TEXT)
 }
 
-fn anchored(s: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
+pub(crate) fn anchored(s: TextStyle<'static>, h: HPos, v: VPos) -> TextStyle<'static> {
     s.pos(Pos::new(h, v))
 }
 
@@ -291,7 +304,7 @@ pub(crate) fn wrap(s: &str, max_px: f64, px: f64) -> Vec<String> {
 }
 
 /// Truncate with "…" to fit `max_px`.
-fn ellipsize(s: &str, max_px: f64, px: f64) -> String {
+pub(crate) fn ellipsize(s: &str, max_px: f64, px: f64) -> String {
     if text_width(s, px) <= max_px {
         return s.to_string();
     }
@@ -336,7 +349,7 @@ pub(crate) fn fmt_num(v: f64) -> String {
     trim_zeros(s)
 }
 
-fn trim_zeros(s: String) -> String {
+pub(crate) fn trim_zeros(s: String) -> String {
     if s.contains('.') {
         let t = s.trim_end_matches('0').trim_end_matches('.');
         if t == "-0" { "0".into() } else { t.to_string() }
@@ -421,10 +434,27 @@ fn min_max(vals: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
 
 // ---------------------------------------------------------------- frame helpers
 
-fn render<F>(w: u32, h: u32, f: F) -> Result<String, ChartError>
+thread_local! {
+    /// Texts shortened while drawing the current chart: (as drawn, full text).
+    static SHORTENED: std::cell::RefCell<Vec<(String, String)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Note that `short` is drawn for `full`, so that the SVG gets the full text as a
+/// `<title>`; returns `short`.
+pub(crate) fn shortened(short: String, full: &str) -> String {
+    if short != full {
+        SHORTENED.with(|v| v.borrow_mut().push((short.clone(), full.to_string())));
+    }
+    short
+}
+
+pub(crate) fn render<F>(w: u32, h: u32, f: F) -> Result<String, ChartError>
 where
     F: FnOnce(&Area<'_>) -> Result<(), ChartError>,
 {
+    // Texts may be shortened before drawing starts (layout), so nothing is cleared here;
+    // the list is emptied when the chart is done.
     let mut s = String::new();
     {
         let root = SVGBackend::with_string(&mut s, (w, h)).into_drawing_area();
@@ -432,7 +462,8 @@ where
         f(&root)?;
         root.present()?;
     }
-    Ok(s)
+    let pairs = SHORTENED.with(|v| std::mem::take(&mut *v.borrow_mut()));
+    Ok(add_titles(s, &pairs))
 }
 
 const TITLE_PX: f64 = 18.0;
@@ -446,11 +477,11 @@ fn title_lines(title: &str, w: u32) -> Vec<String> {
     l
 }
 
-fn title_height(title: &str, w: u32) -> i32 {
+pub(crate) fn title_height(title: &str, w: u32) -> i32 {
     10 + 24 * title_lines(title, w).len() as i32 + 6
 }
 
-fn draw_title(root: &Area<'_>, title: &str, w: u32) -> Result<(), ChartError> {
+pub(crate) fn draw_title(root: &Area<'_>, title: &str, w: u32) -> Result<(), ChartError> {
     for (i, line) in title_lines(title, w).iter().enumerate() {
         root.draw(&Text::new(
             line.clone(),
@@ -703,12 +734,45 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
     // legend
     let single = fc.series.len() == 1;
     let mut legend: Vec<LegendItem> = Vec::new();
+    let series_c = |i: usize| {
+        fc.series[i]
+            .colour
+            .map_or(color(i), |(r, g, b)| RGBColor(r, g, b))
+    };
+    // A series that matches an earlier one within 1 % of the value range (e.g. hydro in the
+    // plan and enhanced scenarios) is not drawn over it: its median is dashed in its own
+    // colour on the earlier one's, and the legend says "≈".
+    let tol = 0.01 * (y1 - y0).abs();
+    let same_as: Vec<Option<usize>> = fc
+        .series
+        .iter()
+        .enumerate()
+        .map(|(j, b)| {
+            fc.series[..j].iter().position(|a| {
+                a.years == b.years
+                    && [
+                        (&a.p5, &b.p5),
+                        (&a.p25, &b.p25),
+                        (&a.p50, &b.p50),
+                        (&a.p75, &b.p75),
+                        (&a.p95, &b.p95),
+                    ]
+                    .iter()
+                    .all(|(x, y)| x.iter().zip(y.iter()).all(|(u, v)| (u - v).abs() <= tol))
+            })
+        })
+        .collect();
     for (i, s) in fc.series.iter().enumerate() {
         if !s.label.is_empty() {
-            legend.push(legend_item(&s.label, Swatch::Line, color(i)));
+            let label = match same_as[i] {
+                Some(k) if lang == Lang::Zh => format!("{}(≈{})", s.label, fc.series[k].label),
+                Some(k) => format!("{} (≈ {})", s.label, fc.series[k].label),
+                None => s.label.clone(),
+            };
+            legend.push(legend_item(&label, Swatch::Line, series_c(i)));
         }
     }
-    let key_c = if single { color(0) } else { MUTED };
+    let key_c = if single { series_c(0) } else { MUTED };
     legend.push(legend_item(
         lang.word(Word::Band90),
         Swatch::Rect(0.15),
@@ -730,10 +794,17 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
     if fc.base.is_some() {
         legend.push(legend_item(lang.word(Word::Base2020), Swatch::Dot, BLACK));
     }
-    if !fc.targets.is_empty() {
+    if fc.targets.iter().any(|t| !t.ceiling) {
         legend.push(legend_item(
             lang.word(Word::Target),
             Swatch::Bullseye,
+            TARGET_C,
+        ));
+    }
+    if fc.targets.iter().any(|t| t.ceiling) {
+        legend.push(legend_item(
+            lang.word(Word::Ceiling),
+            Swatch::Dashed,
             TARGET_C,
         ));
     }
@@ -759,9 +830,14 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             },
         )?;
         for (i, s) in fc.series.iter().enumerate() {
-            let c = color(i);
-            let (a90, a50) = if single { (0.15, 0.38) } else { (0.12, 0.28) };
-            for (lo, hi, a) in [(&s.p5, &s.p95, a90), (&s.p25, &s.p75, a50)] {
+            if same_as[i].is_some() {
+                continue;
+            }
+            let c = series_c(i);
+            // Overlaid fans: lighter fills plus an outline of each band, so overlapping or
+            // identical scenarios stay readable instead of blending into one band.
+            let (a90, a50) = if single { (0.15, 0.38) } else { (0.10, 0.20) };
+            for (lo, hi, a, dash) in [(&s.p5, &s.p95, a90, 3), (&s.p25, &s.p75, a50, 0)] {
                 let mut poly: Vec<(f64, f64)> = s
                     .years
                     .iter()
@@ -770,13 +846,36 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
                     .collect();
                 poly.extend(s.years.iter().zip(lo).rev().map(|(&y, &v)| (y as f64, v)));
                 chart.draw_series(std::iter::once(Polygon::new(poly, c.mix(a).filled())))?;
+                if !single {
+                    for edge in [lo, hi] {
+                        let pts = s.years.iter().zip(edge).map(|(&y, &v)| (y as f64, v));
+                        if dash > 0 {
+                            chart.draw_series(DashedLineSeries::new(
+                                pts,
+                                dash,
+                                dash,
+                                c.mix(0.7).stroke_width(1),
+                            ))?;
+                        } else {
+                            chart.draw_series(LineSeries::new(pts, c.mix(0.7).stroke_width(1)))?;
+                        }
+                    }
+                }
             }
         }
         for (i, s) in fc.series.iter().enumerate() {
-            let c = color(i);
+            let c = series_c(i);
+            let median = s.years.iter().zip(&s.p50).map(|(&y, &v)| (y as f64, v));
+            if same_as[i].is_some() {
+                chart.draw_series(DashedLineSeries::new(median, 10, 10, c.stroke_width(3)))?;
+                continue;
+            }
+            // Earlier series' medians are wider, so a median lying on another still shows
+            // as a coloured edge around it.
+            let n = fc.series.len() as u32;
             chart.draw_series(LineSeries::new(
-                s.years.iter().zip(&s.p50).map(|(&y, &v)| (y as f64, v)),
-                c.stroke_width(2),
+                median,
+                c.stroke_width(2 + 2 * (n - 1 - i as u32)),
             ))?;
             if let Some(cen) = &s.central {
                 let dark = RGBColor(c.0 / 2, c.1 / 2, c.2 / 2);
@@ -808,12 +907,31 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             }
             seen.push(key);
             let p = chart.backend_coord(&(t.year as f64, t.value));
-            root.draw(&Circle::new(p, 7, TARGET_C.stroke_width(2)))?;
-            root.draw(&Circle::new(p, 2, TARGET_C.filled()))?;
-            let label = if t.label.is_empty() {
-                format!("{} {}", lang.word(Word::Target), fmt_num(t.value))
+            if t.ceiling {
+                // A ceiling holds from its year on: one dashed line, labelled once.
+                if seen.iter().any(|&(y, v)| {
+                    y < t.year && v == key.1 && fc.targets.iter().any(|o| o.ceiling && o.year == y)
+                }) {
+                    continue;
+                }
+                let end = chart.backend_coord(&(xr.end, t.value));
+                root.draw(&DashedPathElement::new(
+                    vec![p, end],
+                    8,
+                    5,
+                    TARGET_C.stroke_width(2),
+                ))?;
+                root.draw(&Circle::new(p, 3, TARGET_C.filled()))?;
             } else {
+                root.draw(&Circle::new(p, 7, TARGET_C.stroke_width(2)))?;
+                root.draw(&Circle::new(p, 2, TARGET_C.filled()))?;
+            }
+            let label = if !t.label.is_empty() {
                 t.label.clone()
+            } else if t.ceiling {
+                format!("{} ≤ {}", lang.word(Word::Target), target_text(t.value))
+            } else {
+                format!("{} {}", lang.word(Word::Target), target_text(t.value))
             };
             let tw = text_width(&label, 12.0) as i32;
             let mut cx =
@@ -837,6 +955,61 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             boxed_text(root, &label, (cx, cy), 12.0, HPos::Center, TARGET_C)?;
         }
         draw_legend(root, &legend, h as i32 - lh + 6, w)?;
+        Ok(())
+    })
+}
+
+/// Give each shortened text of an SVG its full text as a `<title>` (shown on hover):
+/// `pairs` are (text as drawn, full text); texts drawn whole are left alone.
+pub(crate) fn add_titles(mut svg: String, pairs: &[(String, String)]) -> String {
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    for (short, full) in pairs {
+        if short == full {
+            continue;
+        }
+        // plotters writes a text's content on its own line.
+        let needle = format!(">\n{}\n</text>", esc(short));
+        if let Some(i) = svg.find(&needle) {
+            let with = format!("><title>{}</title>\n{}\n</text>", esc(full), esc(short));
+            svg.replace_range(i..i + needle.len(), &with);
+        }
+    }
+    svg
+}
+
+// ---------------------------------------------------------------- message chart
+
+/// A chart with nothing to plot that says why in words (e.g. an outcome that is the same
+/// in every run has no sensitivity), instead of an empty frame.
+pub fn message_chart(title: &str, message: &str) -> Result<String, ChartError> {
+    let (w, h) = (WIDTH, 200);
+    render(w, h, |root| {
+        draw_title(root, title, w)?;
+        let th = title_height(title, w);
+        root.draw(&Rectangle::new(
+            [(20, th + 10), (w as i32 - 20, h as i32 - 20)],
+            RGBColor(250, 246, 230).filled(),
+        ))?;
+        root.draw(&Rectangle::new(
+            [(20, th + 10), (w as i32 - 20, h as i32 - 20)],
+            RGBColor(220, 180, 80).stroke_width(1),
+        ))?;
+        for (i, line) in wrap(message, w as f64 - 80.0, 15.0)
+            .iter()
+            .take(6)
+            .enumerate()
+        {
+            root.draw(&Text::new(
+                line.clone(),
+                (40, th + 30 + 24 * i as i32),
+                anchored(font(15.0), HPos::Left, VPos::Top),
+            ))?;
+        }
         Ok(())
     })
 }
@@ -953,7 +1126,7 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
     let w = WIDTH;
     let row_h = 26;
     let label_px = 13.0;
-    let max_label = 360.0;
+    let max_label = 330.0;
     let labels: Vec<String> = rows
         .iter()
         .map(|r| {
@@ -962,29 +1135,52 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
             } else {
                 r.label.clone()
             };
-            ellipsize_keep_tail(&l, max_label, label_px)
+            // "name year — assumption": shorten the name, keep the year and the assumption
+            // whole when they fit in half the column; the full text goes into a <title>.
+            let short = match l.split_once(" — ") {
+                Some((head, tail))
+                    if text_width(&l, label_px) > max_label
+                        && text_width(tail, label_px) < 0.65 * max_label =>
+                {
+                    let tail = format!(" — {tail}");
+                    let room = max_label - text_width(&tail, label_px);
+                    format!("{}{tail}", ellipsize_keep_tail(head, room, label_px))
+                }
+                _ => ellipsize_keep_tail(&l, max_label, label_px),
+            };
+            shortened(short, &l)
         })
         .collect();
+    let central = !rows.is_empty() && rows.iter().all(|r| r.central);
     let lw = labels
         .iter()
         .map(|l| text_width(l, label_px))
         .fold(80.0, f64::max)
         .min(max_label) as i32;
-    let legend = vec![
-        legend_item(lang.word(Word::RiskHigh), Swatch::Rect(1.0), RISK_GREEN),
-        legend_item(lang.word(Word::RiskMid), Swatch::Rect(1.0), RISK_AMBER),
-        legend_item(lang.word(Word::RiskLow), Swatch::Rect(1.0), RISK_RED),
+    let mut legend = if central {
+        vec![
+            legend_item(lang.word(Word::Met), Swatch::Rect(1.0), RISK_GREEN),
+            legend_item(lang.word(Word::NotMet), Swatch::Rect(1.0), RISK_RED),
+        ]
+    } else {
+        vec![
+            legend_item(lang.word(Word::RiskHigh), Swatch::Rect(1.0), RISK_GREEN),
+            legend_item(lang.word(Word::RiskMid), Swatch::Rect(1.0), RISK_AMBER),
+            legend_item(lang.word(Word::RiskLow), Swatch::Rect(1.0), RISK_RED),
+        ]
+    };
+    legend.extend([
         legend_item(lang.word(Word::NoTarget), Swatch::Rect(1.0), RISK_GREY),
         legend_item(
             &format!("★ {}", lang.word(Word::Binding)),
             Swatch::Rect(0.0),
             WHITE,
         ),
-    ];
+    ]);
     let th = title_height(title, w);
     let lh = legend_height(&legend, w);
     let top = th + 6;
-    let axis_h = 50;
+    let axis_h = if central { 10 } else { 50 };
     let h = (top + row_h * rows.len().max(1) as i32 + axis_h + lh + 6) as u32;
     let x0 = 20 + lw + 12;
     let x1 = w as i32 - 70;
@@ -1008,8 +1204,11 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                 ))?;
             }
         }
-        // grid + ticks
+        // grid + ticks (a status board has no probability axis)
         for k in 0..=4 {
+            if central {
+                break;
+            }
             let p = k as f64 / 4.0;
             let x = xp(p);
             root.draw(&PathElement::new(
@@ -1027,6 +1226,9 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
             ))?;
         }
         for p in [0.5, 0.9] {
+            if central {
+                break;
+            }
             let x = xp(p);
             root.draw(&DashedPathElement::new(
                 vec![(x, top), (x, bottom)],
@@ -1035,15 +1237,17 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                 MUTED.stroke_width(1),
             ))?;
         }
-        root.draw(&PathElement::new(
-            vec![(x0, bottom), (x1, bottom)],
-            MUTED.stroke_width(1),
-        ))?;
-        root.draw(&Text::new(
-            axis_label.to_string(),
-            ((x0 + x1) / 2, bottom + 26),
-            anchored(font(DESC_PX), HPos::Center, VPos::Top),
-        ))?;
+        if !central {
+            root.draw(&PathElement::new(
+                vec![(x0, bottom), (x1, bottom)],
+                MUTED.stroke_width(1),
+            ))?;
+            root.draw(&Text::new(
+                axis_label.to_string(),
+                ((x0 + x1) / 2, bottom + 26),
+                anchored(font(DESC_PX), HPos::Center, VPos::Top),
+            ))?;
+        }
         for (i, (r, label)) in rows.iter().zip(&labels).enumerate() {
             let cy = top + i as i32 * row_h + row_h / 2;
             let style = if r.binding {
@@ -1057,6 +1261,30 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                 anchored(style, HPos::Left, VPos::Center),
             ))?;
             match r.p_met {
+                Some(p) if p.is_finite() && central => {
+                    // Met / not met: a status chip and, beside it, the words and the note.
+                    let met = p >= 0.5;
+                    let (c, word) = if met {
+                        (RISK_GREEN, lang.word(Word::Met))
+                    } else {
+                        (RISK_RED, lang.word(Word::NotMet))
+                    };
+                    let chip = x0 + 110;
+                    root.draw(&Rectangle::new([(x0, cy - 9), (chip, cy + 9)], c.filled()))?;
+                    root.draw(&Text::new(
+                        format!("{} {word}", if met { "✓" } else { "✗" }),
+                        ((x0 + chip) / 2, cy),
+                        anchored(font_bold(12.0), HPos::Center, VPos::Center).color(&WHITE),
+                    ))?;
+                    if let Some(n) = &r.note {
+                        let t = shortened(ellipsize(n, (w as i32 - 12 - chip - 8) as f64, 12.0), n);
+                        root.draw(&Text::new(
+                            t,
+                            (chip + 8, cy),
+                            anchored(font(12.0), HPos::Left, VPos::Center),
+                        ))?;
+                    }
+                }
                 Some(p) if p.is_finite() => {
                     let c = risk_color(Some(p));
                     root.draw(&Rectangle::new(
@@ -1067,12 +1295,24 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                     if let Some(n) = &r.note {
                         t = format!("{t}  {n}");
                     }
-                    let t = ellipsize(&t, (w as i32 - 12 - xp(p) - 6) as f64, 12.0);
-                    root.draw(&Text::new(
-                        t,
-                        (xp(p) + 6, cy),
-                        anchored(font(12.0), HPos::Left, VPos::Center),
-                    ))?;
+                    // Beside the bar where it fits, else inside it (white on the bar's colour).
+                    let room = (w as i32 - 12 - xp(p) - 6) as f64;
+                    if text_width(&t, 12.0) <= room || xp(p) - x0 < 120 {
+                        let short = shortened(ellipsize(&t, room, 12.0), &t);
+                        root.draw(&Text::new(
+                            short,
+                            (xp(p) + 6, cy),
+                            anchored(font(12.0), HPos::Left, VPos::Center),
+                        ))?;
+                    } else {
+                        let inside = (xp(p) - x0 - 12) as f64;
+                        let short = shortened(ellipsize(&t, inside, 12.0), &t);
+                        root.draw(&Text::new(
+                            short,
+                            (xp(p) - 6, cy),
+                            anchored(font(12.0), HPos::Right, VPos::Center).color(&WHITE),
+                        ))?;
+                    }
                 }
                 _ => {
                     root.draw(&Rectangle::new(
@@ -1083,7 +1323,7 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                         .note
                         .clone()
                         .unwrap_or_else(|| lang.word(Word::NoTarget).to_string());
-                    let t = ellipsize(&t, (x1 - x0 - 12) as f64, 12.0);
+                    let t = shortened(ellipsize(&t, (x1 - x0 - 12) as f64, 12.0), &t);
                     root.draw(&Text::new(
                         t,
                         (x0 + 6, cy),
@@ -1202,7 +1442,7 @@ fn row_labels(
         let (_, y) = chart.backend_coord(&(x_at, (n - 1 - i) as f64));
         let (pxr, _) = chart.plotting_area().get_pixel_range();
         root.draw(&Text::new(
-            ellipsize(r, max_px, LABEL_PX + 0.5),
+            shortened(ellipsize(r, max_px, LABEL_PX + 0.5), r),
             (pxr.start - 8, y),
             anchored(font(LABEL_PX + 0.5), HPos::Right, VPos::Center),
         ))?;
@@ -1434,8 +1674,9 @@ pub fn waterfall(wf: &Waterfall, lang: Lang) -> Result<String, ChartError> {
         .chain([wf.start.1, end])
         .collect();
     let (lmin, lmax) = min_max(levels.iter().copied()).unwrap_or((0.0, 1.0));
-    // totals start at 0 unless that would squash the effects
-    let floor_zero = lmin >= 0.0 && lmin < 0.6 * lmax || lmax <= 0.0 || lmin <= 0.0;
+    // Bars start at 0, always: a truncated axis would exaggerate the effects (the value
+    // labels carry the exact numbers).
+    let floor_zero = true;
     let span = (lmax - lmin).max(lmax.abs() * 1e-3).max(1e-9);
     let ylo = if floor_zero {
         lmin.min(0.0) - if lmin < 0.0 { 0.12 * span } else { 0.0 }
@@ -1472,7 +1713,7 @@ pub fn waterfall(wf: &Waterfall, lang: Lang) -> Result<String, ChartError> {
             let mut l = wrap(&b.0, slot - 6.0, LABEL_PX);
             if l.len() > 3 {
                 l.truncate(3);
-                l[2] = ellipsize(&format!("{}…", l[2]), slot - 6.0, LABEL_PX);
+                l[2] = shortened(ellipsize(&format!("{}…", l[2]), slot - 6.0, LABEL_PX), &b.0);
             }
             l
         })
@@ -1678,7 +1919,15 @@ mod tests {
         assert_eq!(doc.root_element().tag_name().name(), "svg");
         doc.descendants()
             .filter(|n| n.has_tag_name("text"))
-            .map(|n| n.text().unwrap_or("").trim().to_string())
+            // The drawn text, not the full text of a <title> child.
+            .map(|n| {
+                n.children()
+                    .filter(|c| c.is_text())
+                    .filter_map(|c| c.text())
+                    .collect::<String>()
+                    .trim()
+                    .to_string()
+            })
             .collect()
     }
 
@@ -1710,6 +1959,7 @@ mod tests {
             p75: p50.iter().map(|v| v + 8.0 + d).collect(),
             p95: p50.iter().map(|v| v + 20.0 + d).collect(),
             central: Some(p50.iter().map(|v| v + 1.0 + d).collect()),
+            colour: None,
         };
         FanChart {
             title: "碳排放扇形图".into(),
@@ -1718,11 +1968,13 @@ mod tests {
             base: Some((2020, 300.0)),
             targets: vec![
                 Target {
+                    ceiling: false,
                     year: 2025,
                     value: 310.0,
                     label: String::new(),
                 },
                 Target {
+                    ceiling: false,
                     year: 2030,
                     value: 330.0,
                     label: "目标 330".into(),
@@ -1781,6 +2033,7 @@ mod tests {
                 p_met: Some(i as f64 / 30.0),
                 binding: i < 6,
                 note: None,
+                central: false,
             })
             .collect();
         rows[7].p_met = None;
@@ -1797,6 +2050,8 @@ mod tests {
                 .any(|s| s.starts_with("8 城镇") && s.ends_with("… 2025")),
             "{t:?}"
         );
+        // The shortened label keeps its full text in a <title>.
+        assert!(svg.contains(&format!("<title>{}</title>", rows[8].label)));
         // height grows with rows
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let h: i32 = doc
@@ -1907,6 +2162,20 @@ mod tests {
             t.contains(&"+80".to_string())
                 && t.contains(&"-50".to_string())
                 && t.contains(&"330".to_string())
+        );
+        // A zero-based axis: the totals stand on 0, not on a truncated axis.
+        assert!(t.contains(&"0".to_string()), "{t:?}");
+        // A label cut to fit keeps its full text in a <title>.
+        let long = "Carbon factor of imported electricity from the provincial grid".to_string();
+        let wf = Waterfall {
+            effects: vec![(long.clone(), -5.0); 6],
+            ..wf
+        };
+        let svg = waterfall(&wf, Lang::En).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        assert!(
+            doc.descendants()
+                .any(|n| n.has_tag_name("title") && n.text() == Some(long.as_str()))
         );
     }
 

@@ -61,7 +61,7 @@ pub fn escape(s: &str) -> String {
 
 /// Prepare a chart SVG for inlining: drop the XML prolog and namespace
 /// declarations (not needed in HTML5, and they are URLs) and any script.
-fn inline_svg(svg: &str) -> String {
+pub(crate) fn inline_svg(svg: &str) -> String {
     let mut s = svg.trim().to_string();
     if s.starts_with("<?xml")
         && let Some(i) = s.find("?>")
@@ -138,7 +138,7 @@ fn words(lang: Lang) -> Words {
     }
 }
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 *{box-sizing:border-box}
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","WenQuanYi Micro Hei","Microsoft YaHei","PingFang SC",sans-serif;color:#222;margin:0;background:#fff;line-height:1.5}
 main{max-width:900px;margin:0 auto;padding:24px}
@@ -316,6 +316,7 @@ mod tests {
                 p_met: Some(0.8),
                 binding: true,
                 note: None,
+                central: false,
             }],
             "指标看板",
             Lang::Zh,

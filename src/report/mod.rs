@@ -6,17 +6,22 @@
 //! already translated, except the generic chart words in [`Word`], which are
 //! translated here via [`Lang`].
 
+pub mod boxchart;
 pub mod charts;
+pub mod compare_page;
 pub mod html;
 pub mod png;
+pub mod style;
 
+pub use boxchart::{BoxChart, BoxRow, box_chart};
 pub use charts::{
     BarChart, BoardRow, FanChart, FanSeries, IndexBars, IndexSeries, StackedArea, Target, Tornado,
     TornadoRow, Waterfall, XyChart, XySeries, bar_chart_probabilities, fan_chart, index_bars,
-    indicator_board, line_xy, stacked_area, tornado, waterfall,
+    indicator_board, line_xy, message_chart, stacked_area, tornado, waterfall,
 };
 pub use html::{ReportData, render_report};
 pub use png::{PngError, cjk_font_available, svg_to_png};
+pub use style::{has_cjk, option_value, scenario_rgb, unit};
 
 /// Font-family list written into every SVG `<text>`. CJK fonts first so that
 /// Chinese renders in browsers and in resvg; the generic fallback last.
@@ -53,6 +58,9 @@ pub enum Word {
     CentralRun,
     Base2020,
     Target,
+    Ceiling,
+    Met,
+    NotMet,
     Probability,
     Binding,
     NoTarget,
@@ -79,6 +87,9 @@ impl Lang {
                 CentralRun => "中心情景",
                 Base2020 => "2020 基数",
                 Target => "目标",
+                Ceiling => "上限目标",
+                Met => "达标",
+                NotMet => "未达标",
                 Probability => "概率",
                 Binding => "约束性",
                 NoTarget => "无目标/无数据",
@@ -100,6 +111,9 @@ impl Lang {
                 CentralRun => "central run",
                 Base2020 => "2020 base",
                 Target => "target",
+                Ceiling => "ceiling (target)",
+                Met => "met",
+                NotMet => "not met",
                 Probability => "probability",
                 Binding => "binding",
                 NoTarget => "no target / no data",

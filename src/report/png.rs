@@ -153,12 +153,14 @@ mod tests {
                 p95: p50.iter().map(|v| v + 20.0).collect(),
                 p50,
                 central: None,
+                colour: None,
             }],
             base: Some((2020, 300.0)),
             targets: vec![Target {
                 year: 2025,
                 value: 310.0,
                 label: String::new(),
+                ceiling: false,
             }],
         };
         let svg = fan_chart(&fc, Lang::Zh).unwrap();

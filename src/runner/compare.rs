@@ -21,6 +21,8 @@ pub struct CompareRequest {
     pub out: PathBuf,
     pub force: bool,
     pub look: Look,
+    /// Also write `results.xlsx` (the comparison's and each scenario's).
+    pub xlsx: bool,
 }
 
 /// All runs of a scenario in one process, with progress; Ctrl-C stops without output.
@@ -71,8 +73,13 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             &dir,
             serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
         )?;
-        finish(&dir, req.look, false)?;
-        output::remove_stale(&dir, RUN_FILES, super::run::MC_FILES).map_err(io_err(&dir))?;
+        finish(&dir, req.look, false, req.xlsx)?;
+        let written: Vec<&str> = super::run::MC_FILES
+            .iter()
+            .copied()
+            .chain(req.xlsx.then_some(output::xlsx::WORKBOOK))
+            .collect();
+        output::remove_stale(&dir, RUN_FILES, &written).map_err(io_err(&dir))?;
         rows.extend(output::comparison_rows(sc, &acc));
         peak_rows.extend(output::peak_rows(sc, &acc).into_iter().map(|r| {
             let mut row = vec![sc.info.id.clone()];
@@ -113,6 +120,10 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
         output::parameters_diff(&refs).as_bytes(),
     )
     .map_err(io_err(&req.out))?;
+    if req.xlsx {
+        let ids: Vec<String> = scs.iter().map(|(s, _)| s.info.id.clone()).collect();
+        output::xlsx::write_compare_workbook(&req.out, &ids, req.look.lang)?;
+    }
     if !req.look.no_charts {
         let d: Vec<&crate::visual::RunData> = data.iter().collect();
         crate::visual::write_charts(&d, &req.out.join("charts"), req.look.lang, req.look.png)?;

@@ -99,7 +99,7 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
         &req.out,
         serde_json::json!({ "elapsed_s": null, "threads": null }),
     )?;
-    finish(&req.out, Look::default(), false)?;
+    finish(&req.out, Look::default(), false, false)?;
     output::remove_stale(&req.out, RUN_FILES, super::run::MC_FILES)
         .map_err(crate::error::io(&req.out))?;
     Ok(Some(Merged {

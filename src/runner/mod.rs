@@ -38,6 +38,7 @@ pub const RUN_FILES: &[&str] = &[
     "shard.json",
     "report.html",
     "comparison.csv",
+    crate::output::xlsx::WORKBOOK,
 ];
 /// An interrupted run's state, in its output folder.
 pub const CHECKPOINT: &str = "checkpoint.json";
@@ -138,7 +139,11 @@ pub fn drive(job: &mut dyn Resumable, sched: &Schedule, obs: &Progress) -> Resul
 }
 
 /// Charts (and the report) of a finished run folder, made from its files.
-pub fn finish(out: &Path, look: Look, report: bool) -> Result<()> {
+pub fn finish(out: &Path, look: Look, report: bool, xlsx: bool) -> Result<()> {
+    if xlsx {
+        let id = crate::visual::RunData::read(out)?.id();
+        crate::output::xlsx::write_run_workbook(out, &id, look.lang)?;
+    }
     if !look.no_charts {
         let d = crate::visual::RunData::read(out)?;
         crate::visual::write_charts(&[&d], &out.join("charts"), look.lang, look.png)?;

@@ -36,6 +36,8 @@ pub struct RunRequest {
     pub resume: bool,
     pub look: Look,
     pub report: bool,
+    /// Also write `results.xlsx`.
+    pub xlsx: bool,
 }
 
 /// What a finished `run` leaves for the caller to show.
@@ -54,6 +56,9 @@ pub enum RunResult {
         end: u64,
         file: PathBuf,
     },
+    /// `--resume` found no checkpoint but the finished results of the same run (scenario,
+    /// seed, runs, shard): nothing to do.
+    AlreadyComplete { out: PathBuf, file: PathBuf },
     /// A whole Monte Carlo run.
     MonteCarlo {
         sc: Box<Scenario>,
@@ -134,6 +139,9 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     let options = serde_json::json!({ "central": req.central, "runs": if req.central { None } else { Some(req.runs) }, "seed": req.seed, "shard": req.shard });
     let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();
     if req.resume && !out.join(CHECKPOINT).exists() {
+        if let Some(file) = finished_same_run(&out, &sc, req, shard)? {
+            return Ok(RunResult::AlreadyComplete { out, file });
+        }
         return Err(Error::Input(format!(
             "{}: --resume: expected a checkpoint file, found none",
             out.join(CHECKPOINT).display()
@@ -146,7 +154,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     let tr = engine::central(&sc);
     if req.central {
         write_central(&sc, &spath, &tr, &out, options)?;
-        finish(&out, req.look, req.report)?;
+        finish(&out, req.look, req.report, req.xlsx)?;
         clean_up(&out, req, CENTRAL_FILES)?;
         return Ok(RunResult::Central {
             sc: Box::new(sc),
@@ -256,7 +264,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         &out,
         serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads }),
     )?;
-    finish(&out, req.look, req.report)?;
+    finish(&out, req.look, req.report, req.xlsx)?;
     clean_up(&out, req, MC_FILES)?;
     Ok(RunResult::MonteCarlo {
         sc: Box::new(sc),
@@ -265,6 +273,53 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         out,
         elapsed_s,
     })
+}
+
+/// With `--resume` and no checkpoint: the file of the finished results of this very run
+/// (`run.json` of a whole run, `shard.json` of a shard) when the folder holds them; an error
+/// when it holds the results of another run.
+fn finished_same_run(
+    out: &Path,
+    sc: &Scenario,
+    req: &RunRequest,
+    shard: Option<(u64, u64)>,
+) -> Result<Option<PathBuf>> {
+    let (file, sha, seed, runs, got_shard) = if shard.is_some() {
+        let f = out.join(SHARD_FILE);
+        if !f.exists() {
+            return Ok(None);
+        }
+        let p = read_partial(&f)?;
+        (f, p.scenario_sha256, p.seed, p.runs, p.shard)
+    } else {
+        let f = out.join("run.json");
+        if !f.exists() {
+            return Ok(None);
+        }
+        let v: serde_json::Value = output::read_json(&f, "a peakpath run.json")?;
+        let mc = &v["monte_carlo"];
+        if mc.is_null() {
+            return Ok(None);
+        }
+        (
+            f,
+            v["scenario"]["content_sha256"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            mc["seed"].as_u64().unwrap_or(u64::MAX),
+            mc["runs"].as_u64().unwrap_or(0),
+            None,
+        )
+    };
+    if sha == sc.hash && seed == req.seed && runs == req.runs && got_shard == shard {
+        Ok(Some(file))
+    } else {
+        Err(Error::Input(format!(
+            "{}: --resume: expected a checkpoint of this run, found no checkpoint and the finished results of another run (seed {seed}, runs {runs}); drop --resume and use --force to overwrite them",
+            file.display()
+        )))
+    }
 }
 
 /// The files of a central run, of a Monte Carlo run (`report.html` with `--report`).
@@ -291,6 +346,7 @@ fn clean_up(out: &Path, req: &RunRequest, written: &[&str]) -> Result<()> {
     let written: Vec<&str> = written
         .iter()
         .copied()
+        .chain(req.xlsx.then_some(crate::output::xlsx::WORKBOOK))
         .filter(|f| *f != "report.html" || req.report)
         .collect();
     let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();

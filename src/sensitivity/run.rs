@@ -104,13 +104,13 @@ pub struct SensitivityArgs {
     )]
     pub outcomes: Vec<String>,
     /// Morris: trajectories r (default 100). Sobol: base rows N, a power of two (default 4096).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = crate::terminal::positive::<1_000_000_000>)]
     pub samples: Option<u64>,
     /// Seed of the design (and of the bootstrap).
-    #[arg(long, default_value_t = 20231001)]
+    #[arg(long, default_value_t = 20231001, allow_hyphen_values = true, value_parser = crate::terminal::seed)]
     pub seed: u64,
     /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_hyphen_values = true, value_parser = crate::terminal::positive_u16::<1024>)]
     pub threads: Option<u16>,
     /// Output folder (default: outputs/<scenario id>/sensitivity-<method>).
     #[arg(long)]
@@ -127,7 +127,7 @@ pub struct SensitivityArgs {
     /// Continue an interrupted analysis from DIR/sensitivity_checkpoint.json.
     #[arg(long)]
     pub resume: bool,
-    /// Evaluate only shard K of N (a contiguous slice of the design rows) and write a partial.
+    /// Evaluate only shard K of N (a contiguous slice of the design rows) into DIR/sensitivity_shard.json, for --merge.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
     /// Merge the shard folders DIR... (written with --shard K/N) into --out.
@@ -624,7 +624,8 @@ impl Analysis<'_> {
         let zh = lang == Lang::Zh;
         let num = output::num;
         let label = o.label(lang);
-        let ounit = o.unit(lang);
+        let ounit = report::unit(o.unit(lang), lang);
+        let ounit = ounit.as_str();
         let y1 = self.sc.spec.y1;
         // The peak year of a run that has not peaked is y1 + 1 for the analysis; in words here.
         let shown_outcome = |x: f64| {
@@ -979,12 +980,41 @@ impl Analysis<'_> {
                 Method::Sobol => 2 * self.setup.samples.unwrap_or(0) as usize,
                 _ => rows,
             };
+            let zh = lang == Lang::Zh;
+            let value = match oc {
+                Outcome::Met(..) if y0 == 1.0 && zh => "1(达标)".to_string(),
+                Outcome::Met(..) if y0 == 1.0 => "1 (met)".to_string(),
+                Outcome::Met(..) if y0 == 0.0 && zh => "0(未达标)".to_string(),
+                Outcome::Met(..) if y0 == 0.0 => "0 (not met)".to_string(),
+                Outcome::PeakYear if y0 > f64::from(y1) && zh => format!("{y1}年前未达峰"),
+                Outcome::PeakYear if y0 > f64::from(y1) => format!("not peaked by {y1}"),
+                _ => format!("{y0}"),
+            };
             if constant {
                 t.top.insert(0, format!("note: the outcome is {shown} in all {rows} runs, so every index is 0 (input order)"));
+                // Say so in words instead of an empty frame.
+                t.svg = report::message_chart(
+                    &oc.label(lang),
+                    &if zh {
+                        format!("该结果在全部 {rows} 次模型运行中都是 {value}: 没有哪个不确定输入能改变它, 因此各输入的敏感性均为 0, 无可绘制的内容。")
+                    } else {
+                        format!("This outcome is {value} in all {rows} model runs: no uncertain input changes it, so every input's sensitivity is 0 and there is nothing to draw.")
+                    },
+                )
+                .map_err(chart_err)?;
             } else if (0..var_rows.min(rows)).all(|j| outputs[j * m + o] == y0) {
                 t.top.insert(0, format!(
                     "note: the outcome is {shown} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
                 ));
+                t.svg = report::message_chart(
+                    &oc.label(lang),
+                    &if zh {
+                        format!("该结果在样本矩阵 A 与 B 的全部 {var_rows} 行中都是 {value} (全部 {rows} 次运行中只有 {differ} 次不同), 方差估计为 0, 无法计算指数: 请增大 --samples。")
+                    } else {
+                        format!("This outcome is {value} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0: use a larger --samples.")
+                    },
+                )
+                .map_err(chart_err)?;
             }
             let stem = format!("{method}_{}", oc.file_stem());
             write_atomic(&out.join(format!("{stem}.csv")), &t.csv).map_err(io_err(out))?;

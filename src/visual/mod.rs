@@ -255,6 +255,14 @@ impl RunData {
     fn mc(&self) -> Option<&serde_json::Value> {
         self.run.get("monte_carlo")
     }
+
+    /// The scenario's id (from `run.json`).
+    pub fn id(&self) -> String {
+        self.run["scenario"]["id"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    }
 }
 
 /// A chart of one model variable: name, Chinese and English title, scale for display.
@@ -274,6 +282,8 @@ enum TargetMap {
     /// A % decline against the period's start: level = start · (1 − t/100); only the
     /// target of the given year when one is named (an assessed series belongs to one year).
     Decline(Option<i32>),
+    /// A level not to be exceeded from the target's year on (drawn as a line).
+    Ceiling,
 }
 
 const FANS: &[VarChart] = &[
@@ -291,7 +301,7 @@ const FANS: &[VarChart] = &[
         en: "Coal consumption",
         scale: 1.0,
         unit: None,
-        targets: Some(("3", TargetMap::Level)),
+        targets: Some(("3", TargetMap::Ceiling)),
     },
     VarChart {
         var: "nonfossil_share",
@@ -369,7 +379,7 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
     let unit = vc
         .unit
         .map(str::to_string)
-        .unwrap_or_else(|| first.units.get(vc.var).cloned().unwrap_or_default());
+        .unwrap_or_else(|| report::unit(first.units.get(vc.var).map_or("", String::as_str), lang));
     let mut series = Vec::new();
     for d in runs {
         let Some(c) = d.central.get(vc.var) else {
@@ -397,6 +407,7 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
             p75: q(4),
             p95: q(6),
             central: Some(years.iter().map(|y| c[y] * vc.scale).collect()),
+            colour: Some(report::scenario_rgb(&d.id())),
         });
     }
     let base = first
@@ -407,8 +418,9 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
     if let Some((id, map)) = vc.targets {
         for row in first.indicators.iter().filter(|r| r.id == id) {
             let Some(t) = row.target else { continue };
+            let mut label = String::new();
             let level = match map {
-                TargetMap::Level => t,
+                TargetMap::Level | TargetMap::Ceiling => t,
                 TargetMap::Decline(only) => {
                     if only.is_some_and(|y| y != row.year) {
                         continue;
@@ -417,13 +429,19 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
                     let Some(x0) = first.central.get(vc.var).and_then(|c| c.get(&start)) else {
                         continue;
                     };
+                    label = if lang == Lang::Zh {
+                        format!("目标: 较{start}年下降{} %", report::charts::target_text(t))
+                    } else {
+                        format!("target: −{} % vs {start}", report::charts::target_text(t))
+                    };
                     x0 * (1.0 - t / 100.0) * vc.scale
                 }
             };
             targets.push(Target {
                 year: row.year,
                 value: level,
-                label: String::new(),
+                label,
+                ceiling: matches!(map, TargetMap::Ceiling),
             });
         }
     }
@@ -522,7 +540,7 @@ fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
 
 /// The indicator board of one kind: `assumed = false` the modelled indicators (the model's
 /// findings), `true` the assumed ones, each with the delivery assumption it restates.
-fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
+pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
     let mut rows: Vec<&IndicatorRow> = d
         .indicators
         .iter()
@@ -556,6 +574,19 @@ fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
             if let Some((lo, hi)) = r.p_met_interval.filter(|_| missing.is_none()) {
                 note.push(format!("({:.1}–{:.1} %)", lo * 100.0, hi * 100.0));
             }
+            // A central run: the value against the target, in the target's precision.
+            if r.p_met.is_none()
+                && missing.is_none()
+                && let (Some(v), Some(t)) = (r.value, r.target)
+            {
+                let u = report::unit(&r.unit, lang);
+                let t = report::charts::target_text(t);
+                note.push(if zh {
+                    format!("中心值 {v:.2}, 目标 {t} {u}")
+                } else {
+                    format!("central {v:.2}, target {t} {u}")
+                });
+            }
             if !r.assessment.is_empty() {
                 note.push(if zh {
                     format!("口径 {}", r.assessment)
@@ -564,32 +595,31 @@ fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
                 });
             }
 
+            // An assumed indicator shows the delivery assumption it restates beside its
+            // probability (the label keeps the indicator's name readable).
+            match r.assumption.split_once(" = ") {
+                Some((_, dist)) if assumed => note.push(if zh {
+                    format!("交付比例 {dist}")
+                } else {
+                    format!("delivery {dist}")
+                }),
+                _ if assumed && !r.assumption.is_empty() => note.push(
+                    if zh {
+                        "按规划路径(无交付比例)"
+                    } else {
+                        "the planned path as written"
+                    }
+                    .to_string(),
+                ),
+                _ => {}
+            }
             let note = match missing {
                 Some(m) => Some(m),
                 None if note.is_empty() => None,
                 None => Some(note.join(" · ")),
             };
-            // An assumed indicator shows the delivery assumption it restates in its label
-            // (the label keeps its tail when it has to be shortened).
-            let assumption = match r.assumption.split_once(" = ") {
-                Some((_, dist)) if assumed => {
-                    if zh {
-                        format!(" — 假设交付比例 {dist}")
-                    } else {
-                        format!(" — assumed delivery {dist}")
-                    }
-                }
-                _ if assumed && !r.assumption.is_empty() => {
-                    if zh {
-                        " — 按规划路径(无交付比例)".to_string()
-                    } else {
-                        " — the planned path as written".to_string()
-                    }
-                }
-                _ => String::new(),
-            };
             BoardRow {
-                label: format!("{} {} {}{assumption}", r.id, name, r.year),
+                label: format!("{} {} {}", r.id, name, r.year),
                 p_met: if r.met == "no target" || r.met == "no value" {
                     None
                 } else {
@@ -597,10 +627,20 @@ fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Error> {
                 },
                 binding: r.binding,
                 note,
+                central: r.p_met.is_none(),
             }
         })
         .collect();
+    let central = d.mc().is_none();
     let title = match (zh, assumed) {
+        (true, false) if central => "中心情景: 模型计算指标是否达标 (★ 约束性)",
+        (false, false) if central => "Central run: is each modelled target met? (★ binding)",
+        (true, true) if central => {
+            "中心情景: 假设指标是否达标 (按交付比例中位数, 不是模型结论; ★ 约束性)"
+        }
+        (false, true) if central => {
+            "Central run: assumed indicators met? (at the median delivery, not a finding; ★ binding)"
+        }
         (true, false) => "模型计算指标的达标概率 (★ 约束性)",
         (false, false) => "Modelled indicators: probability of meeting each target (★ binding)",
         (true, true) => "假设指标: 达标概率只是交付比例假设的复述, 不是模型结论 (★ 约束性)",
@@ -645,7 +685,7 @@ fn co2_sources(d: &RunData, lang: Lang) -> Result<String, Error> {
     report::stacked_area(
         &StackedArea {
             title: title.into(),
-            y_label: "万t CO₂".into(),
+            y_label: report::unit("万t CO2", lang),
             years,
             layers,
         },
@@ -745,4 +785,5 @@ pub fn effective_lang(lang: Lang, png: bool) -> Lang {
 
 mod page;
 
+pub(crate) use page::today;
 pub use page::{inconsistencies, report_html, report_html_with, write_report, write_report_with};

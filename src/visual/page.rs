@@ -18,10 +18,10 @@ pub fn inconsistencies(lang: Lang) -> Vec<String> {
     ];
     let en = [
         "PV capacity 2025: 300 MW in the indicator table and main text, 500 MW in annex row 12. The plan scenario uses 300 MW (500 MW by 2030); the enhanced scenario takes the annex's 500 MW by 2025.",
-        "Hydro capacity: 118.74 MW in the table, \"118.74 万kW\" (1,187.4 MW) in the text and annex row 19. The 2020 base of 103.74 MW shows a unit slip; MW is used.",
+        "Hydro capacity: 118.74 MW in the table, \"118.74 × 10⁴ kW\" (1,187.4 MW) in the text and annex row 19. The 2020 base of 103.74 MW shows a unit slip; MW is used.",
         "Binding indicators: the note says 12 binding and 16 expected, the table marks 11 and 17. The table's marks (11 binding) are used.",
-        "Indicator 10: the 2020 column reads \"40和30\" while the targets are \"30和20\" reductions vs 2018. Split into 10a (fertiliser) and 10b (pesticide); the 2020 bases are assumptions in the scenarios.",
-        "Missing or non-numeric 2020 baselines (\"--\", \"二级以上\", \"70以上\") and targets \"完成省市下达目标\" are scenario inputs; without one an indicator reports \"no target\".",
+        "Indicator 10: the 2020 column reads \"40 and 30\" while the targets are \"30 and 20\" reductions vs 2018. Split into 10a (fertiliser) and 10b (pesticide); the 2020 bases are assumptions in the scenarios.",
+        "Missing or non-numeric 2020 baselines (\"--\", \"grade II or better\", \"70 or more\") and targets \"as set by the province and city\" are scenario inputs; without one an indicator reports \"no target\".",
     ];
     (if lang == Lang::Zh {
         zh.to_vec()
@@ -201,7 +201,7 @@ pub fn report_html_with(
                 )
             } else {
                 format!(
-                    "Energy intensity {y}, physical / assessed as {} (tce/万元)",
+                    "Energy intensity {y}, physical / assessed as {} (tce/10⁴ yuan)",
                     rule(y)
                 )
             },
@@ -212,7 +212,7 @@ pub fn report_html_with(
         if zh {
             "能源活动CO₂排放 2020 / 2025 / 2030 (万t)".into()
         } else {
-            "Energy CO₂ 2020 / 2025 / 2030 (万t)".into()
+            "Energy CO₂ 2020 / 2025 / 2030 (10⁴ t)".into()
         },
         format!(
             "{} / {} / {}",
@@ -242,7 +242,7 @@ pub fn report_html_with(
         } else {
             "Grid emission-factor basis".into()
         },
-        basis.to_string(),
+        report::option_value(basis, lang),
     ));
     let all = charts(&[d], lang)?;
     let board_svg = all
@@ -264,20 +264,29 @@ pub fn report_html_with(
         .map(|p| report::html::Assumption {
             parameter: p[0].clone(),
             value: p[2].clone(),
-            unit: p[1].clone(),
-            source: p[4].clone(),
+            unit: report::unit(&p[1], lang),
+            source: crate::comparison::source_text(&p[4], lang),
         })
         .collect();
     let methods = if zh {
         vec![
             "模型: MODEL.md 参考模型(逐年; 能源需求、燃料结构、本地光伏/水电/风电、电力调入、CO₂与碳汇)。".to_string(),
-            format!("电力折标: {}; 电网排放因子口径: {basis}。", d.run["model_options"]["electricity_accounting"].as_str().unwrap_or("")),
+            format!(
+                "电力折标: {}; 电网排放因子口径: {}。",
+                report::option_value(d.run["model_options"]["electricity_accounting"].as_str().unwrap_or(""), lang),
+                report::option_value(basis, lang)
+            ),
+            "来源: 情景文件中的标签: 已核实、推导、假设; 参考资料指 REFERENCE.md, 规划指本县实施方案。各参数注释原文见 parameters.csv。".to_string(),
             "蒙特卡洛: 每次模拟由 (种子, 序号) 生成 ChaCha8 随机流; 分位数来自相对误差≤0.4%的可合并草图。".to_string(),
         ]
     } else {
         vec![
             "Model: the reference model of MODEL.md (yearly; energy demand, fuel mix, local PV/hydro/wind, grid imports, CO₂ and sinks).".to_string(),
-            format!("Electricity in energy totals: {}; grid emission-factor basis: {basis}.", d.run["model_options"]["electricity_accounting"].as_str().unwrap_or("")),
+            format!(
+                "Electricity in energy totals: {}; grid emission-factor basis: {basis}.",
+                report::option_value(d.run["model_options"]["electricity_accounting"].as_str().unwrap_or(""), lang)
+            ),
+            "Sources: the tags of the scenario files: [V] verified, [D] derived, [A] assumption; REF is shared/REFERENCE.md, PLAN the county's plan. parameters.csv has each comment in full.".to_string(),
             "Monte Carlo: run i draws from a ChaCha8 stream keyed by (seed, i); quantiles from a mergeable sketch with ≤ 0.4 % relative error.".to_string(),
         ]
     };
@@ -289,8 +298,13 @@ pub fn report_html_with(
         },
         scenario: d.scenario_name(lang),
         run_date: format!(
-            "{} (scenario sha256 {})",
+            "{} ({} {})",
             today(),
+            if zh {
+                "情景内容哈希"
+            } else {
+                "scenario content hash"
+            },
             d.run["scenario"]["content_sha256"]
                 .as_str()
                 .map_or("", |h| &h[..12.min(h.len())])
@@ -311,10 +325,10 @@ pub fn report_html_with(
                         if zh { &r.name_zh } else { &r.name_en },
                         r.year
                     ),
-                    r.assumption.clone(),
+                    crate::comparison::assumption_text(&r.assumption, lang),
                     match (r.p_met, r.p_met_interval) {
                         (Some(p), Some(iv)) => super::pct_interval(p, iv),
-                        _ => r.met.clone(),
+                        _ => crate::comparison::met_text(&r.met, lang),
                     },
                 )
             })
@@ -336,53 +350,17 @@ pub fn write_report(dir: &Path, lang: Lang) -> Result<(), Error> {
 /// Write `dir/report.html`, adding the SVG charts found in the folders `with` (LMDI
 /// waterfall, PRIM trajectory, sensitivity charts, comparison overlays), in name order.
 pub fn write_report_with(dir: &Path, lang: Lang, with: &[std::path::PathBuf]) -> Result<(), Error> {
-    let d = RunData::read(dir)?;
-    let mut extra = Vec::new();
-    for w in with {
-        let charts = if w.join("charts").is_dir() {
-            w.join("charts")
-        } else {
-            w.clone()
-        };
-        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&charts)
-            .map_err(|e| {
-                Error::Input(format!(
-                    "{}: --with: expected a folder of charts, found: {e}",
-                    w.display()
-                ))
-            })?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "svg"))
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(Error::Input(format!(
-                "{}: --with: expected SVG charts, found none",
-                w.display()
-            )));
-        }
-        for f in files {
-            let svg = std::fs::read_to_string(&f).map_err(io(&f))?;
-            if !svg.trim_start().starts_with("<svg") && !svg.trim_start().starts_with("<?xml") {
-                return Err(Error::Input(format!(
-                    "{}: expected an SVG chart, found other content",
-                    f.display()
-                )));
-            }
-            let caption = f
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .unwrap_or("")
-                .replace('_', " ");
-            extra.push((caption, svg));
-        }
+    if crate::comparison::is_comparison(dir) {
+        return crate::comparison::write_report(dir, lang, with);
     }
+    let d = RunData::read(dir)?;
+    let extra = crate::comparison::with_charts(with, lang)?;
     let html = report_html_with(&d, lang, extra)?;
     write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, from the system clock (civil-from-days, H. Hinnant).
-fn today() -> String {
+pub(crate) fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());

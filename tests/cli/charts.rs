@@ -20,7 +20,7 @@ fn run_charts_are_svg_with_titles_and_units() {
     .ok();
     let charts = dir.join("zh/charts");
     let expect = [
-        ("fan_co2.svg", "能源活动CO₂排放", "万t CO2"),
+        ("fan_co2.svg", "能源活动CO₂排放", "万t CO₂"),
         ("fan_coal_t.svg", "煤炭消费量", "万t"),
         ("fan_nonfossil_share.svg", "非化石能源消费比重", "%"),
         ("fan_energy_intensity.svg", "单位GDP能耗", "tce/万元"),
@@ -36,8 +36,8 @@ fn run_charts_are_svg_with_titles_and_units() {
         ),
         ("fan_cap_pv.svg", "光伏装机容量", "MW"),
         ("fan_cap_hydro.svg", "水电装机容量", "MW"),
-        ("fan_gdp.svg", "地区生产总值", "亿元"),
-        ("fan_sink_total.svg", "碳汇合计", "万t CO2"),
+        ("fan_gdp.svg", "地区生产总值", "亿元(2020年价)"),
+        ("fan_sink_total.svg", "碳汇合计", "万t CO₂"),
         ("peak_year.svg", "达峰年份", "%"),
         ("indicator_board.svg", "模型计算指标的达标概率", "%"),
         ("indicator_board_assumed.svg", "假设指标", "%"),
@@ -75,11 +75,17 @@ fn run_charts_are_svg_with_titles_and_units() {
     // The assessed energy-intensity fan carries the 2025 target of indicator 1 (the
     // physical one has no target: the target is not assessed on it).
     let fan25 = read_string(charts.join("fan_energy_intensity_assessed_2025.svg"));
-    assert!(fan25.contains("目标 0."), "no target in the assessed fan");
+    // The target is labelled as the plan states it: a decline with its own precision.
+    assert!(
+        fan25.contains("目标: 较2020年下降"),
+        "no target in the assessed fan"
+    );
     assert!(!read_string(charts.join("fan_energy_intensity.svg")).contains("目标"));
     // Assumed indicators are on a board of their own, their assumption visible.
     let board = read_string(charts.join("indicator_board_assumed.svg"));
-    assert!(board.contains("16 森林覆盖率 2025 — 假设交付比例 pert(0.6, 0.95, 1.1)"));
+    // The name whole in the label, the delivery assumption beside the probability.
+    assert!(board.contains("★ 16 森林覆盖率 2025\n"));
+    assert!(board.contains("交付比例 pert(0.6, 0.95, 1.1)"));
 
     // English labels with --lang en.
     peakpath([
@@ -92,7 +98,34 @@ fn run_charts_are_svg_with_titles_and_units() {
         "en",
     ])
     .ok();
-    assert!(read_string(dir.join("en/charts/fan_co2.svg")).contains("Energy CO₂ emissions"));
+    let en = read_string(dir.join("en/charts/fan_co2.svg"));
+    assert!(en.contains("Energy CO₂ emissions"));
+    // English units are Latin, so a PNG without a Chinese font shows no missing glyph.
+    assert!(en.contains("10⁴ t CO₂"), "English unit");
+    assert!(read_string(dir.join("en/charts/fan_gdp.svg")).contains("10⁸ yuan (2020 prices)"));
+    // A central run's board says met / not met, with value and target, and draws no
+    // probability axis or risk bands.
+    let board = svg_texts(&read_string(dir.join("en/charts/indicator_board.svg")));
+    assert!(
+        board
+            .iter()
+            .any(|t| t == "Central run: is each modelled target met? (★ binding)")
+    );
+    assert!(
+        board.iter().any(|t| t == "✓ met" || t == "✗ not met"),
+        "{board:?}"
+    );
+    assert!(
+        board
+            .iter()
+            .any(|t| t.starts_with("central ") && t.contains("target 50 %"))
+    );
+    assert!(
+        !board
+            .iter()
+            .any(|t| t.contains("probability") || t == "≥ 90 %"),
+        "{board:?}"
+    );
 
     // The report holds no external reference and carries the headline and inconsistencies.
     let html = read_string(dir.join("zh/report.html"));
@@ -263,4 +296,157 @@ fn comparison_equals_separate_runs() {
         !md.contains("`emission_factors.coal`"),
         "equal parameters are not listed"
     );
+}
+
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("SVG parses");
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// A scenario keeps its colour whatever the order of the compared files; the coal target is a
+/// ceiling line and the hydro target keeps its precision (118.74, not 119).
+#[test]
+fn scenario_colours_are_stable_and_targets_exact() {
+    let dir = TempDir::new("colours");
+    for (name, order) in [
+        ("a", ["scenarios/plan.toml", "scenarios/baseline.toml"]),
+        ("b", ["scenarios/baseline.toml", "scenarios/plan.toml"]),
+    ] {
+        peakpath([
+            "compare",
+            order[0],
+            order[1],
+            "--runs",
+            "100",
+            "--out",
+            &dir.arg(name),
+            "--lang",
+            "en",
+        ])
+        .ok();
+    }
+    let plan_blue = "#1F77B4";
+    for name in ["a", "b"] {
+        let svg = read_string(dir.join(format!("{name}/charts/fan_co2.svg")));
+        assert!(
+            svg.to_uppercase().contains(plan_blue),
+            "{name}: plan is not blue"
+        );
+    }
+    let coal = read_string(dir.join("a/charts/fan_coal_t.svg"));
+    let texts = svg_texts(&coal);
+    assert!(texts.iter().any(|t| t == "target ≤ 23.92"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t == "ceiling (target)"),
+        "legend: {texts:?}"
+    );
+    let hydro = svg_texts(&read_string(dir.join("a/charts/fan_cap_hydro.svg")));
+    assert!(hydro.iter().any(|t| t == "target 118.74"), "{hydro:?}");
+}
+
+/// `report` of a compare folder: one page with every scenario side by side.
+#[test]
+fn report_of_a_compare_folder_shows_every_scenario() {
+    let dir = TempDir::new("compare-report");
+    let out = dir.arg("c");
+    peakpath([
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/plan.toml",
+        "scenarios/enhanced.toml",
+        "--runs",
+        "200",
+        "--out",
+        &out,
+        "--no-charts",
+    ])
+    .ok();
+    peakpath(["report", &out, "--lang", "en"]).ok();
+    let html = read_string(dir.join("c/report.html"));
+    for id in ["headline", "fans", "boards", "differences"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "section {id}");
+    }
+    // The headline table has one column per scenario, the boards one chart per scenario.
+    let head = &html[html.find("id=\"headline\"").unwrap()..html.find("id=\"fans\"").unwrap()];
+    for (name, colour) in [
+        ("Baseline", "#696969"),
+        ("Plan", "#1f77b4"),
+        ("Enhanced", "#2ca02c"),
+    ] {
+        assert!(
+            head.contains(&format!("border-top:4px solid {colour}\">{name}")),
+            "{name}: a column in its colour"
+        );
+    }
+    let boards =
+        &html[html.find("id=\"boards\"").unwrap()..html.find("id=\"differences\"").unwrap()];
+    // Two boards per scenario: modelled and assumed indicators.
+    assert_eq!(boards.matches("<svg").count(), 6);
+    let fans = &html[html.find("id=\"fans\"").unwrap()..html.find("id=\"boards\"").unwrap()];
+    assert!(fans.matches("<svg").count() >= 6);
+    assert!(html.contains("Probability that emissions peak by 2030"));
+    // What differs: the enhanced scenario's PV path, for one.
+    let diff = &html[html.find("id=\"differences\"").unwrap()..];
+    assert!(diff.contains("<td>"), "no input difference listed");
+}
+
+/// A constant outcome's chart says so in words; PRIM's box is drawn.
+#[test]
+fn constant_outcomes_say_so_and_prim_box_is_drawn() {
+    let dir = TempDir::new("constant");
+    peakpath([
+        "sensitivity",
+        "--method",
+        "tornado",
+        "--outcome",
+        "met:5:2025",
+        "--out",
+        &dir.arg("s"),
+        "--lang",
+        "en",
+    ])
+    .ok();
+    let t = svg_texts(&read_string(dir.join("s/tornado_met_5_2025.svg"))).join(" ");
+    assert!(
+        t.contains("1 (met) in all") && t.contains("nothing to draw"),
+        "{t}"
+    );
+    peakpath([
+        "discover",
+        "--outcome",
+        "met:5:2025",
+        "--runs",
+        "500",
+        "--out",
+        &dir.arg("d"),
+    ])
+    .ok();
+    let t = svg_texts(&read_string(dir.join("d/prim_trajectory.svg"))).join("");
+    assert!(t.contains("该结果在全部 500 次运行中都成立"), "{t}");
+    peakpath([
+        "discover",
+        "--outcome",
+        "peaked_by_2030",
+        "--runs",
+        "2000",
+        "--out",
+        &dir.arg("p"),
+        "--lang",
+        "en",
+    ])
+    .ok();
+    let t = svg_texts(&read_string(dir.join("p/prim_box.svg")));
+    let rows = csv_rows(dir.join("p/prim_box.csv"));
+    assert!(!rows.is_empty());
+    for r in &rows {
+        assert!(
+            t.iter().any(|x| x == &r["input"]),
+            "{} not drawn: {t:?}",
+            r["input"]
+        );
+    }
 }

@@ -125,3 +125,123 @@ fn merge_of_a_folder_without_a_shard_exits_2() {
     let out = peakpath(["merge", &tmp.arg("empty"), "--out", &tmp.arg("m")]).expect_code(2);
     assert!(out.stderr.contains("shard.json"), "{}", out.stderr);
 }
+
+/// Negative and zero counts get a plain message (not clap's tip about `--`), exit 2.
+#[test]
+fn negative_numbers_say_expected_a_positive_integer() {
+    for args in [
+        vec!["run", "--runs", "-5"],
+        vec!["compare", "a.toml", "b.toml", "--out", "x", "--runs", "-5"],
+        vec!["run", "--threads", "-2"],
+        vec![
+            "discover",
+            "--outcome",
+            "peaked_by_2030",
+            "--out",
+            "x",
+            "--runs",
+            "-1",
+        ],
+        vec![
+            "sensitivity",
+            "--method",
+            "morris",
+            "--outcome",
+            "co2:2030",
+            "--samples",
+            "-3",
+        ],
+    ] {
+        let out = peakpath(&args).expect_code(2);
+        assert!(
+            out.stderr.contains("expected a positive integer"),
+            "peakpath {args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("tip:"), "{}", out.stderr);
+    }
+    let out = peakpath(["run", "--seed", "-1"]).expect_code(2);
+    assert!(
+        out.stderr.contains("expected a non-negative integer"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Every `--help` text is whole: no description stops on a word that needs a continuation.
+#[test]
+fn every_help_text_is_whole() {
+    let dangling = [
+        "a", "an", "the", "and", "or", "of", "to", "for", "with", "in", "partial", "by", "from",
+    ];
+    for cmd in [
+        "",
+        "run",
+        "merge",
+        "validate",
+        "resolve",
+        "compare",
+        "report",
+        "decompose",
+        "discover",
+        "sensitivity",
+        "indicators",
+    ] {
+        let args: Vec<&str> = [cmd, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let out = peakpath(&args).ok();
+        for line in out.stdout.lines() {
+            let last = line
+                .trim_end_matches(|c: char| c == '.' || c.is_whitespace())
+                .rsplit(' ')
+                .next()
+                .unwrap_or("");
+            assert!(
+                !dangling.contains(&last.to_lowercase().as_str()),
+                "peakpath {cmd} --help: a line stops mid-sentence: {line:?}"
+            );
+        }
+    }
+}
+
+/// `--resume` on a finished run says so and exits 0 (nothing rewritten); on the finished
+/// results of another run it stops with exit 2.
+#[test]
+fn resume_of_a_finished_run_says_already_complete() {
+    let tmp = TempDir::new("resume-done");
+    let out = tmp.arg("r");
+    let args = [
+        "run",
+        "--runs",
+        "200",
+        "--seed",
+        "3",
+        "--no-charts",
+        "--out",
+        &out,
+    ];
+    peakpath(args).ok();
+    let before = read(tmp.join("r/summary.csv"));
+    let again = peakpath(args.iter().copied().chain(["--resume"])).ok();
+    assert!(
+        again.stderr.contains("already complete"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(read(tmp.join("r/summary.csv")), before);
+    let other = peakpath([
+        "run",
+        "--runs",
+        "300",
+        "--seed",
+        "3",
+        "--no-charts",
+        "--out",
+        &out,
+        "--resume",
+    ])
+    .expect_code(2);
+    assert!(other.stderr.contains("another run"), "{}", other.stderr);
+}

@@ -114,6 +114,21 @@ fn indicators_in_english_prints_29_rows() {
         "{}",
         rows[3]
     );
+    // English only: the plan's Chinese cells and units are translated.
+    assert!(
+        !out.stdout
+            .chars()
+            .any(|c| ('\u{2e80}'..='\u{9fff}').contains(&c)),
+        "Chinese in `indicators --lang en`:\n{}",
+        out.stdout
+    );
+    assert!(rows[9].contains("\t40 and 30\t30 and 20\t"), "{}", rows[9]);
+    assert!(
+        rows[1].contains("as set by the province and city"),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[2].contains("\t10⁴ t\t"), "{}", rows[2]);
     // Chinese is the default.
     let zh = peakpath(["indicators"]).ok();
     assert!(zh.stdout.starts_with("序号\t指标名称"), "{}", zh.stdout);
