@@ -31,6 +31,12 @@ mod misc;
 mod properties;
 #[path = "cli/readme.rs"]
 mod readme;
+#[path = "cli/serve.rs"]
+mod serve;
+#[path = "cli/serve_browser.rs"]
+mod serve_browser;
+#[path = "cli/serve_load.rs"]
+mod serve_load;
 #[path = "cli/statistics.rs"]
 mod statistics;
 #[path = "cli/v2.rs"]
