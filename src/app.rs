@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{Cli, Command, CompareArgs, Lang, LookArgs, MergeArgs, RunArgs};
+use crate::cli::{Cli, Command, CompareArgs, Lang, LookArgs, MergeArgs, RunArgs, ServeArgs};
 use peakpath::engine::Accumulator;
 use peakpath::model::Trajectory;
 use peakpath::output;
@@ -36,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
             eprintln!("report written to {}", dir.join("report.html").display());
             Ok(())
         }
+        Command::Serve(a) => cmd_serve(a),
         Command::Indicators { lang } => {
             print!("{}", output::indicator_table(lang == Lang::Zh));
             Ok(())
@@ -135,6 +136,21 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
     }
     eprintln!("comparison written to {}", req.out.display());
     Ok(())
+}
+
+fn cmd_serve(a: ServeArgs) -> Result<()> {
+    let opts = peakpath::serve::ServeOptions {
+        scenario: a.scenario,
+        host: a.host,
+        port: a.port,
+        open: a.open,
+        save_dir: a.save_dir,
+        runs: a.runs,
+        max_runs: a.max_runs,
+        seed: a.seed,
+        threads: a.threads,
+    };
+    peakpath::serve::serve(opts, std::sync::Arc::new(|m: String| eprintln!("{m}")))
 }
 
 fn cmd_merge(a: MergeArgs) -> Result<()> {

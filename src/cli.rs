@@ -67,6 +67,8 @@ pub enum Command {
     Sensitivity(peakpath::sensitivity::run::SensitivityArgs),
     /// Which action buys the change from the parent scenario: exact Shapley values over the plan's actions.
     Wedges(peakpath::wedges::WedgesArgs),
+    /// A lever explorer in the browser: every change runs a new Monte Carlo (see README, "serve").
+    Serve(ServeArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// Language of the names.
@@ -196,4 +198,35 @@ pub struct MergeArgs {
     /// sensitivity_shard.json) that merges again like a shard: a tree of merges.
     #[arg(long)]
     pub partial: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Scenario file (default: the plan scenario embedded in the binary).
+    pub scenario: Option<PathBuf>,
+    /// Port to listen on (0: any free port; the address is printed on stderr).
+    #[arg(long, default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on. Without it, 127.0.0.1 (this machine only); any other address
+    /// makes the server reachable from elsewhere, with a warning.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Open the page in the default browser.
+    #[arg(long)]
+    pub open: bool,
+    /// The only folder "Save as scenario" writes into.
+    #[arg(long, default_value = "scenarios")]
+    pub save_dir: PathBuf,
+    /// Monte Carlo runs per change.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub runs: u64,
+    /// The most runs one request may ask for.
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    pub max_runs: u64,
+    /// Seed of the random streams, the same for every change.
+    #[arg(long, default_value_t = 20231001)]
+    pub seed: u64,
+    /// Worker threads of the model runs (default: all cores).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub threads: Option<u16>,
 }

@@ -27,6 +27,7 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod sensitivity;
+pub mod serve;
 pub mod stats;
 pub mod terminal;
 pub mod visual;

@@ -39,6 +39,12 @@ mod properties;
 mod readme;
 #[path = "cli/save_draws.rs"]
 mod save_draws;
+#[path = "cli/serve.rs"]
+mod serve;
+#[path = "cli/serve_browser.rs"]
+mod serve_browser;
+#[path = "cli/serve_load.rs"]
+mod serve_load;
 #[path = "cli/statistics.rs"]
 mod statistics;
 #[path = "cli/v2.rs"]

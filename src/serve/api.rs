@@ -1,0 +1,358 @@
+//! Routes and handlers: the page, `GET /api/scenario`, `POST /api/run`, `POST /api/save`; the
+//! guard every request passes first; listening and stopping.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::connect_info::Connected;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::serve::IncomingStream;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+
+use super::pool::{PoolError, RunPool};
+use super::save::SaveError;
+use super::{Log, ServeOptions, assets, overrides, results, safety, save};
+use crate::engine;
+use crate::error::Error;
+use crate::scenario::Scenario;
+use crate::scenario::source::suggest;
+
+pub(crate) struct AppState {
+    pub base: Scenario,
+    /// The base's file on disk (`None`: the embedded plan).
+    pub base_file: Option<PathBuf>,
+    /// The base as shown to the user.
+    pub shown: String,
+    pub opts: ServeOptions,
+    pub scenario_json: Value,
+    pub pool: Arc<RunPool>,
+    pub log: Log,
+}
+
+type Shared = Arc<AppState>;
+
+/// The address a connection arrived at (the server's own, as the client named it).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Conn {
+    local: Option<SocketAddr>,
+}
+
+impl Connected<IncomingStream<'_, TcpListener>> for Conn {
+    fn connect_info(s: IncomingStream<'_, TcpListener>) -> Self {
+        Conn {
+            local: s.io().local_addr().ok(),
+        }
+    }
+}
+
+pub(crate) fn router(st: Shared) -> Router {
+    Router::new()
+        .route("/", get(assets::index))
+        .route("/app.js", get(assets::script))
+        .route("/style.css", get(assets::style))
+        .route("/api/scenario", get(scenario))
+        .route("/api/run", post(run))
+        .route("/api/save", post(save_handler))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(safety::MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(st.clone(), guard))
+        .with_state(st)
+}
+
+/// Listen as the options say, print the address, answer until Ctrl-C or SIGTERM.
+pub(crate) async fn listen(st: Shared) -> Result<(), Error> {
+    let o = &st.opts;
+    let host = o.host.clone().unwrap_or_else(|| "127.0.0.1".into());
+    let listener = TcpListener::bind((host.as_str(), o.port))
+        .await
+        .map_err(|e| {
+            Error::Other(format!(
+                "--host {host} --port {}: cannot listen: {e}",
+                o.port
+            ))
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Other(format!("cannot read the address listened on: {e}")))?;
+    let url = if addr.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}/", addr.port())
+    } else {
+        format!("http://{addr}/")
+    };
+    if o.host.is_some() && !addr.ip().is_loopback() {
+        (st.log)(format!(
+            "warning: --host {host}: listening on {addr}, reachable from other machines: anyone who can reach this port can run the model and save scenario files into {}. Without --host the server listens on 127.0.0.1 only.",
+            o.save_dir.display()
+        ));
+    }
+    (st.log)(format!(
+        "peakpath serve: scenario {} ({}), {} runs per change (at most {} a request), seed {}, {} threads; saves into {}",
+        st.base.info.id,
+        st.shown,
+        o.runs,
+        o.max_runs,
+        o.seed,
+        st.pool.threads(),
+        o.save_dir.display()
+    ));
+    (st.log)(format!("listening on {url} (Ctrl-C stops)"));
+    if o.open {
+        open_browser(&url, &st.log);
+    }
+    let app = router(st.clone());
+    axum::serve(listener, app.into_make_service_with_connect_info::<Conn>())
+        .with_graceful_shutdown(stop_signal())
+        .await
+        .map_err(|e| Error::Other(format!("server: {e}")))?;
+    (st.log)("stopped".into());
+    Ok(())
+}
+
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+fn open_browser(url: &str, log: &Log) {
+    let (cmd, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if let Err(e) = std::process::Command::new(cmd)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    {
+        log(format!(
+            "warning: --open: cannot start {cmd} ({e}); open {url} yourself"
+        ));
+    }
+}
+
+/// An error answer: `{"error": message}`.
+pub(crate) fn error(status: StatusCode, msg: impl Into<String>) -> Response {
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(json!({ "error": msg.into() })),
+    )
+        .into_response()
+}
+
+fn answer(status: StatusCode, v: Value) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-store")], axum::Json(v)).into_response()
+}
+
+/// Every request passes here first: refused (403) unless it names this server and comes
+/// from its own pages; every answer gets the hardening headers.
+async fn guard(
+    State(st): State<Shared>,
+    ConnectInfo(c): ConnectInfo<Conn>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let allowed = match c.local {
+        Some(local) => safety::allowed_hosts(local, st.opts.host.as_deref()),
+        None => Vec::new(),
+    };
+    let mut resp = match safety::check_request(&allowed, req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(m) => {
+            (st.log)(format!("{} {}: {m}", req.method(), req.uri().path()));
+            error(StatusCode::FORBIDDEN, m)
+        }
+    };
+    safety::harden(resp.headers_mut());
+    resp
+}
+
+async fn not_found(req: Request) -> Response {
+    error(
+        StatusCode::NOT_FOUND,
+        format!(
+            "not found: {} (the API is GET /api/scenario, POST /api/run, POST /api/save)",
+            req.uri().path()
+        ),
+    )
+}
+
+/// Parse a JSON body; an unknown field gets a "did you mean". The error is the message of a 400.
+fn parse<T: DeserializeOwned>(body: &Bytes, fields: &[&str]) -> Result<T, String> {
+    serde_json::from_slice(body).map_err(|e| {
+        let text = e.to_string();
+        let mut m = format!("request body: {text}");
+        if let Some(f) = text
+            .strip_prefix("unknown field `")
+            .and_then(|r| r.split('`').next())
+            && let Some(s) = suggest(f, fields.iter().copied())
+        {
+            m.push_str(&format!(" (did you mean \"{s}\"?)"));
+        }
+        m
+    })
+}
+
+async fn scenario(State(st): State<Shared>) -> Response {
+    answer(StatusCode::OK, st.scenario_json.clone())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunBody {
+    #[serde(default)]
+    overrides: Map<String, Value>,
+    runs: Option<u64>,
+}
+
+async fn run(State(st): State<Shared>, body: Bytes) -> Response {
+    let req: RunBody = match parse(&body, &["overrides", "runs"]) {
+        Ok(r) => r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    };
+    let runs = req.runs.unwrap_or(st.opts.runs);
+    if runs == 0 || runs > st.opts.max_runs {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "runs: expected 1 to {} runs (the server's --max-runs), found {runs}",
+                st.opts.max_runs
+            ),
+        );
+    }
+    let sc = match overrides::apply(&st.base, &req.overrides) {
+        Ok(sc) => sc,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    };
+    let seed = st.opts.seed;
+    let started = Instant::now();
+    let r = st
+        .pool
+        .run(move |pool, obs| {
+            // In batches of one chunk per worker, so that a long run does not hold the pool
+            // (statistics merge exactly: the same numbers as one batch).
+            let batch = engine::CHUNK * pool.current_num_threads() as u64;
+            let mut acc = engine::Accumulator::new(sc.spec.n_years());
+            let mut lo = 0;
+            while lo < runs {
+                let hi = (lo + batch).min(runs);
+                acc.merge(&pool.install(|| engine::monte_carlo(&sc, seed, lo..hi, obs))?);
+                lo = hi;
+            }
+            let tr = engine::central(&sc);
+            Some(results::run_json(&sc, &tr, &acc, seed))
+        })
+        .await;
+    match r {
+        Ok(mut v) => {
+            v["overrides"] = Value::Object(req.overrides);
+            v["elapsed_ms"] = json!(started.elapsed().as_secs_f64() * 1000.0);
+            answer(StatusCode::OK, v)
+        }
+        Err(PoolError::Busy) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "busy: {} runs are waiting already; try again in a moment",
+                super::MAX_WAITING
+            ),
+        ),
+        Err(PoolError::Cancelled) => error(StatusCode::SERVICE_UNAVAILABLE, "run cancelled"),
+        Err(PoolError::Failed(m)) => {
+            (st.log)(format!("run failed: {m}"));
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("run failed: {m}"),
+            )
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SaveBody {
+    name: String,
+    #[serde(default)]
+    overrides: Map<String, Value>,
+    #[serde(default)]
+    overwrite: bool,
+}
+
+async fn save_handler(State(st): State<Shared>, body: Bytes) -> Response {
+    let req: SaveBody = match parse(&body, &["name", "overrides", "overwrite"]) {
+        Ok(r) => r,
+        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    };
+    let s = st.clone();
+    let r = tokio::task::spawn_blocking(move || {
+        save::save(
+            &s.base,
+            s.base_file.as_deref(),
+            &s.opts.save_dir,
+            &req.name,
+            &req.overrides,
+            req.overwrite,
+        )
+    })
+    .await;
+    match r {
+        Ok(Ok(saved)) => {
+            (st.log)(format!(
+                "saved {} (extends {})",
+                saved.path.display(),
+                saved.extends
+            ));
+            answer(
+                StatusCode::CREATED,
+                json!({
+                    "path": saved.path.display().to_string(),
+                    "extends": saved.extends,
+                    "toml": saved.text,
+                    "valid": true,
+                    "parameters": saved.scenario.params.len(),
+                    "uncertain": saved.scenario.uncertain.len(),
+                    "also_written": saved.also_written.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+                }),
+            )
+        }
+        Ok(Err(SaveError::Input(m))) => error(StatusCode::BAD_REQUEST, m),
+        Ok(Err(SaveError::Exists(m))) => error(StatusCode::CONFLICT, m),
+        Ok(Err(SaveError::Io(m))) => {
+            (st.log)(format!("save failed: {m}"));
+            error(StatusCode::INTERNAL_SERVER_ERROR, m)
+        }
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("save failed: {e}"),
+        ),
+    }
+}

@@ -1,0 +1,222 @@
+//! `peakpath serve` in a real browser: headless Chromium driven over WebDriver (chromedriver,
+//! through the `fantoccini` crate). Skipped, saying why, where Chromium or chromedriver is
+//! missing (`.ci/run` installs both: Debian's `chromium` and `chromium-driver`).
+
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator, key::Key};
+use serde_json::json;
+
+use crate::util::{Server, TempDir, peakpath, read_string};
+
+fn on_path(names: &[&'static str]) -> Option<&'static str> {
+    names.iter().copied().find(|b| {
+        std::process::Command::new(b)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// chromedriver on a free port, killed when dropped.
+struct Driver(std::process::Child, u16);
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_driver(bin: &str) -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port");
+    let child = std::process::Command::new(bin)
+        .arg(format!("--port={port}"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let until = Instant::now() + Duration::from_secs(30);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < until, "chromedriver did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver(child, port)
+}
+
+/// Wait until the page has finished a run (`body[data-state=done]`) and return P(peaked).
+async fn settled(c: &Client, not: Option<&str>) -> String {
+    let until = Instant::now() + Duration::from_secs(300);
+    loop {
+        let state = c
+            .execute("return document.body.dataset.state", vec![])
+            .await
+            .expect("script");
+        let p = c
+            .find(Locator::Id("p-peak"))
+            .await
+            .expect("#p-peak")
+            .text()
+            .await
+            .expect("text");
+        if state == "done" && Some(p.as_str()) != not {
+            return p;
+        }
+        if state == "error" {
+            let e = c
+                .find(Locator::Id("error"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            panic!("the page shows an error: {e}");
+        }
+        assert!(
+            Instant::now() < until,
+            "no new result (state {state}, P {p})"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn percent(s: &str) -> f64 {
+    s.trim_end_matches('%')
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("not a percentage: {s:?}"))
+}
+
+#[test]
+fn serve_in_a_real_browser() {
+    let (Some(chromium), Some(driver)) = (
+        on_path(&["chromium", "chromium-browser", "google-chrome"]),
+        on_path(&["chromedriver"]),
+    ) else {
+        eprintln!(
+            "SKIPPED serve_in_a_real_browser: Chromium and chromedriver are needed (Debian: apt-get install chromium chromium-driver; .ci/run installs them)"
+        );
+        return;
+    };
+    let saves = TempDir::new("serve-browser");
+    let srv = Server::start(&["--save-dir", &saves.arg("s"), "--runs", "2000"]);
+    let drv = start_driver(driver);
+    let profile = TempDir::new("serve-browser-profile");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let addr = srv.addr.clone();
+    rt.block_on(async move {
+        let caps = json!({ "goog:chromeOptions": {
+            "binary": which(chromium),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--no-first-run", "--disable-background-networking",
+                     format!("--user-data-dir={}", profile.join("p").display())],
+        }});
+        let caps = caps.as_object().unwrap().clone();
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", drv.1))
+            .await
+            .expect("a WebDriver session");
+
+        // Open the page: the first run shows P(peaked by 2030) with its interval.
+        c.goto(&format!("http://{addr}/?lang=en")).await.unwrap();
+        let p0 = settled(&c, None).await;
+        let ci = c
+            .find(Locator::Id("p-peak-ci"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(ci.contains("95 % interval"), "{ci}");
+        assert!(
+            c.find(Locator::Css("#fan svg path")).await.is_ok(),
+            "the CO2 fan is drawn"
+        );
+        assert!(
+            c.find(Locator::Css("#board tr[data-indicator]"))
+                .await
+                .is_ok()
+        );
+
+        // Move a lever with the keyboard: GDP growth to 2030 at the top of its range.
+        let slider = c
+            .find(Locator::Css(
+                r#"details[data-group="*top"] input[type=range][data-path="economy.growth.2030"]"#,
+            ))
+            .await
+            .expect("the growth lever among the most influential");
+        slider.send_keys(&Key::End.to_string()).await.unwrap();
+        let p1 = settled(&c, Some(&p0)).await;
+        assert!(
+            percent(&p1) < percent(&p0) - 2.0,
+            "faster growth makes a 2030 peak less likely: {p0} → {p1}"
+        );
+
+        eprintln!("browser: P(peaked by 2030) {p0} → {p1} with economy.growth.2030 at 0.06");
+
+        // The view is in the URL: the link reproduces it.
+        let url = c.current_url().await.unwrap().to_string();
+        assert!(url.contains("set.economy.growth.2030=0.06"), "{url}");
+        c.goto(&url).await.unwrap();
+        let p2 = settled(&c, None).await;
+        assert_eq!(p2, p1, "the link reproduces the view");
+
+        // Save as scenario.
+        c.find(Locator::Id("save-name"))
+            .await
+            .unwrap()
+            .send_keys("fast-growth")
+            .await
+            .unwrap();
+        c.find(Locator::Id("save-btn"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let until = Instant::now() + Duration::from_secs(60);
+        loop {
+            let m = c
+                .find(Locator::Id("save-msg"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if m.starts_with('✓') {
+                assert!(m.contains("fast-growth.toml"), "{m}");
+                break;
+            }
+            assert!(
+                Instant::now() < until && !m.contains("expected"),
+                "save failed: {m}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        c.close().await.unwrap();
+    });
+    let file = saves.join("s/fast-growth.toml");
+    let text = read_string(&file);
+    assert!(
+        text.contains("extends = \"plan.toml\"") && text.contains("2030 = 0.06"),
+        "{text}"
+    );
+    peakpath(["validate", &file.display().to_string()]).ok();
+}
+
+/// The browser's full path (chromedriver wants one).
+fn which(bin: &str) -> String {
+    std::env::var_os("PATH")
+        .and_then(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join(bin))
+                .find(|f| f.is_file())
+        })
+        .map_or_else(|| bin.to_string(), |p| p.display().to_string())
+}
