@@ -27,7 +27,7 @@ fn monte_carlo(c: &mut Criterion) {
 
 fn one_run(c: &mut Criterion) {
     let sc = Scenario::embedded("plan.toml").expect("embedded plan");
-    let samplers = sc.samplers();
+    let samplers = engine::Draws::new(&sc);
     let mut values = vec![0.0; sc.params.len()];
     let mut tr = Trajectory::new(&sc.spec);
     let mut i = 0u64;

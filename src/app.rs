@@ -86,7 +86,11 @@ fn cmd_run(a: RunArgs) -> Result<()> {
     let req = runner::RunRequest {
         scenario: a.scenario,
         central: a.central,
-        runs: a.runs,
+        runs: if a.precision.is_some() {
+            a.max_runs
+        } else {
+            a.runs
+        },
         seed: a.seed,
         threads: a.threads,
         out: a.out,
@@ -95,12 +99,21 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         resume: a.resume,
         look: look(a.look),
         report: a.report,
+        precision: a.precision,
+        save_draws: a.save_draws.clone(),
         xlsx: a.xlsx,
     };
     print_result(
         &runner::run(&req)?,
         req.look.lang == peakpath::report::Lang::Zh,
     );
+    if let Some(f) = &a.save_draws {
+        if req.look.lang == peakpath::report::Lang::Zh {
+            eprintln!("抽样与结果已写入 {}", f.display());
+        } else {
+            eprintln!("draws written to {} (experiments, outcomes)", f.display());
+        }
+    }
     Ok(())
 }
 
@@ -201,7 +214,13 @@ fn print_result(r: &RunResult, zh: bool) {
             acc,
             out,
             elapsed_s,
-        } => print_mc(sc, tr, acc, out, *elapsed_s, zh),
+            precision,
+        } => {
+            print_mc(sc, tr, acc, out, *elapsed_s, zh);
+            if let Some(p) = precision {
+                print_precision(p, zh);
+            }
+        }
         RunResult::AlreadyComplete { out, file } => eprintln!(
             "{}: the run is already complete ({}): nothing to resume",
             out.display(),
@@ -221,11 +240,48 @@ fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elaps
     print!("{}", output::headline_text(sc, tr, Some(acc), zh));
     eprintln!(
         "{} runs in {:.1} s ({:.0} runs/s); results in {}",
-        acc.runs,
+        runner::history::drawn(acc),
         elapsed,
-        acc.runs as f64 / elapsed.max(1e-9),
+        runner::history::drawn(acc) as f64 / elapsed.max(1e-9),
         out.display()
     );
+    if !sc.observed.is_empty() {
+        let line = runner::history::acceptance_line(acc, zh);
+        if zh {
+            eprintln!("观测历史：{line}");
+        } else {
+            eprintln!("observed history: {line}");
+        }
+    }
+    if !sc.correlations.is_empty() {
+        let n = sc.correlations.pairs.len();
+        if zh {
+            eprintln!("相关输入：{n} 对（高斯连接函数，MODEL.md §2）");
+        } else {
+            eprintln!("correlated inputs: {n} pairs (Gaussian copula, MODEL.md §2)");
+        }
+    }
+}
+
+fn print_precision(p: &serde_json::Value, zh: bool) {
+    let used = p["runs_used"].as_u64().unwrap_or(0);
+    let target = p["target_half_width"].as_f64().unwrap_or(f64::NAN);
+    let worst = p["worst_half_width"].as_f64().unwrap_or(f64::NAN);
+    let reached = p["reached"].as_bool() == Some(true);
+    match (reached, zh) {
+        (true, false) => eprintln!(
+            "precision: every headline probability within ±{worst:.4} (Wilson 95 %, target ±{target}) after {used} runs"
+        ),
+        (true, true) => eprintln!(
+            "精度：{used} 次抽样后所有主要概率的 Wilson 95 % 区间半宽 ≤ ±{worst:.4}（目标 ±{target}）"
+        ),
+        (false, false) => eprintln!(
+            "warning: precision ±{target} not reached: widest Wilson 95 % half-width ±{worst:.4} after the maximum of {used} runs (--max-runs)"
+        ),
+        (false, true) => eprintln!(
+            "警告：达到最大抽样次数 {used}（--max-runs）仍未达到精度 ±{target}：最宽的 Wilson 95 % 半宽为 ±{worst:.4}"
+        ),
+    }
 }
 
 /// Plausibility warnings of a scenario (valid values that look like slips), on stderr.

@@ -125,6 +125,16 @@ pub struct RunArgs {
     /// Also write DIR/report.html.
     #[arg(long)]
     pub report: bool,
+    /// Run fixed batches of 10,000 runs until the Wilson 95 % half-width of every headline
+    /// probability is at most this (e.g. 0.005); --runs is then not used (see --max-runs).
+    #[arg(long, value_name = "H")]
+    pub precision: Option<f64>,
+    /// With --precision: the most runs drawn before stopping anyway.
+    #[arg(long, default_value_t = 100_000_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000_000_000))]
+    pub max_runs: u64,
+    /// Write every run's uncertain inputs and outcomes to FILE.npz (NumPy), as the run goes.
+    #[arg(long, value_name = "FILE.npz")]
+    pub save_draws: Option<PathBuf>,
     /// Also write DIR/results.xlsx: every table as an Excel sheet, with a chart of the CO₂ fan.
     #[arg(long)]
     pub xlsx: bool,

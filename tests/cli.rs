@@ -13,6 +13,8 @@ mod util;
 mod charts;
 #[path = "cli/cluster.rs"]
 mod cluster;
+#[path = "cli/correlations.rs"]
+mod correlations;
 #[path = "cli/determinism.rs"]
 mod determinism;
 #[path = "cli/exit_codes.rs"]
@@ -27,10 +29,16 @@ mod language;
 mod merge;
 #[path = "cli/misc.rs"]
 mod misc;
+#[path = "cli/over_time.rs"]
+mod over_time;
+#[path = "cli/precision.rs"]
+mod precision;
 #[path = "cli/properties.rs"]
 mod properties;
 #[path = "cli/readme.rs"]
 mod readme;
+#[path = "cli/save_draws.rs"]
+mod save_draws;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/serve_browser.rs"]

@@ -161,7 +161,7 @@ pub struct Experiments {
 /// simulate each and evaluate the outcome; in parallel on the current rayon pool. The result
 /// depends only on the scenario, the outcome, the seed and the number of runs.
 pub fn experiments(sc: &Scenario, outcome: Resolved, seed: u64, runs: u64) -> Experiments {
-    let samplers = sc.samplers();
+    let draws = engine::Draws::new(sc);
     let inputs = sc.uncertain.clone();
     let chunks: Vec<(u64, u64)> = (0..runs)
         .step_by(CHUNK as usize)
@@ -175,15 +175,19 @@ pub fn experiments(sc: &Scenario, outcome: Resolved, seed: u64, runs: u64) -> Ex
             let mut failed = Vec::with_capacity((hi - lo) as usize);
             let mut rows = Vec::with_capacity((hi - lo) as usize * inputs.len());
             for i in lo..hi {
-                engine::draw(&samplers, seed, i, &mut values);
+                engine::draw(&draws, seed, i, &mut values);
                 model::simulate(&sc.spec, &values, &mut tr);
+                // Runs outside the observed history are not states of the world (MODEL.md §11).
+                if !crate::scenario::observed::check(&sc.observed, &tr, |_| {}) {
+                    continue;
+                }
                 failed.push(!outcome.holds(sc, &values, &tr));
                 rows.extend(inputs.iter().map(|&p| values[p]));
             }
             (failed, rows)
         })
         .collect();
-    let n = runs as usize;
+    let n: usize = parts.iter().map(|p| p.0.len()).sum();
     let mut columns = vec![Vec::with_capacity(n); inputs.len()];
     let mut failed = Vec::with_capacity(n);
     for (f, rows) in parts {
@@ -305,7 +309,7 @@ mod tests {
         assert_eq!(e.columns.len(), sc.uncertain.len());
         assert!(e.columns.iter().all(|c| c.len() == runs as usize));
         let mut v = vec![0.0; sc.params.len()];
-        engine::draw(&sc.samplers(), 7, 1234, &mut v);
+        engine::draw(&engine::Draws::new(&sc), 7, 1234, &mut v);
         assert_eq!(e.columns[0][1234], v[sc.uncertain[0]]);
     }
 }

@@ -6,6 +6,11 @@
 //! fixed-point sums), so partial results merge associatively: the same seed and number of runs
 //! give the same bytes whatever the thread count, chunking or sharding.
 
+pub mod copula;
+pub mod export;
+
+pub use copula::Draws;
+
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -16,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::indicators::{INDICATORS, TARGET_YEARS};
 use crate::model::{self, Trajectory, VARS};
-use crate::scenario::{Sampler, Scenario};
+use crate::scenario::Scenario;
 use crate::stats::SeriesStats;
 
 mod shards;
@@ -63,13 +68,12 @@ pub fn run_rng(seed: u64, index: u64) -> ChaCha8Rng {
     rng
 }
 
-/// Draw one state of the world into `values` (one value per parameter, in order).
+/// Draw one state of the world into `values` (one value per parameter, in order), with
+/// the scenario's correlations (see [`copula`]).
 #[inline]
-pub fn draw(samplers: &[Sampler], seed: u64, index: u64, values: &mut [f64]) {
+pub fn draw(draws: &Draws, seed: u64, index: u64, values: &mut [f64]) {
     let mut rng = run_rng(seed, index);
-    for (v, s) in values.iter_mut().zip(samplers) {
-        *v = s.draw(&mut rng);
-    }
+    draws.fill(&mut rng, values);
 }
 
 /// The central run: every distribution at its median (MODEL.md §2).
@@ -103,6 +107,12 @@ pub struct Accumulator {
     pub all_modelled: [u64; 2],
     /// Per target year: runs meeting every binding target, assumed indicators included.
     pub all_binding: [u64; 2],
+    /// Runs drawn, kept or not (MODEL.md §11); `runs` counts the kept ones.
+    #[serde(default)]
+    pub drawn: u64,
+    /// `rejected_by[k]`: runs outside the tolerance of observation `k`, whatever the others.
+    #[serde(default)]
+    pub rejected_by: Vec<u64>,
 }
 
 /// The binding indicators each headline is judged on, per target year.
@@ -136,6 +146,25 @@ impl Accumulator {
             rebound: 0,
             all_modelled: [0, 0],
             all_binding: [0, 0],
+            drawn: 0,
+            rejected_by: Vec::new(),
+        }
+    }
+
+    /// Kept runs over drawn runs (1 with no observations).
+    pub fn acceptance(&self) -> f64 {
+        if self.drawn == 0 {
+            return 0.0;
+        }
+        self.runs as f64 / self.drawn as f64
+    }
+
+    /// Count one drawn run and the observations it fails.
+    #[inline]
+    fn reject_count(&mut self, n_obs: usize) {
+        self.drawn += 1;
+        if self.rejected_by.len() < n_obs {
+            self.rejected_by.resize(n_obs, 0);
         }
     }
 
@@ -160,6 +189,13 @@ impl Accumulator {
         for k in 0..2 {
             self.all_modelled[k] += o.all_modelled[k];
             self.all_binding[k] += o.all_binding[k];
+        }
+        self.drawn += o.drawn;
+        if self.rejected_by.len() < o.rejected_by.len() {
+            self.rejected_by.resize(o.rejected_by.len(), 0);
+        }
+        for (a, b) in self.rejected_by.iter_mut().zip(&o.rejected_by) {
+            *a += b;
         }
     }
 
@@ -251,7 +287,18 @@ pub fn monte_carlo(
     range: Range<u64>,
     obs: &dyn Observer,
 ) -> Option<Accumulator> {
-    let samplers = sc.samplers();
+    monte_carlo_with(sc, &Draws::new(sc), seed, range, obs)
+}
+
+/// [`monte_carlo`] with the scenario's samplers prepared once (their tables for correlated
+/// inputs take a moment to build), for callers that run many batches.
+pub fn monte_carlo_with(
+    sc: &Scenario,
+    draws: &Draws,
+    seed: u64,
+    range: Range<u64>,
+    obs: &dyn Observer,
+) -> Option<Accumulator> {
     let judged = Judged::of(sc);
     let n_years = sc.spec.n_years();
     let chunks: Vec<Range<u64>> = (range.start..range.end)
@@ -275,9 +322,15 @@ pub fn monte_carlo(
                     return (acc, values, tr);
                 }
                 for i in chunk.clone() {
-                    draw(&samplers, seed, i, &mut values);
+                    draw(draws, seed, i, &mut values);
                     model::simulate(&sc.spec, &values, &mut tr);
-                    acc.push(sc, &judged, &values, &tr);
+                    acc.reject_count(sc.observed.len());
+                    let kept = crate::scenario::observed::check(&sc.observed, &tr, |k| {
+                        acc.rejected_by[k] += 1;
+                    });
+                    if kept {
+                        acc.push(sc, &judged, &values, &tr);
+                    }
                 }
                 obs.advance(chunk.end - chunk.start);
                 (acc, values, tr)

@@ -74,9 +74,8 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             serde_json::json!({ "elapsed_s": started.elapsed().as_secs_f64(), "threads": pool.current_num_threads() }),
         )?;
         finish(&dir, req.look, false, req.xlsx)?;
-        let written: Vec<&str> = super::run::MC_FILES
-            .iter()
-            .copied()
+        let written: Vec<&str> = super::history::own_files(sc, super::run::MC_FILES)
+            .into_iter()
             .chain(req.xlsx.then_some(output::xlsx::WORKBOOK))
             .collect();
         output::remove_stale(&dir, RUN_FILES, &written).map_err(io_err(&dir))?;
@@ -93,6 +92,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             acc: Box::new(acc),
             out: dir,
             elapsed_s: started.elapsed().as_secs_f64(),
+            precision: None,
         });
     }
     write_atomic(

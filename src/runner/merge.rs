@@ -157,7 +157,12 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
             serde_json::json!({ "elapsed_s": null, "threads": null }),
         )?;
         finish(&req.out, Look::default(), false, false)?;
-        output::remove_stale(&req.out, RUN_FILES, MC_FILES).map_err(io_err(&req.out))?;
+        output::remove_stale(
+            &req.out,
+            RUN_FILES,
+            &super::history::own_files(&sc, MC_FILES),
+        )
+        .map_err(io_err(&req.out))?;
     }
     Ok(Some(Merged {
         parts: coverage.parts,

@@ -9,7 +9,10 @@
 //! is the job's business.
 
 mod compare;
+pub mod draws_file;
+pub mod history;
 mod merge;
+pub mod precision;
 mod run;
 
 pub use compare::{CompareRequest, compare};
@@ -38,6 +41,7 @@ pub const RUN_FILES: &[&str] = &[
     "shard.json",
     "report.html",
     "comparison.csv",
+    "observed.csv",
     crate::output::xlsx::WORKBOOK,
 ];
 /// An interrupted run's state, in its output folder.

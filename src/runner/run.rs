@@ -7,8 +7,8 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule, drive,
-    finish,
+    CHECKPOINT, Look, PARTIAL_FORMAT, RUN_FILES, Result, Resumable, SHARD_FILE, Schedule,
+    draws_file, drive, finish, history, precision,
 };
 use crate::engine::{self, Accumulator, Observer};
 use crate::error::{Error, io as io_err};
@@ -36,6 +36,11 @@ pub struct RunRequest {
     pub resume: bool,
     pub look: Look,
     pub report: bool,
+    /// `--precision H`: run batches until every headline probability's Wilson 95 %
+    /// half-width is at most `H`; `runs` is then the most runs drawn.
+    pub precision: Option<f64>,
+    /// `--save-draws FILE.npz`: every run's inputs and chosen outcomes (see [`draws_file`]).
+    pub save_draws: Option<PathBuf>,
     /// Also write `results.xlsx`.
     pub xlsx: bool,
 }
@@ -66,6 +71,8 @@ pub enum RunResult {
         acc: Box<Accumulator>,
         out: PathBuf,
         elapsed_s: f64,
+        /// With `--precision`: what it reached (see [`precision::json`]).
+        precision: Option<serde_json::Value>,
     },
 }
 
@@ -92,13 +99,20 @@ pub(crate) struct Partial {
     /// Seconds spent on this job's runs so far (across interruptions).
     pub elapsed_s: f64,
     pub acc: Accumulator,
+    /// `--precision H` of the run, if any (the end shrinks to where it was reached).
+    #[serde(default)]
+    pub precision: Option<f64>,
 }
 
 /// Monte Carlo runs of a scenario as a [`Resumable`] job on a thread pool.
 struct McJob<'a> {
     p: Partial,
     sc: &'a Scenario,
+    draws: engine::Draws,
     pool: &'a rayon::ThreadPool,
+    save: Option<draws_file::DrawsFile>,
+    /// An error writing the draws file, reported after the batch.
+    save_error: Option<Error>,
     started: Instant,
     elapsed_before: f64,
 }
@@ -108,14 +122,39 @@ impl Resumable for McJob<'_> {
         (self.p.start, self.p.next, self.p.end)
     }
     fn advance(&mut self, hi: u64, obs: &dyn Observer) -> bool {
-        let (sc, seed, next) = (self.sc, self.p.seed, self.p.next);
-        match self
-            .pool
-            .install(|| engine::monte_carlo(sc, seed, next..hi, obs))
-        {
+        let (sc, seed, next, draws) = (self.sc, self.p.seed, self.p.next, &self.draws);
+        let result = match &self.save {
+            None => self
+                .pool
+                .install(|| engine::monte_carlo_with(sc, draws, seed, next..hi, obs)),
+            Some(df) => {
+                let row = |v: &[f64], tr: &Trajectory, kept: bool, out: &mut Vec<f64>| {
+                    df.outcomes(sc, v, tr, kept, out)
+                };
+                let got = self.pool.install(|| {
+                    engine::export::monte_carlo_rows(sc, draws, seed, next..hi, obs, &row)
+                });
+                got.and_then(|(acc, rows)| {
+                    let df = self.save.as_mut()?;
+                    if let Err(e) = df.write(next, &rows) {
+                        self.save_error = Some(e);
+                        return None;
+                    }
+                    Some(acc)
+                })
+            }
+        };
+        match result {
             Some(acc) => {
                 self.p.acc.merge(&acc);
                 self.p.next = hi;
+                // --precision: stop at the end of the first batch that is precise enough.
+                if let Some(h) = self.p.precision
+                    && self.p.acc.runs > 0
+                    && precision::worst_half_width(sc, &self.p.acc) <= h
+                {
+                    self.p.end = hi;
+                }
                 true
             }
             None => false,
@@ -159,7 +198,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     if req.central {
         write_central(&sc, &spath, &tr, &out, options)?;
         finish(&out, req.look, req.report, req.xlsx)?;
-        clean_up(&out, req, CENTRAL_FILES)?;
+        clean_up(&out, req, &history::own_files(&sc, CENTRAL_FILES))?;
         return Ok(RunResult::Central {
             sc: Box::new(sc),
             tr,
@@ -167,6 +206,23 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         });
     }
 
+    if req.save_draws.is_some() && (req.central || req.precision.is_some()) {
+        return Err(Error::Input(
+            "--save-draws: expected a Monte Carlo run with a fixed --runs, found --central or --precision".into(),
+        ));
+    }
+    if let Some(h) = req.precision {
+        if !(h > 0.0 && h < 0.5) {
+            return Err(Error::Input(format!(
+                "--precision: expected a Wilson 95 % half-width in (0, 0.5), e.g. 0.005, found {h}"
+            )));
+        }
+        if shard.is_some() {
+            return Err(Error::Input(
+                "--precision: expected no --shard (the number of runs is decided as the run goes; run it whole, or shard a fixed --runs)".into(),
+            ));
+        }
+    }
     let range = match shard {
         Some((k, n)) => engine::shard_range(req.runs, k, n),
         None => 0..req.runs,
@@ -185,6 +241,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         next: range.start,
         elapsed_s: 0.0,
         acc: Accumulator::new(sc.spec.n_years()),
+        precision: req.precision,
     };
     if req.resume {
         let path = out.join(CHECKPOINT);
@@ -212,6 +269,12 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
                 engine::shards_text(cp.shard, cp.shard_last)
             ));
         }
+        if cp.precision != req.precision {
+            differs.push(format!(
+                "precision: expected {:?}, found {:?}",
+                req.precision, cp.precision
+            ));
+        }
         if !differs.is_empty() {
             return Err(Error::Input(format!(
                 "{}: --resume: the checkpoint is of another run; rerun with the checkpoint's settings, or without --resume (and --force) to start over: {}",
@@ -229,7 +292,15 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     let started = Instant::now();
     let obs = progress(partial.end - partial.start, partial.next - partial.start);
     let sched = Schedule {
-        batch: engine::CHUNK * 16 * threads as u64,
+        // --precision checks after fixed batches of run indices, whatever the thread count.
+        batch: if req.precision.is_some() {
+            precision::BATCH
+        } else if req.save_draws.is_some() {
+            // Rows are held for one batch: keep it small.
+            engine::CHUNK * 2 * threads as u64
+        } else {
+            engine::CHUNK * 16 * threads as u64
+        },
         checkpoint_every_s: 30,
         checkpoint: out.join(CHECKPOINT),
         unit: "runs",
@@ -239,11 +310,30 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     let mut job = McJob {
         p: partial,
         sc: &sc,
+        draws: engine::Draws::new(&sc),
         pool: &pool,
         started,
         elapsed_before,
+        save: None,
+        save_error: None,
     };
-    drive(&mut job, &sched, &obs)?;
+    if let Some(f) = &req.save_draws {
+        job.save = Some(draws_file::DrawsFile::create(
+            f,
+            &sc,
+            job.p.start,
+            job.p.end,
+            req.resume,
+        )?);
+    }
+    let driven = drive(&mut job, &sched, &obs);
+    if let Some(e) = job.save_error.take() {
+        return Err(e);
+    }
+    driven?;
+    if let Some(df) = job.save.take() {
+        df.finish()?;
+    }
     let mut partial = job.p;
     let elapsed_s = elapsed_before + started.elapsed().as_secs_f64();
     partial.elapsed_s = elapsed_s;
@@ -260,6 +350,9 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
             file: out.join(SHARD_FILE),
         });
     }
+    let precision = req
+        .precision
+        .map(|h| precision::json(&sc, &partial.acc, h, req.runs));
     write_mc(
         &sc,
         &spath,
@@ -267,16 +360,17 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         &partial.acc,
         req.seed,
         &out,
-        serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads }),
+        serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads, "precision": precision }),
     )?;
     finish(&out, req.look, req.report, req.xlsx)?;
-    clean_up(&out, req, MC_FILES)?;
+    clean_up(&out, req, &history::own_files(&sc, MC_FILES))?;
     Ok(RunResult::MonteCarlo {
         sc: Box::new(sc),
         tr,
         acc: Box::new(partial.acc),
         out,
         elapsed_s,
+        precision,
     })
 }
 
@@ -401,12 +495,15 @@ pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
             p.end
         ));
     }
-    if p.acc.runs != p.next - p.start {
+    // Runs drawn cover the indices done; the kept ones (MODEL.md §11) are at most as many.
+    let drawn = history::drawn(&p.acc);
+    if drawn != p.next - p.start || (p.acc.drawn > 0 && p.acc.runs > p.acc.drawn) {
         return bad(format!(
-            "acc.runs: expected {} (the runs {}..{} done), found {}",
+            "acc.runs: expected {} drawn (the runs {}..{} done), found {} drawn, {} kept",
             p.next - p.start,
             p.start,
             p.next,
+            drawn,
             p.acc.runs
         ));
     }
@@ -545,8 +642,25 @@ fn write_central(
     )
     .map_err(io_err(out))?;
     write_atomic(&out.join("parameters.csv"), &output::parameters_csv(sc)).map_err(io_err(out))?;
+    write_observed(sc, tr, out, &mut run)?;
     write_atomic(&out.join("run.json"), &output::json_bytes(&run)).map_err(io_err(out))?;
     Ok(())
+}
+
+/// `observed.csv` of the central run, and the correlations and observations in `run.json`.
+fn write_observed(
+    sc: &Scenario,
+    tr: &Trajectory,
+    out: &Path,
+    run: &mut serde_json::Value,
+) -> Result<()> {
+    if !sc.correlations.is_empty() {
+        run["correlations"] = serde_json::json!(sc.correlations.pairs);
+    }
+    if sc.observed.is_empty() {
+        return Ok(());
+    }
+    write_atomic(&out.join("observed.csv"), &history::observed_csv(sc, tr)).map_err(io_err(out))
 }
 
 /// Write the files of a finished Monte Carlo run (also used by `merge` and `compare`).
@@ -559,6 +673,7 @@ pub fn write_mc(
     out: &Path,
     extra: serde_json::Value,
 ) -> Result<()> {
+    history::check_kept(sc, acc)?;
     let mut run = output::run_json_base(
         sc,
         spath,
@@ -578,7 +693,12 @@ pub fn write_mc(
         m.extend(h);
     }
     run["monte_carlo"] = mc;
+    run["monte_carlo"]["observed_history"] = history::acceptance_json(sc, acc);
+    if let Some(p) = extra.get("precision").filter(|p| !p.is_null()) {
+        run["monte_carlo"]["precision"] = p.clone();
+    }
     run["central"] = output::central_headline(sc, tr);
+    write_observed(sc, tr, out, &mut run)?;
     write_atomic(&out.join("summary.csv"), &output::summary_csv(sc, acc)).map_err(io_err(out))?;
     write_atomic(&out.join("peak.csv"), &output::peak_csv(sc, acc)).map_err(io_err(out))?;
     write_atomic(

@@ -5,7 +5,9 @@
 //! downstream re-checks. Every number of the model becomes a [`ParamDef`]: a named field path
 //! with its distribution; a run is then just a vector of values, one per parameter.
 
+pub mod correlations;
 pub mod dist;
+pub mod observed;
 mod schema;
 pub mod source;
 
@@ -68,6 +70,10 @@ pub struct Scenario {
     pub hash: String,
     /// The text of every file read (name, text), so that a partial result can rebuild it.
     pub texts: Vec<(String, String)>,
+    /// Rank correlations between uncertain parameters (MODEL.md §2).
+    pub correlations: correlations::Correlations,
+    /// Observed history (MODEL.md §11).
+    pub observed: Vec<observed::Observation>,
     /// Plausibility warnings: valid values that look like a slip (a % target given as a
     /// fraction, a growth rate above 0.2, an efficiency gain above 0.1 a year), each
     /// `file:line:col: field: …`. Nothing here stops a run.
@@ -100,6 +106,8 @@ impl Scenario {
             resolved: serde_json::Value::Null,
             hash: String::new(),
             texts: Vec::new(),
+            correlations: Default::default(),
+            observed: Vec::new(),
             warnings,
             actions: Vec::new(),
         }
@@ -216,6 +224,8 @@ impl Scenario {
             "options": self.spec.options,
             "years": [self.spec.y0, self.spec.y1],
             "parameters": self.params,
+            "correlations": self.correlations.pairs,
+            "observed": self.observed,
             "content": self.resolved,
         })
     }

@@ -394,6 +394,8 @@ const TOP: &[&str] = &[
     "emission_factors",
     "sinks",
     "indicators",
+    "correlations",
+    "observed",
     "actions",
 ];
 
@@ -769,6 +771,10 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         }
     }
 
+    // [[correlations]] and [observed.*] (MODEL.md §2, §11): read in their own modules.
+    let correlations =
+        super::correlations::read(root, src, &r.params, &mut r.diags, &mut r.warnings);
+    let observed = super::observed::read(root, src, y0, y1, &mut r.diags);
     // [actions.<key>]: which of the plan's actions each changed field belongs to.
     let actions = crate::wedges::actions::read(root, src, &mut r.diags);
 
@@ -801,6 +807,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     };
     let mut sc = Scenario::assemble(info, spec, IndicatorSet { settings }, r.params, r.warnings);
     sc.actions = actions;
+    sc.correlations = correlations;
+    sc.observed = observed;
     Ok(sc)
 }
 

@@ -18,7 +18,9 @@
 //! Everything is deterministic given a `u64` seed (ChaCha8 for pseudo-random draws,
 //! `sobol_burley` Owen-scrambled Sobol points for the Saltelli design).
 
+pub mod dependence;
 pub mod morris;
+pub mod over_time;
 pub mod run;
 pub mod sobol;
 pub mod tornado;

@@ -96,7 +96,8 @@ pub struct SensitivityArgs {
     /// Method: tornado (P10/P90 one at a time), morris (elementary effects), sobol (S1/ST).
     #[arg(long, value_enum, required_unless_present = "merge")]
     pub method: Option<Method>,
-    /// Outcome to analyse (repeatable): VAR:YEAR, peak_year or met:ID:YEAR.
+    /// Outcome to analyse (repeatable): VAR:YEAR, VAR:FROM..TO (every year, plus a table and
+    /// chart across the years), peak_year or met:ID:YEAR.
     #[arg(
         long = "outcome",
         value_name = "OUTCOME",
@@ -365,6 +366,9 @@ struct Setup {
     png: bool,
     /// Design rows (model evaluations).
     rows: u64,
+    /// `VAR:FROM..TO` outcomes (expanded into `outcomes`), for the tables across years.
+    #[serde(default)]
+    over_time: Vec<super::over_time::Span>,
 }
 
 /// A partial result: a shard's output or an interrupted analysis's checkpoint.
@@ -481,6 +485,7 @@ impl<'a> Analysis<'a> {
             lang,
             png,
             rows,
+            over_time: Vec::new(),
         };
         Ok(Analysis {
             sc,
@@ -1069,6 +1074,15 @@ impl Analysis<'_> {
             .iter()
             .map(|&p| serde_json::json!({ "input": sc.params[p].path, "unit": sc.params[p].unit, "distribution": sc.params[p].dist.to_syntax() }))
             .collect();
+        let mut over_time = Vec::new();
+        for span in &self.setup.over_time {
+            let files = super::over_time::write(method, span, out, lang, self.setup.png)?;
+            eprintln!(
+                "{}:{}..{}: indices per year in {}",
+                span.var, span.from, span.to, files[0]
+            );
+            over_time.push(serde_json::json!({ "outcome": format!("{}:{}..{}", span.var, span.from, span.to), "files": files }));
+        }
         let summary = serde_json::json!({
             "format": "peakpath-sensitivity-1",
             "peakpath_version": env!("CARGO_PKG_VERSION"),
@@ -1083,7 +1097,12 @@ impl Analysis<'_> {
             "references": REFERENCES,
             "outcomes": files,
             "inputs": inputs,
+            "correlations": super::dependence::json(sc),
+            "over_time": over_time,
         });
+        for l in super::dependence::notes(sc, lang == Lang::Zh) {
+            eprintln!("{l}");
+        }
         write_atomic(&out.join(SUMMARY), &output::json_bytes(&summary)).map_err(io_err(out))?;
         Ok(())
     }
@@ -1207,9 +1226,11 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
         .method
         .ok_or_else(|| Error::Input("--method: expected tornado, morris or sobol".into()))?;
     let (sc, spath) = Scenario::load_or_plan(a.scenario.as_deref())?;
-    let outcomes = parse_outcomes(&a.outcomes, &sc)?;
+    let (texts, spans) = super::over_time::expand(&a.outcomes)?;
+    let outcomes = parse_outcomes(&texts, &sc)?;
     let shard = a.shard.as_deref().map(engine::parse_shard).transpose()?;
-    let an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
+    let mut an = Analysis::new(&sc, method, a.samples, a.seed, outcomes, a.lang, a.png)?;
+    an.setup.over_time = spans;
     let out = match &a.out {
         Some(o) => o.clone(),
         None => default_out(&sc, method)?,

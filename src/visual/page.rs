@@ -176,6 +176,37 @@ pub fn report_html_with(
             },
             runs.to_string(),
         ));
+        // Observed history (MODEL.md §11): runs drawn, kept and the acceptance rate.
+        let h = &mc["observed_history"];
+        if h["observations"].as_array().is_some_and(|o| !o.is_empty()) {
+            headline.push((
+                if zh {
+                    "观测历史: 抽样 / 保留 / 接受率".into()
+                } else {
+                    "Observed history: runs drawn / kept / acceptance".into()
+                },
+                format!(
+                    "{} / {} / {:.1} %",
+                    h["runs_drawn"].as_u64().unwrap_or(0),
+                    h["runs_kept"].as_u64().unwrap_or(0),
+                    h["acceptance_rate"].as_f64().unwrap_or(f64::NAN) * 100.0
+                ),
+            ));
+        }
+        if let Some(c) = d.run["correlations"].as_array().filter(|c| !c.is_empty()) {
+            headline.push((
+                if zh {
+                    "相关输入(高斯连接函数)".into()
+                } else {
+                    "Correlated inputs (Gaussian copula)".into()
+                },
+                if zh {
+                    format!("{} 对", c.len())
+                } else {
+                    format!("{} pairs", c.len())
+                },
+            ));
+        }
     }
     let central = &d.run["central"];
     let cpeak = &central["peak"];

@@ -63,7 +63,7 @@ mod tests {
     #[test]
     fn per_run_verdicts_match_the_accumulator() {
         let sc = Scenario::embedded("plan.toml").unwrap();
-        let samplers = sc.samplers();
+        let samplers = engine::Draws::new(&sc);
         let b = binding(&sc);
         let judged = Judged::of(&sc);
         let mut acc = Accumulator::new(sc.spec.n_years());

@@ -58,6 +58,9 @@ const ALLOWED: &[&str] = &[
     "normal",
     "lognormal",
     "delivery",
+    // correlated inputs in scenario files (`[[correlations]] between = …, spearman = …`)
+    "between",
+    "spearman",
 ];
 
 /// The text a reader sees: SVG `<text>`/`<title>` content, or HTML without its tags, style

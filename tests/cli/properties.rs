@@ -4,16 +4,17 @@
 use std::sync::OnceLock;
 
 use peakpath::engine;
+use peakpath::engine::Draws;
 use peakpath::model::{self, Trajectory, Var};
-use peakpath::scenario::{Sampler, Scenario};
+use peakpath::scenario::Scenario;
 use proptest::prelude::*;
 
-fn plan() -> &'static (Scenario, Vec<Sampler>) {
-    static PLAN: OnceLock<(Scenario, Vec<Sampler>)> = OnceLock::new();
+fn plan() -> &'static (Scenario, Draws) {
+    static PLAN: OnceLock<(Scenario, Draws)> = OnceLock::new();
     PLAN.get_or_init(|| {
         let sc =
             Scenario::load(&crate::util::root().join("scenarios/plan.toml")).expect("plan loads");
-        let s = sc.samplers();
+        let s = Draws::new(&sc);
         (sc, s)
     })
 }

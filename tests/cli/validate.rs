@@ -56,6 +56,12 @@ fn every_invalid_fixture_fails_with_its_expected_message() {
         "industry_share_zero",
         "no_final_energy",
         "rates_beyond_range",
+        "correlation_not_positive_definite",
+        "correlation_unknown_parameter",
+        "correlation_fixed_parameter",
+        "correlation_of_one",
+        "observed_unknown_variable",
+        "observed_without_tolerance",
     ] {
         assert!(
             files.iter().any(|f| f.file_stem().unwrap() == name),

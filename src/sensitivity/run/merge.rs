@@ -139,7 +139,8 @@ pub fn merge(
     }
     let s = &first.setup;
     let outcomes = parse_outcomes(&s.outcomes, &sc)?;
-    let an = Analysis::new(&sc, s.method, s.samples, s.seed, outcomes, s.lang, s.png)?;
+    let mut an = Analysis::new(&sc, s.method, s.samples, s.seed, outcomes, s.lang, s.png)?;
+    an.setup.over_time = s.over_time.clone();
     if an.setup != *s {
         return Err(Error::Other(
             "the shards' analysis does not rebuild to the same design".into(),
