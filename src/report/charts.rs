@@ -567,6 +567,40 @@ pub(crate) fn add_titles(mut svg: String, pairs: &[(String, String)]) -> String 
     svg
 }
 
+/// Draw the title and return the plot area: below the title (`th` px high), above the
+/// legend (`lh` px high).
+fn plot_area<'a>(
+    root: &Area<'a>,
+    title: &str,
+    w: u32,
+    h: u32,
+    th: i32,
+    lh: i32,
+) -> Result<Area<'a>, ChartError> {
+    draw_title(root, title, w)?;
+    let (_, rest) = root.split_vertically(th);
+    let (plot, _) = rest.split_vertically(h as i32 - th - lh);
+    Ok(plot)
+}
+
+/// Tick label of a year axis: whole numbers only, nothing in between.
+fn year_tick(v: &f64) -> String {
+    if (v - v.round()).abs() < 1e-6 {
+        format!("{v:.0}")
+    } else {
+        String::new()
+    }
+}
+
+/// X range of a year axis from the first to the last year (a single year: ± 0.5).
+fn year_range(x0: f64, x1: f64) -> Range<f64> {
+    if x1 > x0 {
+        x0..x1
+    } else {
+        (x0 - 0.5)..(x1 + 0.5)
+    }
+}
+
 // ---------------------------------------------------------------- horizontal-bar rows
 
 /// Draw row labels (right-aligned, ellipsized) left of the plot for a

@@ -93,13 +93,7 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
     let yr = padded(y0, y1, 0.08, true);
     let dec = tick_decimals(yr.start, yr.end, 8);
     let y_fmt = move |v: &f64| fmt_tick(*v, dec);
-    let x_fmt = |v: &f64| {
-        if (v - v.round()).abs() < 1e-6 {
-            format!("{v:.0}")
-        } else {
-            String::new()
-        }
-    };
+    let x_fmt = year_tick;
     let yl = y_area_width(&[y_fmt(&yr.start), y_fmt(&yr.end)]);
 
     // legend
@@ -183,9 +177,7 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
     let th = title_height(&fc.title, w);
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
-        draw_title(root, &fc.title, w)?;
-        let (_, rest) = root.split_vertically(th);
-        let (plot, _) = rest.split_vertically(h as i32 - th - lh);
+        let plot = plot_area(root, &fc.title, w, h, th, lh)?;
         let mut chart = build(&plot, xr.clone(), yr.clone(), yl, 48)?;
         let span = (x1 - x0) as usize;
         draw_mesh(

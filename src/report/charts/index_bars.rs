@@ -60,9 +60,7 @@ pub fn index_bars(ib: &IndexBars, lang: Lang) -> Result<String, ChartError> {
     let th = title_height(&ib.title, w);
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
-        draw_title(root, &ib.title, w)?;
-        let (_, rest) = root.split_vertically(th);
-        let (plot, _) = rest.split_vertically(h as i32 - th - lh);
+        let plot = plot_area(root, &ib.title, w, h, th, lh)?;
         let mut chart = build(
             &plot,
             xr.clone(),

@@ -39,13 +39,7 @@ pub fn stacked_area(sa: &StackedArea, lang: Lang) -> Result<String, ChartError> 
     let (x0, x1) = min_max(sa.years.iter().map(|&y| y as f64)).unwrap_or((0.0, 1.0));
     let dec = tick_decimals(yr.start, yr.end, 8);
     let y_fmt = move |v: &f64| fmt_tick(*v, dec);
-    let x_fmt = |v: &f64| {
-        if (v - v.round()).abs() < 1e-6 {
-            format!("{v:.0}")
-        } else {
-            String::new()
-        }
-    };
+    let x_fmt = year_tick;
     let yl = y_area_width(&[y_fmt(&yr.start), y_fmt(&yr.end)]);
     let legend: Vec<LegendItem> = sa
         .layers
@@ -56,14 +50,8 @@ pub fn stacked_area(sa: &StackedArea, lang: Lang) -> Result<String, ChartError> 
     let th = title_height(&sa.title, w);
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
-        draw_title(root, &sa.title, w)?;
-        let (_, rest) = root.split_vertically(th);
-        let (plot, _) = rest.split_vertically(h as i32 - th - lh);
-        let xr = if x1 > x0 {
-            x0..x1
-        } else {
-            (x0 - 0.5)..(x1 + 0.5)
-        };
+        let plot = plot_area(root, &sa.title, w, h, th, lh)?;
+        let xr = year_range(x0, x1);
         let mut chart = build(&plot, xr, yr.clone(), yl, 48)?;
         draw_mesh(
             &mut chart,

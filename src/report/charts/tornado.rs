@@ -63,9 +63,7 @@ pub fn tornado(t: &Tornado, lang: Lang) -> Result<String, ChartError> {
     let th = title_height(&t.title, w);
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
-        draw_title(root, &t.title, w)?;
-        let (_, rest) = root.split_vertically(th);
-        let (plot, _) = rest.split_vertically(h as i32 - th - lh);
+        let plot = plot_area(root, &t.title, w, h, th, lh)?;
         let mut chart = build(
             &plot,
             xr.clone(),

@@ -92,9 +92,7 @@ pub fn waterfall(wf: &Waterfall, lang: Lang) -> Result<String, ChartError> {
     let max_lines = cat_lines.iter().map(|l| l.len()).max().unwrap_or(1) as u32;
     let x_area = 12 + 16 * max_lines + 24;
     render(w, h, |root| {
-        draw_title(root, &wf.title, w)?;
-        let (_, rest) = root.split_vertically(th);
-        let (plot, _) = rest.split_vertically(h as i32 - th - lh);
+        let plot = plot_area(root, &wf.title, w, h, th, lh)?;
         let mut chart = build(&plot, -0.6..(n as f64 - 0.4), ylo..yhi, yl, x_area)?;
         draw_mesh(
             &mut chart,

@@ -65,9 +65,7 @@ pub fn line_xy(xy: &XyChart, lang: Lang) -> Result<String, ChartError> {
     let th = title_height(&xy.title, w);
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
-        draw_title(root, &xy.title, w)?;
-        let (_, rest) = root.split_vertically(th);
-        let (plot, _) = rest.split_vertically(h as i32 - th - lh);
+        let plot = plot_area(root, &xy.title, w, h, th, lh)?;
         let mut chart = build(&plot, xr.clone(), yr.clone(), yl, 48)?;
         draw_mesh(
             &mut chart,
