@@ -603,6 +603,33 @@ fn year_range(x0: f64, x1: f64) -> Range<f64> {
 
 // ---------------------------------------------------------------- horizontal-bar rows
 
+/// Axes of a horizontal-bar chart whose y coordinate is `n-1-i` for row i: the values
+/// along x with grid lines, no y ticks, and room for row labels `lcw` px wide on the left.
+fn row_chart<'a, 'b>(
+    plot: &'a Area<'b>,
+    xr: Range<f64>,
+    n: usize,
+    lcw: f64,
+    x_desc: &str,
+    x_fmt: &dyn Fn(&f64) -> String,
+) -> Result<Chart<'a, 'b>, ChartError> {
+    let y_fmt = |_: &f64| String::new();
+    let mut chart = build(plot, xr, -0.6..(n as f64 - 0.4), (lcw + 16.0) as u32, 48)?;
+    draw_mesh(
+        &mut chart,
+        &Mesh {
+            x_desc,
+            y_desc: "",
+            x_fmt,
+            y_fmt: &y_fmt,
+            nx: 8,
+            ny: 0,
+            x_grid: true,
+        },
+    )?;
+    Ok(chart)
+}
+
 /// Draw row labels (right-aligned, ellipsized) left of the plot for a
 /// horizontal-bar chart whose y coordinate is `n-1-i` for row i.
 fn row_labels(

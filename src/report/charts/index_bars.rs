@@ -49,7 +49,6 @@ pub fn index_bars(ib: &IndexBars, lang: Lang) -> Result<String, ChartError> {
     let xr = padded(lo, hi, 0.05, true);
     let dec = tick_decimals(xr.start, xr.end, 8);
     let x_fmt = move |v: &f64| fmt_tick(*v, dec);
-    let y_fmt = |_: &f64| String::new();
     let lcw = label_col_width(&ib.rows);
     let legend: Vec<LegendItem> = ib
         .series
@@ -61,25 +60,7 @@ pub fn index_bars(ib: &IndexBars, lang: Lang) -> Result<String, ChartError> {
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
         let plot = plot_area(root, &ib.title, w, h, th, lh)?;
-        let mut chart = build(
-            &plot,
-            xr.clone(),
-            -0.6..(n as f64 - 0.4),
-            (lcw + 16.0) as u32,
-            48,
-        )?;
-        draw_mesh(
-            &mut chart,
-            &Mesh {
-                x_desc: &ib.x_label,
-                y_desc: "",
-                x_fmt: &x_fmt,
-                y_fmt: &y_fmt,
-                nx: 8,
-                ny: 0,
-                x_grid: true,
-            },
-        )?;
+        let mut chart = row_chart(&plot, xr.clone(), n, lcw, &ib.x_label, &x_fmt)?;
         let group = 0.8;
         let bh = group / k as f64;
         for (j, s) in ib.series.iter().enumerate() {

@@ -47,7 +47,6 @@ pub fn tornado(t: &Tornado, lang: Lang) -> Result<String, ChartError> {
         _ => f(v),
     };
     let x_fmt = |v: &f64| shown(*v, &|x| fmt_tick(x, dec));
-    let y_fmt = |_: &f64| String::new();
     let rows: Vec<String> = t.rows.iter().map(|r| r.label.clone()).collect();
     let lcw = label_col_width(&rows);
     let (c_low, c_high) = (color(0), color(1));
@@ -64,25 +63,7 @@ pub fn tornado(t: &Tornado, lang: Lang) -> Result<String, ChartError> {
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
         let plot = plot_area(root, &t.title, w, h, th, lh)?;
-        let mut chart = build(
-            &plot,
-            xr.clone(),
-            -0.6..(n as f64 - 0.4),
-            (lcw + 16.0) as u32,
-            48,
-        )?;
-        draw_mesh(
-            &mut chart,
-            &Mesh {
-                x_desc: &t.x_label,
-                y_desc: "",
-                x_fmt: &x_fmt,
-                y_fmt: &y_fmt,
-                nx: 8,
-                ny: 0,
-                x_grid: true,
-            },
-        )?;
+        let mut chart = row_chart(&plot, xr.clone(), n, lcw, &t.x_label, &x_fmt)?;
         for (i, r) in t.rows.iter().enumerate() {
             let y = (n - 1 - i) as f64;
             for (v, c) in [(r.low, c_low), (r.high, c_high)] {
