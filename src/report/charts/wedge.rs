@@ -85,13 +85,7 @@ pub fn wedge_chart(wc: &WedgeChart, lang: Lang) -> Result<String, ChartError> {
     let (x0, x1) = (wc.years[0] as f64, wc.years[n - 1] as f64);
     let dec = tick_decimals(yr.start, yr.end, 8);
     let y_fmt = move |v: &f64| fmt_tick(*v, dec);
-    let x_fmt = |v: &f64| {
-        if (v - v.round()).abs() < 1e-6 {
-            format!("{v:.0}")
-        } else {
-            String::new()
-        }
-    };
+    let x_fmt = year_tick;
     let yl = y_area_width(&[y_fmt(&yr.start), y_fmt(&yr.end)]);
     let mut legend: Vec<LegendItem> = bands
         .iter()
@@ -102,14 +96,8 @@ pub fn wedge_chart(wc: &WedgeChart, lang: Lang) -> Result<String, ChartError> {
     let th = title_height(&wc.title, w);
     let lh = legend_height(&legend, w);
     render(w, h, |root| {
-        draw_title(root, &wc.title, w)?;
-        let (_, rest) = root.split_vertically(th);
-        let (plot, _) = rest.split_vertically(h as i32 - th - lh);
-        let xr = if x1 > x0 {
-            x0..x1
-        } else {
-            (x0 - 0.5)..(x1 + 0.5)
-        };
+        let plot = plot_area(root, &wc.title, w, h, th, lh)?;
+        let xr = year_range(x0, x1);
         let mut chart = build(&plot, xr, yr.clone(), yl, 48)?;
         draw_mesh(
             &mut chart,
