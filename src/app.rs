@@ -33,7 +33,12 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Wedges(a) => peakpath::wedges::run(a),
         Command::Report { dir, lang, with } => {
             peakpath::visual::write_report_with(&dir, lang.into(), &with)?;
-            eprintln!("report written to {}", dir.join("report.html").display());
+            let f = dir.join("report.html");
+            if lang == Lang::Zh {
+                eprintln!("报告已写入 {}", f.display());
+            } else {
+                eprintln!("report written to {}", f.display());
+            }
             Ok(())
         }
         Command::Serve(a) => cmd_serve(a),
@@ -134,7 +139,11 @@ fn cmd_compare(a: CompareArgs) -> Result<()> {
     for r in runner::compare(&req)? {
         print_result(&r, req.look.lang == peakpath::report::Lang::Zh);
     }
-    eprintln!("comparison written to {}", req.out.display());
+    if req.look.lang == peakpath::report::Lang::Zh {
+        eprintln!("对比结果已写入 {}", req.out.display());
+    } else {
+        eprintln!("comparison written to {}", req.out.display());
+    }
     Ok(())
 }
 
@@ -204,10 +213,19 @@ fn print_result(r: &RunResult, zh: bool) {
             start,
             end,
             file,
-        } => eprintln!(
-            "shard {k} of {n}: runs {start}..{end} written to {}",
-            file.display()
-        ),
+        } => {
+            if zh {
+                eprintln!(
+                    "分片 {k}/{n}：第 {start}..{end} 次模拟已写入 {}",
+                    file.display()
+                )
+            } else {
+                eprintln!(
+                    "shard {k} of {n}: runs {start}..{end} written to {}",
+                    file.display()
+                )
+            }
+        }
         RunResult::MonteCarlo {
             sc,
             tr,
@@ -221,11 +239,21 @@ fn print_result(r: &RunResult, zh: bool) {
                 print_precision(p, zh);
             }
         }
-        RunResult::AlreadyComplete { out, file } => eprintln!(
-            "{}: the run is already complete ({}): nothing to resume",
-            out.display(),
-            file.display()
-        ),
+        RunResult::AlreadyComplete { out, file } => {
+            if zh {
+                eprintln!(
+                    "{}：该运行已完成（{}），无需继续",
+                    out.display(),
+                    file.display()
+                )
+            } else {
+                eprintln!(
+                    "{}: the run is already complete ({}): nothing to resume",
+                    out.display(),
+                    file.display()
+                )
+            }
+        }
     }
 }
 
@@ -233,18 +261,28 @@ fn print_result(r: &RunResult, zh: bool) {
 /// where the files are and how fast it ran are notes, on standard error.
 fn print_central(sc: &Scenario, tr: &Trajectory, out: &Path, zh: bool) {
     print!("{}", output::headline_text(sc, tr, None, zh));
-    eprintln!("results in {}", out.display());
+    if zh {
+        eprintln!("结果已写入 {}", out.display());
+    } else {
+        eprintln!("results in {}", out.display());
+    }
 }
 
 fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elapsed: f64, zh: bool) {
     print!("{}", output::headline_text(sc, tr, Some(acc), zh));
-    eprintln!(
-        "{} runs in {:.1} s ({:.0} runs/s); results in {}",
-        runner::history::drawn(acc),
-        elapsed,
-        runner::history::drawn(acc) as f64 / elapsed.max(1e-9),
-        out.display()
-    );
+    let drawn = runner::history::drawn(acc);
+    let rate = drawn as f64 / elapsed.max(1e-9);
+    if zh {
+        eprintln!(
+            "{drawn} 次模拟，用时 {elapsed:.1} s（每秒 {rate:.0} 次）；结果已写入 {}",
+            out.display()
+        );
+    } else {
+        eprintln!(
+            "{drawn} runs in {elapsed:.1} s ({rate:.0} runs/s); results in {}",
+            out.display()
+        );
+    }
     if !sc.observed.is_empty() {
         let line = runner::history::acceptance_line(acc, zh);
         if zh {

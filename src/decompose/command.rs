@@ -153,7 +153,7 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
     let svg = report::waterfall(&wf, lang).map_err(|e| Error::Other(e.to_string()))?;
     output::write_chart(&a.out, "decomposition", &svg, a.png)?;
 
-    print_summary(&d, &s0, &s1, &a.out);
+    print_summary(&d, &s0, &s1, &a.out, a.lang == Lang::Zh);
     Ok(())
 }
 
@@ -192,7 +192,7 @@ pub fn decomposition_csv(d: &Decomposition) -> Vec<u8> {
     w.into_inner().expect("in-memory flush")
 }
 
-fn print_summary(d: &Decomposition, s0: &State, s1: &State, out: &Path) {
+fn print_summary(d: &Decomposition, s0: &State, s1: &State, out: &Path, zh: bool) {
     let mut order: Vec<usize> = (0..EFFECTS.len()).collect();
     order.sort_by(|&i, &j| d.effects[j].abs().total_cmp(&d.effects[i].abs()));
     let top: Vec<String> = order
@@ -200,18 +200,21 @@ fn print_summary(d: &Decomposition, s0: &State, s1: &State, out: &Path) {
         .take(3)
         .map(|&k| format!("{} {:+.2}", EFFECTS[k].id, d.effects[k]))
         .collect();
-    eprintln!(
-        "energy CO2 {} {} {:.2} → {} {} {:.2} 10⁴ t (change {:+.2}); largest effects: {}",
-        s0.scenario.info.id,
-        s0.year,
-        d.co2_0,
-        s1.scenario.info.id,
-        s1.year,
-        d.co2_t,
-        d.total(),
-        top.join(", ")
-    );
-    eprintln!("results in {}", out.display());
+    let (a, b) = (&s0.scenario.info.id, &s1.scenario.info.id);
+    let (y0, y1, c0, c1, total) = (s0.year, s1.year, d.co2_0, d.co2_t, d.total());
+    if zh {
+        eprintln!(
+            "能源活动CO₂ {a} {y0}年 {c0:.2} → {b} {y1}年 {c1:.2} 万t（变化 {total:+.2}）；影响最大的因素：{}",
+            top.join(", ")
+        );
+        eprintln!("结果已写入 {}", out.display());
+    } else {
+        eprintln!(
+            "energy CO2 {a} {y0} {c0:.2} → {b} {y1} {c1:.2} 10⁴ t (change {total:+.2}); largest effects: {}",
+            top.join(", ")
+        );
+        eprintln!("results in {}", out.display());
+    }
 }
 
 #[cfg(test)]

@@ -400,20 +400,33 @@ fn print_summary(
     out: &Path,
 ) {
     let b = &traj[chosen];
-    eprintln!(
-        "{}: {} fails in {:.1} % of {} runs (seed {}); PRIM box at step {} of {}: coverage {:.3}, density {:.3}, mass {:.3} ({:.1} s)",
-        sc.info.id,
-        a.outcome,
-        100.0 * failure_rate,
-        a.runs,
-        a.seed,
-        chosen,
-        traj.len() - 1,
-        b.coverage,
-        b.density,
-        b.mass,
-        started.elapsed().as_secs_f64()
-    );
+    let zh = a.lang == Lang::Zh;
+    let (steps, secs) = (traj.len() - 1, started.elapsed().as_secs_f64());
+    if zh {
+        eprintln!(
+            "{}：{}在 {} 次模拟（种子 {}）中有 {:.1} % 未实现；PRIM 框（第 {chosen}/{steps} 步）：覆盖率 {:.3}，密度 {:.3}，质量 {:.3}（{secs:.1} s）",
+            sc.info.id,
+            a.outcome.describe(true),
+            a.runs,
+            a.seed,
+            100.0 * failure_rate,
+            b.coverage,
+            b.density,
+            b.mass
+        );
+    } else {
+        eprintln!(
+            "{}: {} fails in {:.1} % of {} runs (seed {}); PRIM box at step {chosen} of {steps}: coverage {:.3}, density {:.3}, mass {:.3} ({secs:.1} s)",
+            sc.info.id,
+            a.outcome,
+            100.0 * failure_rate,
+            a.runs,
+            a.seed,
+            b.coverage,
+            b.density,
+            b.mass
+        );
+    }
     for j in b.restricted_dims() {
         let p = &sc.params[inputs[j]];
         let lo = if b.lower[j].is_finite() {
@@ -428,7 +441,11 @@ fn print_summary(
         };
         eprintln!("  {lo} ≤ {} ≤ {hi} {}", p.path, p.unit);
     }
-    eprintln!("results in {}", out.display());
+    if zh {
+        eprintln!("结果已写入 {}", out.display());
+    } else {
+        eprintln!("results in {}", out.display());
+    }
 }
 
 #[cfg(test)]

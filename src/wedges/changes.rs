@@ -30,6 +30,11 @@ impl Change {
 }
 
 /// The scenario's changes against its parent, in the scenario's order.
+/// Top-level tables that describe the uncertainty, not what the plan does: how inputs depend
+/// on each other and what was observed. They are no action's change; the Monte Carlo of
+/// `wedges` draws inputs independently and keeps every run (the command says so).
+pub const NOT_LEVERS: &[&str] = &["correlations", "observed"];
+
 pub fn diff(parent: &Node, child: &Node) -> Vec<Change> {
     let mut out = Vec::new();
     diff_rec(Some(parent), Some(child), &mut Vec::new(), &mut out);
@@ -52,7 +57,7 @@ fn diff_rec(p: Option<&Node>, c: Option<&Node>, path: &mut Vec<String>, out: &mu
             }
         }
         for k in keys {
-            if path.is_empty() && NOT_MEASURES.contains(&k) {
+            if path.is_empty() && (NOT_MEASURES.contains(&k) || NOT_LEVERS.contains(&k)) {
                 continue;
             }
             path.push(k.to_string());
@@ -234,6 +239,9 @@ mod tests {
             let m = j.as_object_mut().unwrap();
             m.remove("scenario");
             m.remove("actions");
+            for k in NOT_LEVERS {
+                m.remove(*k);
+            }
         }
         assert_eq!(all_json, plan_json);
         assert!(diff(&base, &apply(&base, [])).is_empty());

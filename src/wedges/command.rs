@@ -93,10 +93,30 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
                 .iter()
                 .map(|&c| game.changes[c].path.as_str())
                 .collect();
+            if a.lang == Lang::Zh {
+                eprintln!(
+                    "注：{} 个改动的字段不属于任何行动，归入“其他”：{}",
+                    fields.len(),
+                    fields.join(", ")
+                );
+            } else {
+                eprintln!(
+                    "note: {} changed field(s) belong to no action and are attributed as \"other\": {}",
+                    fields.len(),
+                    fields.join(", ")
+                );
+            }
+        }
+    }
+    let sc = &game.scenario;
+    if a.runs.is_some() && (!sc.correlations.is_empty() || !sc.observed.is_empty()) {
+        if a.lang == Lang::Zh {
             eprintln!(
-                "note: {} changed field(s) belong to no action and are attributed as \"other\": {}",
-                fields.len(),
-                fields.join(", ")
+                "注：行动分解的蒙特卡洛对每个输入独立抽样并保留全部模拟：情景中的相关性和观测历史不参与（与敏感性分析相同）"
+            );
+        } else {
+            eprintln!(
+                "note: the wedges' Monte Carlo draws every input independently and keeps every run: the scenario's correlations and observed history are not imposed (as in sensitivity analysis)"
             );
         }
     }
@@ -156,7 +176,7 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
         })
         .collect();
     output::remove_stale(&out, FILES, &written).map_err(io(&out))?;
-    summary(&game, &rows, &out);
+    summary(&game, &rows, &out, zh);
     Ok(())
 }
 
@@ -406,15 +426,26 @@ fn charts(
     Ok(())
 }
 
-fn summary(game: &Game, rows: &[&Attribution], out: &Path) {
-    eprintln!(
-        "{} against {}: {} actions, {} change something; {} combinations",
-        game.scenario_file,
-        game.parent_file,
-        game.players.len(),
-        game.active.len(),
-        game.n_combos()
-    );
+fn summary(game: &Game, rows: &[&Attribution], out: &Path, zh: bool) {
+    if zh {
+        eprintln!(
+            "{} 相对于 {}：{} 项行动，其中 {} 项有改动；{} 种组合",
+            game.scenario_file,
+            game.parent_file,
+            game.players.len(),
+            game.active.len(),
+            game.n_combos()
+        );
+    } else {
+        eprintln!(
+            "{} against {}: {} actions, {} change something; {} combinations",
+            game.scenario_file,
+            game.parent_file,
+            game.players.len(),
+            game.active.len(),
+            game.n_combos()
+        );
+    }
     for a in rows.iter().filter(|a| {
         a.measure.kind == Kind::Co2 && a.measure.year == 2030 || a.measure.kind == Kind::PPeaked
     }) {
@@ -425,10 +456,13 @@ fn summary(game: &Game, rows: &[&Attribution], out: &Path) {
             .take(3)
             .map(|&p| format!("{} {:+.3}", game.players[p].key, a.shapley[p]))
             .collect();
+        let (what, largest) = if zh {
+            (&a.measure.zh, "贡献最大")
+        } else {
+            (&a.measure.en, "largest shares")
+        };
         eprintln!(
-            "{} {}: {:.3} → {:.3} ({:+.3} {}); largest shares: {}",
-            a.measure.id,
-            a.measure.year,
+            "{what}: {:.3} → {:.3} ({:+.3} {}); {largest}: {}",
             a.parent,
             a.scenario,
             a.total(),
@@ -436,5 +470,9 @@ fn summary(game: &Game, rows: &[&Attribution], out: &Path) {
             top.join(", ")
         );
     }
-    eprintln!("results in {}", out.display());
+    if zh {
+        eprintln!("结果已写入 {}", out.display());
+    } else {
+        eprintln!("results in {}", out.display());
+    }
 }
