@@ -198,7 +198,10 @@ fn print_summary(d: &Decomposition, s0: &State, s1: &State, out: &Path, zh: bool
     let top: Vec<String> = order
         .iter()
         .take(3)
-        .map(|&k| format!("{} {:+.2}", EFFECTS[k].id, d.effects[k]))
+        .map(|&k| {
+            let name = if zh { EFFECTS[k].zh } else { EFFECTS[k].id };
+            format!("{name} {:+.2}", d.effects[k])
+        })
         .collect();
     let (a, b) = (&s0.scenario.info.id, &s1.scenario.info.id);
     let (y0, y1, c0, c1, total) = (s0.year, s1.year, d.co2_0, d.co2_t, d.total());

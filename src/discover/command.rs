@@ -439,7 +439,15 @@ fn print_summary(
         } else {
             "+∞".into()
         };
-        eprintln!("  {lo} ≤ {} ≤ {hi} {}", p.path, p.unit);
+        let unit = crate::report::style::unit(
+            p.unit,
+            if zh {
+                crate::report::Lang::Zh
+            } else {
+                crate::report::Lang::En
+            },
+        );
+        eprintln!("  {lo} ≤ {} ≤ {hi} {unit}", p.path);
     }
     if zh {
         eprintln!("结果已写入 {}", out.display());

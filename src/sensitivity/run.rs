@@ -712,7 +712,7 @@ impl Analysis<'_> {
                     .take(5)
                     .map(|b| {
                         format!(
-                            "{:<45} P10 → {:<12} P90 → {:<12} swing {}",
+                            "{:<45} P10 → {:<12} P90 → {:<12} {} {}",
                             path(b.input),
                             if *o == Outcome::PeakYear && b.low > f64::from(y1) {
                                 shown_outcome(b.low)
@@ -724,6 +724,7 @@ impl Analysis<'_> {
                             } else {
                                 fmt4(b.high)
                             },
+                            if lang == Lang::Zh { "摆幅" } else { "swing" },
                             fmt4(b.swing)
                         )
                     })
@@ -1000,7 +1001,14 @@ impl Analysis<'_> {
                 _ => format!("{y0}"),
             };
             if constant {
-                t.top.insert(0, format!("note: the outcome is {shown} in all {rows} runs, so every index is 0 (input order)"));
+                t.top.insert(
+                    0,
+                    if lang == Lang::Zh {
+                        format!("注：结果在全部 {rows} 次运行中都是 {shown}，所有指数均为 0（按输入顺序列出）")
+                    } else {
+                        format!("note: the outcome is {shown} in all {rows} runs, so every index is 0 (input order)")
+                    },
+                );
                 // Say so in words instead of an empty frame.
                 t.svg = report::message_chart(
                     &oc.label(lang),
@@ -1034,7 +1042,11 @@ impl Analysis<'_> {
                     .map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
                 write_atomic(&out.join(format!("{stem}.png")), &png).map_err(io_err(out))?;
             }
-            eprintln!("{} ({}), top inputs:", oc.spec(), oc.label(Lang::En));
+            if lang == Lang::Zh {
+                eprintln!("{}（{}），影响最大的输入：", oc.spec(), oc.label(Lang::Zh));
+            } else {
+                eprintln!("{} ({}), top inputs:", oc.spec(), oc.label(Lang::En));
+            }
             for l in &t.top {
                 eprintln!("  {l}");
             }
@@ -1077,10 +1089,17 @@ impl Analysis<'_> {
         let mut over_time = Vec::new();
         for span in &self.setup.over_time {
             let files = super::over_time::write(method, span, out, lang, self.setup.png)?;
-            eprintln!(
-                "{}:{}..{}: indices per year in {}",
-                span.var, span.from, span.to, files[0]
-            );
+            if lang == Lang::Zh {
+                eprintln!(
+                    "{}:{}..{}：逐年指数见 {}",
+                    span.var, span.from, span.to, files[0]
+                );
+            } else {
+                eprintln!(
+                    "{}:{}..{}: indices per year in {}",
+                    span.var, span.from, span.to, files[0]
+                );
+            }
             over_time.push(serde_json::json!({ "outcome": format!("{}:{}..{}", span.var, span.from, span.to), "files": files }));
         }
         let summary = serde_json::json!({
@@ -1335,18 +1354,19 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     })?;
     let _ = std::fs::remove_file(out.join(CHECKPOINT));
     let total_s = started.elapsed().as_secs_f64();
-    eprintln!(
-        "{} of scenario {}: {} inputs, {} model runs ({} this session in {:.1} s, {:.0} runs/s on {threads} threads); {:.1} s in all; results in {}",
-        method.name(),
-        sc.info.id,
-        an.k(),
-        an.setup.rows,
-        evaluated,
-        eval_s,
-        evaluated as f64 / eval_s.max(1e-9),
-        total_s,
-        out.display()
-    );
+    let (m, id, k, rows) = (method.name(), &sc.info.id, an.k(), an.setup.rows);
+    let rate = evaluated as f64 / eval_s.max(1e-9);
+    if a.lang == LangArg::Zh {
+        eprintln!(
+            "情景 {id} 的 {m} 分析：{k} 个输入，{rows} 次模型运行（本次 {evaluated} 次，用时 {eval_s:.1} s，{threads} 线程每秒 {rate:.0} 次）；共 {total_s:.1} s；结果已写入 {}",
+            out.display()
+        );
+    } else {
+        eprintln!(
+            "{m} of scenario {id}: {k} inputs, {rows} model runs ({evaluated} this session in {eval_s:.1} s, {rate:.0} runs/s on {threads} threads); {total_s:.1} s in all; results in {}",
+            out.display()
+        );
+    }
     Ok(())
 }
 

@@ -224,7 +224,7 @@ fn resume_of_a_finished_run_says_already_complete() {
     ];
     peakpath(args).ok();
     let before = read(tmp.join("r/summary.csv"));
-    let again = peakpath(args.iter().copied().chain(["--resume"])).ok();
+    let again = peakpath(args.iter().copied().chain(["--resume", "--lang", "en"])).ok();
     assert!(
         again.stderr.contains("already complete"),
         "{}",
