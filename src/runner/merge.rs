@@ -81,13 +81,7 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
         })?;
         match &head {
             None => {
-                let s = Scenario::from_texts(&p.sources)?;
-                if s.hash != p.scenario_sha256 {
-                    return Err(Error::Other(format!(
-                        "{}: the scenario saved with the shard does not rebuild to the same content",
-                        path.display()
-                    )));
-                }
+                let s = Scenario::from_saved(&p.sources, &p.scenario_sha256, &path)?;
                 sc = Some(s);
             }
             Some((d0, first)) => {

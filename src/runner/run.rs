@@ -516,15 +516,7 @@ pub(crate) fn read_partial(path: &Path) -> Result<Partial> {
 /// (and the fuzz target) that check files without running anything.
 pub fn verify_partial(path: &Path) -> Result<()> {
     let p = read_partial(path)?;
-    let sc = Scenario::from_texts(&p.sources)?;
-    if sc.hash != p.scenario_sha256 {
-        return Err(Error::Input(format!(
-            "{}: scenario_sha256: expected {} (the sources it holds), found {}",
-            path.display(),
-            sc.hash,
-            p.scenario_sha256
-        )));
-    }
+    let sc = Scenario::from_saved(&p.sources, &p.scenario_sha256, path)?;
     check_partial(&p, &sc, path)
 }
 

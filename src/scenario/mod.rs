@@ -165,6 +165,25 @@ impl Scenario {
         Self::load_from(&source::Memory(texts.to_vec()), Path::new(&root))
     }
 
+    /// Rebuild the scenario a partial result (`file`, a shard or checkpoint) was made from,
+    /// from the sources saved in it, and check that it is the scenario the file names by its
+    /// content hash `sha256`: a file whose sources and hash disagree is bad input (exit 2).
+    pub fn from_saved(
+        texts: &[(String, String)],
+        sha256: &str,
+        file: &Path,
+    ) -> Result<Scenario, crate::error::Error> {
+        let sc = Self::from_texts(texts)?;
+        if sc.hash != sha256 {
+            return Err(crate::error::Error::Input(format!(
+                "{}: scenario_sha256: expected {} (the hash of the sources it holds), found {sha256}",
+                file.display(),
+                sc.hash
+            )));
+        }
+        Ok(sc)
+    }
+
     /// The comment at the end of the line that sets parameter `i` (its source or
     /// "[A]"), or, failing that, the comment on the line above.
     pub fn param_note(&self, i: usize) -> String {

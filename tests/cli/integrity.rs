@@ -166,6 +166,20 @@ fn tampered_shards_are_not_merged() {
             out.stderr
         );
     }
+    std::fs::write(tmp.join("b/shard.json"), &original).unwrap();
+    // Sources that are not the scenario the file names by its hash: refused too.
+    let first = read(tmp.join("a/shard.json"));
+    reseal(&tmp.join("a/shard.json"), |v| {
+        v["scenario_sha256"] = "0".repeat(64).into();
+    });
+    let out = merge().expect_code(2);
+    assert!(
+        out.stderr
+            .contains("a/shard.json: scenario_sha256: expected"),
+        "{}",
+        out.stderr
+    );
+    std::fs::write(tmp.join("a/shard.json"), first).unwrap();
     // The refused merges left the earlier results alone.
     assert_eq!(read(tmp.join("m/summary.csv")), good);
 }

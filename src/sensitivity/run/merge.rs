@@ -68,13 +68,7 @@ pub fn merge(
         pieces.push((p.start, std::mem::take(&mut p.outputs)));
         match &head {
             None => {
-                let sc = Scenario::from_texts(&p.sources)?;
-                if sc.hash != p.scenario_sha256 {
-                    return Err(Error::Other(format!(
-                        "{}: the scenario saved with the shard does not rebuild to the same content",
-                        d.join(SHARD_FILE).display()
-                    )));
-                }
+                let sc = Scenario::from_saved(&p.sources, &p.scenario_sha256, &d.join(SHARD_FILE))?;
                 if out.is_none() {
                     let o = default_out(&sc, p.setup.method)?;
                     engine::check_out_not_input(&o, dirs)?;
