@@ -1,0 +1,295 @@
+//! The plan's 28 indicators (指标体系, indicator 10 as `10a` and `10b`) and how each is
+//! evaluated (MODEL.md §8).
+//!
+//! The table is re-keyed from the plan's text (shared/seed/indicators.csv). Targets the plan
+//! leaves to the province or city (完成省市下达目标) or gives without a number (稳中有降) are
+//! `None` here: a scenario may supply them; without one the indicator reports "no target".
+
+use serde::Serialize;
+
+use crate::model::{ModelSpec, PathSpec, Trajectory, Var};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Met when value ≥ target.
+    AtLeast,
+    /// Met when value ≤ target.
+    AtMost,
+}
+
+impl Direction {
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::AtLeast => "at_least",
+            Direction::AtMost => "at_most",
+        }
+    }
+    /// MODEL.md §8: on the right side of the target, exactly.
+    #[inline]
+    pub fn met(self, value: f64, target: f64) -> bool {
+        match self {
+            Direction::AtLeast => value >= target,
+            Direction::AtMost => value <= target,
+        }
+    }
+}
+
+/// How an indicator's value is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub enum Source {
+    /// Decline over the five-year period, in %: `100·(1 − X[end]/X[start])`.
+    Decline(Var),
+    /// A decline of the variable as the target year assesses it (MODEL.md §6a): the first
+    /// variable for the 2025 target, the second for 2030; both ends under the same rule.
+    AssessedDecline([Var; 2]),
+    /// A model variable at the year, times a scale (100 for fractions shown as %).
+    Level(Var, f64),
+    /// The scenario's own path for the indicator (`[indicators."N"] path = …`).
+    Path,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorDef {
+    pub id: &'static str,
+    pub category_zh: &'static str,
+    pub category_en: &'static str,
+    pub name_zh: &'static str,
+    pub name_en: &'static str,
+    pub unit: &'static str,
+    /// The 2020 column as the plan prints it.
+    pub base_text: &'static str,
+    pub base: Option<f64>,
+    pub target_2025: Option<f64>,
+    pub target_2030: Option<f64>,
+    /// The target columns as the plan prints them.
+    pub target_text: [&'static str; 2],
+    pub direction: Direction,
+    /// 约束性 (binding) or 预期性 (expected).
+    pub binding: bool,
+    pub lead_zh: &'static str,
+    pub source: Source,
+}
+
+/// The years the plan sets targets for.
+pub use crate::model::TARGET_YEARS;
+
+mod table;
+pub use table::INDICATORS;
+
+/// MODEL.md §8: indicators the model computes from several inputs (intensities, coal, the
+/// non-fossil share). Every other indicator is `assumed`: its value is one delivered path
+/// (PV, hydro, forest and grassland cover, and the administrative indicators), so its
+/// probability restates the delivery assumption.
+pub const MODELLED: [&str; 5] = ["1", "2", "3", "5", "14"];
+
+impl IndicatorDef {
+    /// Whether the model computes the indicator (`modelled`) or it restates a delivered
+    /// path (`assumed`).
+    pub fn modelled(&self) -> bool {
+        MODELLED.contains(&self.id)
+    }
+    /// `modelled` or `assumed`, as written in `indicators.csv`.
+    pub fn kind(&self) -> &'static str {
+        if self.modelled() {
+            "modelled"
+        } else {
+            "assumed"
+        }
+    }
+    /// The assessment rule applies to this indicator (1 and 14, MODEL.md §6a).
+    pub fn assessed(&self) -> bool {
+        matches!(self.source, Source::AssessedDecline(_))
+    }
+}
+
+pub fn find(id: &str) -> Option<usize> {
+    INDICATORS.iter().position(|d| d.id == id)
+}
+
+/// What a scenario says about one indicator.
+#[derive(Debug, Clone, Default)]
+pub struct Setting {
+    /// The indicator's own path (for `Source::Path` indicators).
+    pub path: Option<PathSpec>,
+    /// Targets that replace or supply the plan's (index 0: 2025, 1: 2030).
+    pub target: [Option<f64>; 2],
+}
+
+/// The indicators as one scenario evaluates them.
+#[derive(Debug, Clone)]
+pub struct IndicatorSet {
+    pub settings: Vec<Setting>,
+}
+
+impl IndicatorSet {
+    /// The target of indicator `i` in target year index `k` (0: 2025, 1: 2030).
+    pub fn target(&self, i: usize, k: usize) -> Option<f64> {
+        let d = &INDICATORS[i];
+        self.settings[i].target[k].or(if k == 0 { d.target_2025 } else { d.target_2030 })
+    }
+
+    /// Value of indicator `i` at `year`, or `None` when the scenario cannot say.
+    pub fn value(
+        &self,
+        i: usize,
+        spec: &ModelSpec,
+        v: &[f64],
+        tr: &Trajectory,
+        year: i32,
+    ) -> Option<f64> {
+        let d = &INDICATORS[i];
+        match d.source {
+            Source::Decline(_) | Source::AssessedDecline(_) => {
+                let var = match d.source {
+                    Source::AssessedDecline(v) => v[usize::from(year > 2025)],
+                    Source::Decline(v) => v,
+                    _ => unreachable!(),
+                };
+                let start = if year <= 2025 { 2020 } else { year - 5 };
+                let x0 = tr.at(var, start)?;
+                let x1 = tr.at(var, year)?;
+                // A decline from zero (no CO₂ at all, no industrial energy) is undefined.
+                (x0 != 0.0).then(|| 100.0 * (1.0 - x1 / x0))
+            }
+            Source::Level(var, scale) => tr.at(var, year).map(|x| x * scale),
+            Source::Path => {
+                let p = self.settings[i].path.as_ref()?;
+                (year >= spec.y0 && year <= spec.y1).then(|| p.at(v, year))
+            }
+        }
+    }
+
+    /// Whether indicator `i` meets its target in year index `k`: `None` for "no target" or
+    /// no value.
+    pub fn met(
+        &self,
+        i: usize,
+        k: usize,
+        spec: &ModelSpec,
+        v: &[f64],
+        tr: &Trajectory,
+    ) -> Option<bool> {
+        let t = self.target(i, k)?;
+        let x = self.value(i, spec, v, tr, TARGET_YEARS[k])?;
+        Some(INDICATORS[i].direction.met(x, t))
+    }
+
+    /// Whether the scenario can give indicator `i` a value (a `Path` indicator needs its
+    /// path).
+    pub fn has_value(&self, i: usize) -> bool {
+        !matches!(INDICATORS[i].source, Source::Path) || self.settings[i].path.is_some()
+    }
+
+    /// The binding indicators of target year index `k` (0: 2025, 1: 2030), sorted as
+    /// MODEL.md §9 lists them; `modelled_only` leaves out the assumed ones.
+    pub fn binding(&self, k: usize, modelled_only: bool) -> BindingSet {
+        let mut set = BindingSet::default();
+        for (i, d) in INDICATORS.iter().enumerate() {
+            if !d.binding || (modelled_only && !d.modelled()) {
+                continue;
+            }
+            if self.target(i, k).is_none() {
+                set.no_target.push(i);
+            } else if !self.has_value(i) {
+                set.no_value.push(i);
+            } else {
+                set.judged.push(i);
+            }
+        }
+        set
+    }
+}
+
+/// The binding indicators of one target year, split as the headline reports them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BindingSet {
+    /// With a target and a value: "all binding targets met" is judged on these.
+    pub judged: Vec<usize>,
+    /// Without a target that year ("no target").
+    pub no_target: Vec<usize>,
+    /// With a target but no value in this scenario ("no value").
+    pub no_value: Vec<usize>,
+}
+
+impl IndicatorSet {
+    /// The delivered path behind an assumed indicator: the field of its delivery ratio (or
+    /// of the path itself when it has none) and its distribution, e.g.
+    /// `sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)`. `None` for modelled indicators.
+    pub fn assumption(
+        &self,
+        i: usize,
+        spec: &ModelSpec,
+        params: &[crate::scenario::ParamDef],
+    ) -> Option<String> {
+        let d = &INDICATORS[i];
+        if d.modelled() {
+            return None;
+        }
+        let path = match d.source {
+            Source::Path => self.settings[i].path.as_ref(),
+            Source::Level(Var::CapPv, _) => Some(&spec.techs[0].capacity),
+            Source::Level(Var::CapHydro, _) => Some(&spec.techs[1].capacity),
+            Source::Level(Var::ForestCover, _) => Some(&spec.forest_cover),
+            Source::Level(Var::GrassCover, _) => Some(&spec.grass_cover),
+            _ => None,
+        }?;
+        Some(match path.delivery {
+            Some(p) => format!("{} = {}", params[p].path, params[p].dist.to_syntax()),
+            None => {
+                let first = &params[path.points[0].1].path;
+                let field = first.rsplit_once('.').map_or(first.as_str(), |(f, _)| f);
+                format!("{field}: no delivery ratio (the path as written)")
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_matches_the_plan() {
+        assert_eq!(INDICATORS.len(), 29, "28 indicators with 10 split in two");
+        let binding = INDICATORS.iter().filter(|d| d.binding).count();
+        assert_eq!(binding, 11, "the table marks 11 binding indicators");
+        // Cross-check against the re-keyed CSV of the plan.
+        let csv = include_str!("../../tests/data/plan_indicators.csv");
+        let mut rdr = csv::Reader::from_reader(csv.as_bytes());
+        for rec in rdr.records() {
+            let rec = rec.unwrap();
+            let id = &rec[0];
+            let ids: Vec<&str> = if id == "10" {
+                vec!["10a", "10b"]
+            } else {
+                vec![id]
+            };
+            for id in ids {
+                let d = &INDICATORS[find(id).unwrap()];
+                assert_eq!(d.base_text, &rec[6], "base of {id}");
+                assert_eq!(d.binding, &rec[10] == "约束性", "binding of {id}");
+                assert_eq!(d.direction.name(), &rec[9], "direction of {id}");
+                let num = |s: &str| {
+                    s.trim_start_matches('≥')
+                        .trim_start_matches('≤')
+                        .trim_end_matches("以上")
+                        .parse::<f64>()
+                        .ok()
+                };
+                if id != "10a" && id != "10b" {
+                    assert_eq!(d.target_2025, num(&rec[7]), "2025 target of {id}");
+                    assert_eq!(d.target_2030, num(&rec[8]), "2030 target of {id}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn met_is_exact_at_the_target() {
+        assert!(Direction::AtLeast.met(50.0, 50.0));
+        assert!(!Direction::AtLeast.met(49.999_999, 50.0));
+        assert!(Direction::AtMost.met(23.92, 23.92));
+        assert!(!Direction::AtMost.met(23.920_001, 23.92));
+    }
+}
