@@ -189,6 +189,34 @@ impl PathSpec {
         let ach = |p: P| (base + r * (v[p] - base)).clamp(lo, hi);
         interpolate(&self.points, year, |p| ach(*p))
     }
+
+    /// The achieved path for the years `y0, y0 + 1, …`, one per element of `out`: the values
+    /// [`at`](Self::at) gives year by year, bit for bit, in one pass over the milestones.
+    pub fn fill(&self, v: &[f64], y0: i32, out: &mut [f64]) {
+        let base = v[self.points[0].1];
+        let r = self.delivery.map_or(1.0, |d| v[d]);
+        let (lo, hi) = self.bounds;
+        let ach = |p: P| (base + r * (v[p] - base)).clamp(lo, hi);
+        let pts = &self.points;
+        let n = pts.len();
+        // `i` is `partition_point(|(y, _)| *y <= year)`, advanced as the years go by.
+        let mut i = 0;
+        for (year, o) in (y0..).zip(out.iter_mut()) {
+            while i < n && pts[i].0 <= year {
+                i += 1;
+            }
+            *o = if i == 0 {
+                ach(pts[0].1)
+            } else if i == n {
+                ach(pts[n - 1].1)
+            } else {
+                let ((ya, a), (yb, b)) = (pts[i - 1], pts[i]);
+                let t = f64::from(year - ya) / f64::from(yb - ya);
+                let (va, vb) = (ach(a), ach(b));
+                va + t * (vb - va)
+            };
+        }
+    }
 }
 
 /// Linear interpolation over milestones; flat before the first and after the last.
@@ -269,6 +297,9 @@ impl MixSpec {
         }
     }
 }
+
+/// The most years a horizon holds (`y1 ≤ y0 + 60`, checked where scenarios are read).
+const MAX_YEARS: usize = 61;
 
 /// Milestones of a mix whose achieved shares are computed once per run (more fall back to
 /// recomputing them each year).
@@ -381,6 +412,11 @@ impl Trajectory {
         Some(self.data[v as usize * self.n_years + t])
     }
     #[inline]
+    fn row_mut(&mut self, v: Var) -> &mut [f64] {
+        let i = v as usize * self.n_years;
+        &mut self.data[i..i + self.n_years]
+    }
+    #[inline]
     fn set(&mut self, v: Var, t: usize, x: f64) {
         self.data[v as usize * self.n_years + t] = x;
     }
@@ -470,13 +506,32 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
             *slot = sec.mix.achieved(v, m);
         }
     }
+    // The paths of this run, every year at once (the same values as `at`, year by year).
+    let mut share = [0.0f64; MAX_YEARS];
+    let share = &mut share[..out.n_years];
+    s.industry_share.fill(v, s.y0, share);
+    for (tech, var) in s.techs.iter().zip([CapPv, CapHydro, CapWind]) {
+        tech.capacity.fill(v, s.y0, out.row_mut(var));
+    }
+    s.ef_grid.fill(v, s.y0, out.row_mut(EfGrid));
+    s.nf_grid.fill(v, s.y0, out.row_mut(NfGrid));
+    match s.options.accounting {
+        Accounting::CoalEquivalent => s.k_eq.fill(v, s.y0, out.row_mut(KElec)),
+        Accounting::Calorific => out.row_mut(KElec).fill(K_CAL),
+    }
+    s.forest_cover.fill(v, s.y0, out.row_mut(ForestCover));
+    s.grass_cover.fill(v, s.y0, out.row_mut(GrassCover));
+    match &s.feedstock {
+        Some(p) => p.fill(v, s.y0, out.row_mut(Feedstock)),
+        None => out.row_mut(Feedstock).fill(0.0),
+    }
     for (t, year) in s.years().enumerate() {
         // §3 Economy.
         let g = if t == 0 { 0.0 } else { s.growth.at(v, year) };
         if t > 0 {
             gdp *= 1.0 + g;
         }
-        let va = gdp * s.industry_share.at(v, year);
+        let va = gdp * share[t];
         out.set(Gdp, t, gdp);
         out.set(VaIndustry, t, va);
         // §4 Final energy demand and fuel mix.
@@ -543,7 +598,7 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         // §5 Power supply.
         let mut local = 0.0;
         for (p, tech) in s.techs.iter().enumerate() {
-            let c = tech.capacity.at(v, year);
+            let c = out.get([CapPv, CapHydro, CapWind][p], t);
             let h = v[tech.hours];
             let generation = if t == 0 {
                 c * h / 1000.0
@@ -552,22 +607,15 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
             };
             cap_prev[p] = c;
             local += generation;
-            out.set([CapPv, CapHydro, CapWind][p], t, c);
             out.set([GenPv, GenHydro, GenWind][p], t, generation);
         }
         let import = elec - local;
         out.set(LocalGen, t, local);
         out.set(NetImport, t, import);
-        let ef_grid = s.ef_grid.at(v, year);
-        let nf_grid = s.nf_grid.at(v, year);
-        out.set(EfGrid, t, ef_grid);
-        out.set(NfGrid, t, nf_grid);
+        let ef_grid = out.get(EfGrid, t);
+        let nf_grid = out.get(NfGrid, t);
         // §6 Total energy consumption and the non-fossil share.
-        let k = match s.options.accounting {
-            Accounting::CoalEquivalent => s.k_eq.at(v, year),
-            Accounting::Calorific => K_CAL,
-        };
-        out.set(KElec, t, k);
+        let k = out.get(KElec, t);
         let tec = fuel[COAL] + fuel[OIL] + fuel[GAS] + fuel[BIOMASS] + elec * k / 10.0;
         let nf = fuel[BIOMASS] + k / 10.0 * (local.min(elec) + import.max(0.0) * nf_grid);
         out.set(Tec, t, tec);
@@ -594,8 +642,8 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         out.set(Co2, t, co2);
         out.set(Co2Intensity, t, co2 / gdp);
         out.set(CoalT, t, fuel[COAL] / COAL_TCE_PER_T);
-        let forest_cover = s.forest_cover.at(v, year);
-        let grass_cover = s.grass_cover.at(v, year);
+        let forest_cover = out.get(ForestCover, t);
+        let grass_cover = out.get(GrassCover, t);
         let sink_forest = v[s.land_ha] * forest_cover * v[s.forest_rate] / 1e4;
         let sink_grass = if grass0 > 0.0 {
             v[s.grass_ha] * v[s.grass_rate] * grass_cover / grass0 / 1e4
@@ -604,8 +652,6 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         };
         let sink_wet = v[s.wetland_ha] * v[s.wetland_rate] / 1e4;
         let sinks = sink_forest + sink_grass + sink_wet;
-        out.set(ForestCover, t, forest_cover);
-        out.set(GrassCover, t, grass_cover);
         out.set(SinkForest, t, sink_forest);
         out.set(SinkGrassland, t, sink_grass);
         out.set(SinkWetland, t, sink_wet);
@@ -623,11 +669,6 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
             local.min(elec) + import.max(0.0) * nf_grid,
         );
         out.set(ElecIndustry, t, demand[INDUSTRY] * wel / k_cal_wan);
-        out.set(
-            Feedstock,
-            t,
-            s.feedstock.as_ref().map_or(0.0, |p| p.at(v, year)),
-        );
     }
     assess(s, out);
     debug_assert!(out.get(Gdp, 0) > 0.0);
