@@ -176,8 +176,11 @@ pub struct Copula {
 /// Everything needed to draw run `i`'s parameter vector.
 #[derive(Debug, Clone)]
 pub struct Draws {
-    /// One exact sampler per parameter; correlated ones are placeholders that draw nothing.
-    samplers: Vec<Sampler>,
+    /// Every parameter's value where it draws nothing (fixed, or correlated: a placeholder
+    /// the copula overwrites); what the drawn ones start from.
+    template: Vec<f64>,
+    /// The parameters that draw, in parameter order, with their exact samplers.
+    drawn: Vec<(usize, Sampler)>,
     pub copula: Option<Copula>,
 }
 
@@ -201,14 +204,33 @@ impl Draws {
                     .collect(),
             })
         };
-        Draws { samplers, copula }
+        let template = samplers
+            .iter()
+            .map(|s| match s {
+                Sampler::Fixed(v) => *v,
+                _ => f64::NAN,
+            })
+            .collect();
+        let drawn = samplers
+            .into_iter()
+            .enumerate()
+            .filter(|(_, s)| !matches!(s, Sampler::Fixed(_)))
+            .collect();
+        Draws {
+            template,
+            drawn,
+            copula,
+        }
     }
 
     /// Fill `values` (one per parameter) for one run from its generator.
     #[inline]
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, values: &mut [f64]) {
-        for (v, s) in values.iter_mut().zip(&self.samplers) {
-            *v = s.draw(rng);
+        // A fixed parameter consumes nothing from the generator, so drawing only the others,
+        // in parameter order, gives the same values as drawing every parameter in turn.
+        values.copy_from_slice(&self.template);
+        for (j, s) in &self.drawn {
+            values[*j] = s.draw(rng);
         }
         if let Some(c) = &self.copula {
             let m = c.members.len();
