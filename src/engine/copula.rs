@@ -20,11 +20,16 @@
 //! With no correlations every parameter keeps its exact sampler and the draws are those of
 //! a scenario without `[[correlations]]`.
 
+use std::sync::{Arc, Mutex};
+
 use rand::Rng;
 use rand_distr::{Distribution, StandardNormal};
 use statrs::distribution::{Beta, Continuous, ContinuousCDF, Normal};
 
 use crate::scenario::{Dist, Sampler, Scenario};
+
+/// Tables kept for reuse (64 KiB each).
+const CACHED: usize = 64;
 
 /// Table range and resolution for `G(z) = F⁻¹(Φ(z))`.
 const Z_MAX: f64 = 7.5;
@@ -44,12 +49,38 @@ pub enum ZMap {
     /// `(x, h·dx/dz)` at `z_k = −Z_MAX + k·h`, `k = 0…STEPS` (side by side: one cache line
     /// per lookup).
     Table {
-        nodes: Vec<[f64; 2]>,
+        nodes: Arc<[[f64; 2]]>,
     },
 }
 
 impl ZMap {
+    /// The map of `d`. A table is a pure function of the distribution, so the tables built
+    /// in this process are kept (up to [`CACHED`]) and shared: `peakpath serve` prepares the
+    /// samplers once per request, and building a PERT table takes milliseconds.
     pub fn new(d: &Dist) -> ZMap {
+        static TABLES: Mutex<Vec<(Dist, ZMap)>> = Mutex::new(Vec::new());
+        let cache = |f: &dyn Fn(&mut Vec<(Dist, ZMap)>) -> Option<ZMap>| {
+            // A poisoned lock only means another thread panicked while holding it; the
+            // list itself is always whole.
+            f(&mut TABLES.lock().unwrap_or_else(|e| e.into_inner()))
+        };
+        if let Some(m) = cache(&|t| t.iter().find(|(k, _)| k == d).map(|(_, m)| m.clone())) {
+            return m;
+        }
+        let m = ZMap::build(d);
+        if matches!(m, ZMap::Table { .. }) {
+            cache(&|t| {
+                if t.len() >= CACHED {
+                    t.remove(0);
+                }
+                t.push((d.clone(), m.clone()));
+                None
+            });
+        }
+        m
+    }
+
+    fn build(d: &Dist) -> ZMap {
         match *d {
             Dist::Normal {
                 mean,

@@ -263,10 +263,15 @@ async fn run(State(st): State<Shared>, body: Bytes) -> Response {
             // (statistics merge exactly: the same numbers as one batch).
             let batch = engine::CHUNK * pool.current_num_threads() as u64;
             let mut acc = engine::Accumulator::new(sc.spec.n_years());
+            // The samplers once per request: their tables for correlated inputs take tens
+            // of milliseconds to build, as long as thousands of runs.
+            let draws = engine::Draws::new(&sc);
             let mut lo = 0;
             while lo < runs {
                 let hi = (lo + batch).min(runs);
-                acc.merge(&pool.install(|| engine::monte_carlo(&sc, seed, lo..hi, obs))?);
+                acc.merge(
+                    &pool.install(|| engine::monte_carlo_with(&sc, &draws, seed, lo..hi, obs))?,
+                );
                 lo = hi;
             }
             let tr = engine::central(&sc);
