@@ -59,23 +59,19 @@ impl ZMap {
     /// samplers once per request, and building a PERT table takes milliseconds.
     pub fn new(d: &Dist) -> ZMap {
         static TABLES: Mutex<Vec<(Dist, ZMap)>> = Mutex::new(Vec::new());
-        let cache = |f: &dyn Fn(&mut Vec<(Dist, ZMap)>) -> Option<ZMap>| {
-            // A poisoned lock only means another thread panicked while holding it; the
-            // list itself is always whole.
-            f(&mut TABLES.lock().unwrap_or_else(|e| e.into_inner()))
-        };
-        if let Some(m) = cache(&|t| t.iter().find(|(k, _)| k == d).map(|(_, m)| m.clone())) {
-            return m;
+        // A poisoned lock only means another thread panicked while holding it; the list
+        // itself is always whole.
+        let tables = || TABLES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, m)) = tables().iter().find(|(k, _)| k == d) {
+            return m.clone();
         }
         let m = ZMap::build(d);
         if matches!(m, ZMap::Table { .. }) {
-            cache(&|t| {
-                if t.len() >= CACHED {
-                    t.remove(0);
-                }
-                t.push((d.clone(), m.clone()));
-                None
-            });
+            let mut t = tables();
+            if t.len() >= CACHED {
+                t.remove(0);
+            }
+            t.push((d.clone(), m.clone()));
         }
         m
     }
@@ -288,6 +284,26 @@ impl Draws {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_kept_table_is_the_table_built_afresh() {
+        let d = Dist::Pert {
+            min: 0.31,
+            mode: 0.47,
+            max: 0.93,
+        };
+        let (ZMap::Table { nodes: a }, ZMap::Table { nodes: b }, ZMap::Table { nodes: c }) =
+            (ZMap::new(&d), ZMap::new(&d), ZMap::build(&d))
+        else {
+            panic!("a PERT maps through a table");
+        };
+        assert!(
+            Arc::ptr_eq(&a, &b),
+            "the second call reuses the first table"
+        );
+        let bits = |t: &[[f64; 2]]| t.iter().flatten().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a), bits(&c));
+    }
 
     #[test]
     fn tables_match_the_exact_map() {

@@ -58,6 +58,45 @@ fn over_delivered_path_stays_in_its_bounds() {
     assert!((p.at(&v, 2025) - (0.75 + 1e-6) / 2.0).abs() < 1e-12);
 }
 
+#[test]
+fn a_path_filled_for_every_year_equals_the_path_year_by_year_bit_for_bit() {
+    // Milestones before, inside and after the horizon, uneven gaps, a delivery ratio that
+    // carries some milestones past the bounds, and no delivery at all.
+    use rand::{RngExt, SeedableRng};
+    let mut r = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+    for case in 0..2_000 {
+        let n = 1 + case % 5;
+        let mut years: Vec<i32> = vec![2020];
+        for _ in 1..n {
+            let last = *years.last().unwrap();
+            years.push(last + r.random_range(1..9));
+        }
+        let mut v: Vec<f64> = (0..n).map(|_| r.random_range(-1.0..3.0)).collect();
+        v.push(r.random_range(-0.5..2.5));
+        let p = PathSpec {
+            points: years.iter().enumerate().map(|(k, &y)| (y, k)).collect(),
+            delivery: (case % 3 != 0).then_some(n),
+            bounds: if case % 2 == 0 {
+                (0.0, 2.0)
+            } else {
+                PathSpec::UNBOUNDED
+            },
+        };
+        let y0 = 2020 - (case % 4) as i32;
+        let mut out = vec![0.0; 30];
+        p.fill(&v, y0, &mut out);
+        for (k, x) in out.iter().enumerate() {
+            let want = p.at(&v, y0 + k as i32);
+            assert_eq!(
+                x.to_bits(),
+                want.to_bits(),
+                "case {case}, year {}",
+                y0 + k as i32
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // A small hand-built model, 2020–2023, whose every number is chosen so that each equation
 // of MODEL.md §3–§7 can be worked out on paper. Parameter indices are named below; `hand()`
