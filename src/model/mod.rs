@@ -298,7 +298,8 @@ impl MixSpec {
     }
 }
 
-/// The most years a horizon holds (`y1 ≤ y0 + 60`, checked where scenarios are read).
+/// The years a run's industry-share path is kept on the stack for: every horizon a scenario
+/// may set (`y1 ≤ y0 + 60`, checked where scenarios are read); longer ones use the heap.
 const MAX_YEARS: usize = 61;
 
 /// Milestones of a mix whose achieved shares are computed once per run (more fall back to
@@ -507,8 +508,13 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         }
     }
     // The paths of this run, every year at once (the same values as `at`, year by year).
-    let mut share = [0.0f64; MAX_YEARS];
-    let share = &mut share[..out.n_years];
+    let (mut on_stack, mut on_heap) = ([0.0f64; MAX_YEARS], Vec::new());
+    let share: &mut [f64] = if out.n_years <= MAX_YEARS {
+        &mut on_stack[..out.n_years]
+    } else {
+        on_heap.resize(out.n_years, 0.0);
+        &mut on_heap
+    };
     s.industry_share.fill(v, s.y0, share);
     for (tech, var) in s.techs.iter().zip([CapPv, CapHydro, CapWind]) {
         tech.capacity.fill(v, s.y0, out.row_mut(var));
