@@ -163,13 +163,11 @@ pub struct Experiments {
 pub fn experiments(sc: &Scenario, outcome: Resolved, seed: u64, runs: u64) -> Experiments {
     let draws = engine::Draws::new(sc);
     let inputs = sc.uncertain.clone();
-    let chunks: Vec<(u64, u64)> = (0..runs)
-        .step_by(CHUNK as usize)
-        .map(|s| (s, (s + CHUNK).min(runs)))
-        .collect();
+    let chunks = engine::chunks(0..runs, CHUNK);
     let parts: Vec<(Vec<bool>, Vec<f64>)> = chunks
         .par_iter()
-        .map(|&(lo, hi)| {
+        .map(|chunk| {
+            let (lo, hi) = (chunk.start, chunk.end);
             let mut values = vec![0.0; sc.params.len()];
             let mut tr = Trajectory::new(&sc.spec);
             let mut failed = Vec::with_capacity((hi - lo) as usize);

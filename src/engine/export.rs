@@ -7,10 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::{Accumulator, CHUNK, Draws, Observer, draw};
-use crate::model::{self, Trajectory};
+use super::{Accumulator, CHUNK, Draws, Job, Observer, chunks};
+use crate::model::Trajectory;
 use crate::scenario::Scenario;
-use crate::scenario::observed;
 
 /// What goes into a run's row besides its index and inputs: `(values, trajectory, kept)` →
 /// outcome values appended to the row.
@@ -26,12 +25,9 @@ pub fn monte_carlo_rows(
     obs: &dyn Observer,
     row: &RowFn,
 ) -> Option<(Accumulator, Vec<f64>)> {
-    let judged = super::Judged::of(sc);
+    let job = Job::new(sc, draws, seed);
     let n_years = sc.spec.n_years();
-    let chunks: Vec<Range<u64>> = (range.start..range.end)
-        .step_by(CHUNK as usize)
-        .map(|s| s..(s + CHUNK).min(range.end))
-        .collect();
+    let chunks = chunks(range, CHUNK);
     let stopped = AtomicBool::new(false);
     let parts: Vec<Option<(Accumulator, Vec<f64>)>> = chunks
         .par_iter()
@@ -45,13 +41,7 @@ pub fn monte_carlo_rows(
                 let mut acc = Accumulator::new(n_years);
                 let mut rows = Vec::new();
                 for i in chunk.clone() {
-                    draw(draws, seed, i, values);
-                    model::simulate(&sc.spec, values, tr);
-                    acc.reject_count(sc.observed.len());
-                    let kept = observed::check(&sc.observed, tr, |k| acc.rejected_by[k] += 1);
-                    if kept {
-                        acc.push(sc, &judged, values, tr);
-                    }
+                    let kept = job.run(i, &mut acc, values, tr);
                     rows.push(i as f64);
                     rows.extend(sc.uncertain.iter().map(|&p| values[p]));
                     row(values, tr, kept, &mut rows);

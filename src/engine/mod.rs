@@ -279,6 +279,58 @@ impl Observer for StopFlag<'_> {
 /// Runs per work item handed to a thread.
 pub const CHUNK: u64 = 4096;
 
+/// `range` cut into pieces of `size` runs (the last may be shorter): the work items handed to
+/// threads.
+pub fn chunks(range: Range<u64>, size: u64) -> Vec<Range<u64>> {
+    (range.start..range.end)
+        .step_by(size as usize)
+        .map(|s| s..(s + size).min(range.end))
+        .collect()
+}
+
+/// What every run of one Monte Carlo job shares: the scenario, its samplers, the indicator
+/// sets the headlines judge and the seed.
+pub(crate) struct Job<'a> {
+    sc: &'a Scenario,
+    draws: &'a Draws,
+    judged: Judged,
+    seed: u64,
+}
+
+impl<'a> Job<'a> {
+    pub(crate) fn new(sc: &'a Scenario, draws: &'a Draws, seed: u64) -> Self {
+        Job {
+            sc,
+            draws,
+            judged: Judged::of(sc),
+            seed,
+        }
+    }
+
+    /// Draw run `i` into `values` and evaluate it into `tr`; count it as drawn in `acc`, and
+    /// add it there if the observed history keeps it (MODEL.md §11). Whether it was kept.
+    #[inline]
+    pub(crate) fn run(
+        &self,
+        i: u64,
+        acc: &mut Accumulator,
+        values: &mut [f64],
+        tr: &mut Trajectory,
+    ) -> bool {
+        let sc = self.sc;
+        draw(self.draws, self.seed, i, values);
+        model::simulate(&sc.spec, values, tr);
+        acc.reject_count(sc.observed.len());
+        let kept = crate::scenario::observed::check(&sc.observed, tr, |k| {
+            acc.rejected_by[k] += 1;
+        });
+        if kept {
+            acc.push(sc, &self.judged, values, tr);
+        }
+        kept
+    }
+}
+
 /// Evaluate runs `range` of `seed` in parallel on the current rayon pool and return their
 /// merged statistics, or `None` if the observer asked to stop first.
 pub fn monte_carlo(
@@ -299,12 +351,9 @@ pub fn monte_carlo_with(
     range: Range<u64>,
     obs: &dyn Observer,
 ) -> Option<Accumulator> {
-    let judged = Judged::of(sc);
+    let job = Job::new(sc, draws, seed);
     let n_years = sc.spec.n_years();
-    let chunks: Vec<Range<u64>> = (range.start..range.end)
-        .step_by(CHUNK as usize)
-        .map(|s| s..(s + CHUNK).min(range.end))
-        .collect();
+    let chunks = chunks(range, CHUNK);
     let stopped = AtomicBool::new(false);
     let acc = chunks
         .par_iter()
@@ -322,15 +371,7 @@ pub fn monte_carlo_with(
                     return (acc, values, tr);
                 }
                 for i in chunk.clone() {
-                    draw(draws, seed, i, &mut values);
-                    model::simulate(&sc.spec, &values, &mut tr);
-                    acc.reject_count(sc.observed.len());
-                    let kept = crate::scenario::observed::check(&sc.observed, &tr, |k| {
-                        acc.rejected_by[k] += 1;
-                    });
-                    if kept {
-                        acc.push(sc, &judged, &values, &tr);
-                    }
+                    job.run(i, &mut acc, &mut values, &mut tr);
                 }
                 obs.advance(chunk.end - chunk.start);
                 (acc, values, tr)

@@ -33,9 +33,8 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Design, MorrisOptions, SaltelliBlock, SobolOptions, morris, morris_analyze, morris_design,
-    rank_morris, rank_sobol, saltelli_base, saltelli_source, sobol_analyze, tornado_analyze,
-    tornado_design,
+    Design, MorrisOptions, SobolOptions, morris, morris_analyze, morris_design, rank_morris,
+    rank_sobol, saltelli_base, saltelli_source, sobol_analyze, tornado_analyze, tornado_design,
 };
 use crate::engine::{self, Observer};
 use crate::error::{Error, io as io_err};
@@ -356,10 +355,7 @@ impl<'a> Analysis<'a> {
     fn evaluate(&self, inputs: &Inputs, range: Range<u64>, obs: &dyn Observer) -> Option<Vec<f64>> {
         let sc = self.sc;
         let k = self.k();
-        let chunks: Vec<Range<u64>> = (range.start..range.end)
-            .step_by(ROW_CHUNK as usize)
-            .map(|s| s..(s + ROW_CHUNK).min(range.end))
-            .collect();
+        let chunks = engine::chunks(range, ROW_CHUNK);
         let stopped = AtomicBool::new(false);
         let parts: Vec<Option<Vec<f64>>> = chunks
             .par_iter()
@@ -385,11 +381,7 @@ impl<'a> Analysis<'a> {
                                 let (r, block) = saltelli_source(*n, j);
                                 let row = &base[r];
                                 for (c, &p) in sc.uncertain.iter().enumerate() {
-                                    values[p] = match block {
-                                        SaltelliBlock::A => row[c],
-                                        SaltelliBlock::B => row[k + c],
-                                        SaltelliBlock::AB(i) => row[if i == c { k + c } else { c }],
-                                    };
+                                    values[p] = block.column(row, k, c);
                                 }
                             }
                         }

@@ -160,20 +160,25 @@ pub enum SaltelliBlock {
     AB(usize),
 }
 
+impl SaltelliBlock {
+    /// Column `c` of this block's design row, from a base row holding `A`'s `k` columns then
+    /// `B`'s.
+    #[inline]
+    pub fn column(self, row: &[f64], k: usize, c: usize) -> f64 {
+        match self {
+            SaltelliBlock::A => row[c],
+            SaltelliBlock::B => row[k + c],
+            SaltelliBlock::AB(i) => row[if i == c { k + c } else { c }],
+        }
+    }
+}
+
 /// Design row `j` of the Saltelli design with base `base`.
 pub fn saltelli_row(base: &SaltelliBase, j: usize) -> Vec<f64> {
     let k = base.k;
     let (r, b) = saltelli_source(base.n, j);
     let row = &base.rows[r];
-    match b {
-        SaltelliBlock::A => row[..k].to_vec(),
-        SaltelliBlock::B => row[k..].to_vec(),
-        SaltelliBlock::AB(i) => {
-            let mut ab = row[..k].to_vec();
-            ab[i] = row[k + i];
-            ab
-        }
-    }
+    (0..k).map(|c| b.column(row, k, c)).collect()
 }
 
 /// Point estimates of (S1, ST) for all inputs on the base rows `idx`.

@@ -11,9 +11,7 @@ use serde_json::{Value, json};
 use crate::model::{self, Trajectory, Var};
 use crate::scenario::source::is_year_key;
 use crate::scenario::{Dist, Scenario};
-use crate::sensitivity::{
-    SaltelliBlock, SobolOptions, saltelli_base, saltelli_source, sobol_analyze,
-};
+use crate::sensitivity::{SobolOptions, saltelli_base, saltelli_source, sobol_analyze};
 
 /// Sobol' base rows of the start-up ranking: `N·(k+2)` model runs (86,016 for the plan's 82
 /// inputs), a fraction of a second; enough to order the inputs, not to quote their indices.
@@ -66,11 +64,7 @@ pub fn influence(sc: &Scenario, year: i32, seed: u64, pool: &rayon::ThreadPool) 
                     let (r, block) = saltelli_source(n, j);
                     let row = &rows[r];
                     for (c, &p) in sc.uncertain.iter().enumerate() {
-                        values[p] = match block {
-                            SaltelliBlock::A => row[c],
-                            SaltelliBlock::B => row[k + c],
-                            SaltelliBlock::AB(i) => row[if i == c { k + c } else { c }],
-                        };
+                        values[p] = block.column(row, k, c);
                     }
                     model::simulate(&sc.spec, values, tr);
                     tr.at(Var::Co2, year).unwrap_or(0.0)

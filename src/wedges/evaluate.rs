@@ -10,7 +10,6 @@
 //! Monte Carlo error is their standard error. `n!` times a run's Shapley values are
 //! integers, summed exactly: the thread count does not change a single bit.
 
-use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rand::SeedableRng;
@@ -333,10 +332,7 @@ pub fn attribute_mc(
         .map(|c| c.params.len())
         .max()
         .unwrap_or(0);
-    let chunks: Vec<Range<u64>> = (0..runs)
-        .step_by(CHUNK as usize)
-        .map(|s| s..(s + CHUNK).min(runs))
-        .collect();
+    let chunks = engine::chunks(0..runs, CHUNK);
     let stopped = AtomicBool::new(false);
     let sums = chunks
         .par_iter()
