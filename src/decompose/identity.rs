@@ -160,12 +160,12 @@ pub fn cells(st: &State) -> Result<Cells, String> {
     };
     let gdp = at(Var::Gdp)?;
     let ind_share = at(Var::VaIndustry)? / gdp;
-    let demand = [
-        at(Var::DemandIndustry)?,
-        at(Var::DemandBuildings)?,
-        at(Var::DemandTransport)?,
-        at(Var::DemandAgriculture)?,
-    ];
+    // Final energy by sector and fuel after the cap, projects in industry (MODEL.md §4a–b).
+    let fuels = {
+        let (_, by_year) = crate::model::sector_fuels(spec, v);
+        by_year[usize::try_from(y - spec.y0).unwrap_or(0)]
+    };
+    let demand = fuels.map(|f| f.iter().sum::<f64>());
     let elec = at(Var::ElecConsumption)?;
     let import = at(Var::NetImport)?;
     let g = at(Var::EfGrid)? / 10.0;
@@ -206,8 +206,13 @@ pub fn cells(st: &State) -> Result<Cells, String> {
                 sc.info.id, demand[s]
             ));
         };
-        let mut w = [0.0; 5];
-        spec.sectors[s].mix.at(v, y, &mut w);
+        let w = if demand[s] > 0.0 {
+            fuels[s].map(|x| x / demand[s])
+        } else {
+            let mut w = [0.0; 5];
+            spec.sectors[s].mix.at(v, y, &mut w);
+            w
+        };
         for (k, &f) in FOSSIL.iter().enumerate() {
             out.labels
                 .push(format!("{name}/{}", crate::model::FUELS[f]));

@@ -113,6 +113,14 @@ pub struct Accumulator {
     /// `rejected_by[k]`: runs outside the tolerance of observation `k`, whatever the others.
     #[serde(default)]
     pub rejected_by: Vec<u64>,
+    /// `rules_met[indicator][target year][rule]`: runs meeting the target of an assessed
+    /// indicator (1 and 14) under each rule of MODEL.md §6a, in `Assessment::ALL` order; zero
+    /// for the other indicators.
+    #[serde(default)]
+    pub rules_met: Vec<[[u64; 3]; 2]>,
+    /// `cap_binds[t]`: runs in which the coal cap removed coal in year `y0 + t` (MODEL.md §4a).
+    #[serde(default)]
+    pub cap_binds: Vec<u64>,
 }
 
 /// The binding indicators each headline is judged on, per target year.
@@ -148,6 +156,8 @@ impl Accumulator {
             all_binding: [0, 0],
             drawn: 0,
             rejected_by: Vec::new(),
+            rules_met: vec![[[0; 3]; 2]; INDICATORS.len()],
+            cap_binds: vec![0; n_years],
         }
     }
 
@@ -197,6 +207,16 @@ impl Accumulator {
         for (a, b) in self.rejected_by.iter_mut().zip(&o.rejected_by) {
             *a += b;
         }
+        for (a, b) in self.rules_met.iter_mut().zip(&o.rules_met) {
+            for (ak, bk) in a.iter_mut().zip(b) {
+                for (x, y) in ak.iter_mut().zip(bk) {
+                    *x += y;
+                }
+            }
+        }
+        for (a, b) in self.cap_binds.iter_mut().zip(&o.cap_binds) {
+            *a += b;
+        }
     }
 
     /// Add one run's results.
@@ -224,6 +244,33 @@ impl Accumulator {
                         met_k[k][i] = true;
                     }
                 }
+            }
+        }
+        // Indicators 1 and 14 under every rule of MODEL.md §6a.
+        for (i, d) in INDICATORS.iter().enumerate() {
+            let Some(which) = crate::indicators::assessed_index(d) else {
+                continue;
+            };
+            for k in 0..2 {
+                let Some(target) = sc.indicators.target(i, k) else {
+                    continue;
+                };
+                for (r, (_, rule)) in model::Assessment::ALL.iter().enumerate() {
+                    if let Some(x) = model::assessed_declines(tr, *rule, k)[which]
+                        && d.direction.met(x, target)
+                    {
+                        self.rules_met[i][k][r] += 1;
+                    }
+                }
+            }
+        }
+        if spec.cap.is_some() {
+            for (c, &b) in self
+                .cap_binds
+                .iter_mut()
+                .zip(tr.row(model::Var::CapBinding))
+            {
+                *c += u64::from(b == 1.0);
             }
         }
         let peak = tr.peak(&spec.options);

@@ -103,6 +103,16 @@ impl IndicatorDef {
     }
 }
 
+/// For an indicator assessed under the rules of MODEL.md §6a, which of
+/// [`model::assessed_declines`](crate::model::assessed_declines)' two values it is: 0 for
+/// energy per GDP (indicator 1), 1 for industrial energy per value added (indicator 14).
+pub fn assessed_index(d: &IndicatorDef) -> Option<usize> {
+    match d.source {
+        Source::AssessedDecline([v, _]) => Some(usize::from(v == Var::AssessedIndustry2025)),
+        _ => None,
+    }
+}
+
 pub fn find(id: &str) -> Option<usize> {
     INDICATORS.iter().position(|d| d.id == id)
 }

@@ -111,22 +111,76 @@ impl Assessment {
 pub enum PeakOn {
     /// Energy CO₂ (v1).
     Energy,
-    /// Net emissions: energy CO₂ less sinks.
+    /// Energy CO₂ plus process CO₂ (v3).
+    EnergyAndProcess,
+    /// Net emissions: energy CO₂ plus process CO₂ less sinks.
     Net,
 }
 
 impl PeakOn {
-    pub const ALL: [(&'static str, PeakOn); 2] = [("energy", PeakOn::Energy), ("net", PeakOn::Net)];
+    pub const ALL: [(&'static str, PeakOn); 3] = [
+        ("energy", PeakOn::Energy),
+        ("energy_and_process", PeakOn::EnergyAndProcess),
+        ("net", PeakOn::Net),
+    ];
     pub fn name(self) -> &'static str {
         match self {
             PeakOn::Energy => "energy",
+            PeakOn::EnergyAndProcess => "energy_and_process",
             PeakOn::Net => "net",
         }
     }
-    pub fn var(self) -> Var {
+}
+
+/// What a path does after its last milestone (MODEL.md §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AfterLast {
+    /// Flat at the last milestone's value (v2): every measure frozen.
+    Hold,
+    /// The last segment's yearly change continued, held at the path's bound.
+    Trend,
+}
+
+impl AfterLast {
+    pub const ALL: [(&'static str, AfterLast); 2] =
+        [("hold", AfterLast::Hold), ("trend", AfterLast::Trend)];
+    pub fn name(self) -> &'static str {
         match self {
-            PeakOn::Energy => Var::Co2,
-            PeakOn::Net => Var::NetEmissions,
+            AfterLast::Hold => "hold",
+            AfterLast::Trend => "trend",
+        }
+    }
+    /// The rule in words, for every peak and rebound figure.
+    pub fn describe(self, zh: bool) -> &'static str {
+        match (self, zh) {
+            (AfterLast::Hold, false) => "measures held at their last milestone after it",
+            (AfterLast::Hold, true) => "末个节点后各项措施保持不变",
+            (AfterLast::Trend, false) => "measures continued at their last pace after it",
+            (AfterLast::Trend, true) => "末个节点后各项措施按最后一段的速度延续",
+        }
+    }
+}
+
+/// What drives industry's useful energy (MODEL.md §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndustryDriver {
+    /// GDP growth (v2).
+    Gdp,
+    /// Growth of the existing industry's value added, `GDP0 · ind_share`.
+    ValueAdded,
+}
+
+impl IndustryDriver {
+    pub const ALL: [(&'static str, IndustryDriver); 2] = [
+        ("gdp", IndustryDriver::Gdp),
+        ("value_added", IndustryDriver::ValueAdded),
+    ];
+    pub fn name(self) -> &'static str {
+        match self {
+            IndustryDriver::Gdp => "gdp",
+            IndustryDriver::ValueAdded => "value_added",
         }
     }
 }
@@ -145,6 +199,10 @@ pub struct Options {
     pub peak_tolerance: f64,
     /// The series the peak is judged on.
     pub peak_on: PeakOn,
+    /// Paths after their last milestone (MODEL.md §1); `Hold` is v2.
+    pub after_last: AfterLast,
+    /// Industry's driver (MODEL.md §4); `Gdp` is v2.
+    pub industry_driver: IndustryDriver,
 }
 
 impl Options {
@@ -159,6 +217,8 @@ impl Options {
             assessment: [Assessment::Total; 2],
             peak_tolerance: 0.0,
             peak_on: PeakOn::Energy,
+            after_last: AfterLast::Hold,
+            industry_driver: IndustryDriver::Gdp,
         }
     }
 }
@@ -166,13 +226,31 @@ impl Options {
 /// A path given at milestone years (MODEL.md §1), optionally with a delivery ratio.
 #[derive(Debug, Clone)]
 pub struct PathSpec {
-    /// Milestones, strictly increasing, the first at `y0`.
+    /// Milestones, strictly increasing, the first at `y0` (a cap's `limit_t` may start later).
     pub points: Vec<(i32, P)>,
     pub delivery: Option<P>,
     /// The field's admissible range: an achieved value is held inside it, since a delivery
     /// ratio above 1 (or below 0) can carry a valid milestone past it (a share above 1, a
     /// negative capacity, an industry share of 0 that would divide by zero).
     pub bounds: (f64, f64),
+    /// After the last milestone: `None` holds the last value (v2); `Some((lo, hi))` continues
+    /// the last segment's yearly change, held at `lo` or `hi` from the year it would cross
+    /// it (MODEL.md §1, `after_last_milestone = "trend"`).
+    pub trend: Option<(f64, f64)>,
+}
+
+/// The value of a path continued after its last milestone `m2` (value `b`) at the pace of its
+/// last segment from `m1` (value `a`), held at its bound (MODEL.md §1).
+#[inline]
+pub fn trend_value(a: f64, b: f64, m1: i32, m2: i32, year: i32, (lo, hi): (f64, f64)) -> f64 {
+    let t = b + f64::from(year - m2) * (b - a) / f64::from(m2 - m1);
+    if b > a {
+        t.min(hi.max(b))
+    } else if b < a {
+        t.max(lo.min(b))
+    } else {
+        b
+    }
 }
 
 impl PathSpec {
@@ -180,13 +258,21 @@ impl PathSpec {
     pub const UNBOUNDED: (f64, f64) = (f64::NEG_INFINITY, f64::INFINITY);
 
     /// The achieved path at `year`: milestones moved by the delivery ratio, interpolated
-    /// linearly, flat after the last, held inside `bounds`.
+    /// linearly, after the last held or continued (`trend`), held inside `bounds`.
     #[inline]
     pub fn at(&self, v: &[f64], year: i32) -> f64 {
         let base = v[self.points[0].1];
         let r = self.delivery.map_or(1.0, |d| v[d]);
         let (lo, hi) = self.bounds;
         let ach = |p: P| (base + r * (v[p] - base)).clamp(lo, hi);
+        let n = self.points.len();
+        if let Some(tb) = self.trend
+            && n >= 2
+            && year > self.points[n - 1].0
+        {
+            let ((m1, a), (m2, b)) = (self.points[n - 2], self.points[n - 1]);
+            return trend_value(ach(a), ach(b), m1, m2, year, tb);
+        }
         interpolate(&self.points, year, |p| ach(*p))
     }
 
@@ -199,6 +285,10 @@ impl PathSpec {
         let ach = |p: P| (base + r * (v[p] - base)).clamp(lo, hi);
         let pts = &self.points;
         let n = pts.len();
+        let trend = self.trend.filter(|_| n >= 2).map(|tb| {
+            let ((m1, a), (m2, b)) = (pts[n - 2], pts[n - 1]);
+            (ach(a), ach(b), m1, m2, tb)
+        });
         // `i` is `partition_point(|(y, _)| *y <= year)`, advanced as the years go by.
         let mut i = 0;
         for (year, o) in (y0..).zip(out.iter_mut()) {
@@ -208,7 +298,10 @@ impl PathSpec {
             *o = if i == 0 {
                 ach(pts[0].1)
             } else if i == n {
-                ach(pts[n - 1].1)
+                match trend {
+                    Some((a, b, m1, m2, tb)) if year > m2 => trend_value(a, b, m1, m2, year, tb),
+                    _ => ach(pts[n - 1].1),
+                }
             } else {
                 let ((ya, a), (yb, b)) = (pts[i - 1], pts[i]);
                 let t = f64::from(year - ya) / f64::from(yb - ya);
@@ -256,6 +349,41 @@ impl Periods {
 pub struct MixSpec {
     pub points: Vec<(i32, [f64; 5])>,
     pub delivery: Option<P>,
+    /// After the last milestone: hold (v2) or move along the last segment's change until a
+    /// share reaches 0 (MODEL.md §1, `after_last_milestone = "trend"`).
+    pub trend: bool,
+}
+
+/// A share vector continued after its last milestone `m2` (shares `b`) along the change from
+/// `m1` (shares `a`) until its first component reaches 0, then held; still summing to one
+/// (MODEL.md §1).
+#[inline]
+pub fn trend_mix(a: &[f64; 5], b: &[f64; 5], m1: i32, m2: i32, year: i32) -> [f64; 5] {
+    let mut lambda_max = f64::INFINITY;
+    for f in 0..5 {
+        let d = b[f] - a[f];
+        if d < 0.0 {
+            lambda_max = lambda_max.min(-b[f] / d);
+        }
+    }
+    let lambda = f64::from(year - m2) / f64::from(m2 - m1);
+    let mut w = [0.0; 5];
+    if lambda >= lambda_max {
+        for f in 0..5 {
+            let d = b[f] - a[f];
+            // The component(s) that reach 0 are exactly 0.
+            w[f] = if d < 0.0 && -b[f] / d == lambda_max {
+                0.0
+            } else {
+                b[f] + lambda_max * d
+            };
+        }
+    } else {
+        for f in 0..5 {
+            w[f] = b[f] + lambda * (b[f] - a[f]);
+        }
+    }
+    w
 }
 
 impl MixSpec {
@@ -276,7 +404,7 @@ impl MixSpec {
     }
 
     /// Achieved shares at `year`: milestones moved by the delivery ratio, interpolated
-    /// linearly, flat after the last.
+    /// linearly, after the last held or continued (`trend`).
     pub fn at(&self, v: &[f64], year: i32, out: &mut [f64; 5]) {
         self.interpolate(year, |m| self.achieved(v, m), out);
     }
@@ -284,8 +412,14 @@ impl MixSpec {
     /// Interpolate between achieved milestones given by `ach(m)`.
     #[inline]
     fn interpolate(&self, year: i32, ach: impl Fn(usize) -> [f64; 5], out: &mut [f64; 5]) {
+        let n = self.points.len();
         let i = self.points.partition_point(|(y, _)| *y <= year);
-        if i == 0 || i == self.points.len() {
+        if i == 0 || i == n {
+            if self.trend && i == n && n >= 2 && year > self.points[n - 1].0 {
+                let (m1, m2) = (self.points[n - 2].0, self.points[n - 1].0);
+                *out = trend_mix(&ach(n - 2), &ach(n - 1), m1, m2, year);
+                return;
+            }
             *out = ach(i.saturating_sub(1));
             return;
         }
@@ -372,6 +506,72 @@ pub struct ModelSpec {
     pub wetland_rate: P,
     /// Industry's feedstock use (原料用能), 万tce, a path; `None` is 0 (MODEL.md §6a).
     pub feedstock: Option<PathSpec>,
+    /// A cap on coal with substitution (MODEL.md §4a); `None` is v2.
+    pub cap: Option<CapSpec>,
+    /// Large projects that may or may not come (MODEL.md §4b); empty is v2.
+    pub projects: Vec<ProjectSpec>,
+    /// Industry's existing process CO₂, 万t, a path; `None` is 0 (MODEL.md §7).
+    pub process_co2: Option<PathSpec>,
+}
+
+/// `[caps.coal]` (MODEL.md §4a).
+#[derive(Debug, Clone)]
+pub struct CapSpec {
+    /// The cap, 万t of raw coal, a path whose first milestone is after `y0`: years before it
+    /// are not capped.
+    pub limit: PathSpec,
+    /// Compliance `c`: the effective cap is `limit · c`.
+    pub compliance: P,
+    /// Shares of the displaced useful energy each fuel supplies (0 for coal), summing to 1.
+    pub substitutes: [f64; 5],
+}
+
+impl CapSpec {
+    /// The first capped year.
+    pub fn from(&self) -> i32 {
+        self.limit.points[0].0
+    }
+}
+
+/// One of `[[projects]]` (MODEL.md §4b).
+#[derive(Debug, Clone)]
+pub struct ProjectSpec {
+    pub id: String,
+    pub name_zh: String,
+    pub name_en: String,
+    /// Probability that it is built: built ⇔ `go < probability`.
+    pub probability: f64,
+    /// `projects.<id>.go ~ uniform(0, 1)`.
+    pub go: P,
+    /// First year of output (floored).
+    pub start: P,
+    pub ramp_years: u32,
+    /// Final energy at full output by fuel, 万tce/yr at calorific value; `None` is 0.
+    pub energy: [Option<P>; 5],
+    /// Value added at full output, 亿元/yr (2020 prices); `None` is 0.
+    pub value_added: Option<P>,
+    /// Process CO₂ at full output, 万t/yr; `None` is 0.
+    pub process_co2: Option<P>,
+}
+
+impl ProjectSpec {
+    /// Output share `o[y]` in run `v` (MODEL.md §4b).
+    #[inline]
+    pub fn output(&self, v: &[f64], year: i32) -> f64 {
+        if v[self.go] >= self.probability {
+            return 0.0;
+        }
+        let start = v[self.start].floor();
+        let y = f64::from(year);
+        if y < start {
+            return 0.0;
+        }
+        ((y - start + 1.0) / f64::from(self.ramp_years + 1)).min(1.0)
+    }
+    /// Whether the project is built in run `v`.
+    pub fn built(&self, v: &[f64]) -> bool {
+        v[self.go] < self.probability
+    }
 }
 
 impl ModelSpec {
@@ -412,6 +612,13 @@ impl Trajectory {
             .filter(|t| *t < self.n_years)?;
         Some(self.data[v as usize * self.n_years + t])
     }
+    /// The index of `year` in the horizon.
+    #[inline]
+    pub fn index(&self, year: i32) -> Option<usize> {
+        usize::try_from(year - self.y0)
+            .ok()
+            .filter(|t| *t < self.n_years)
+    }
     #[inline]
     fn row_mut(&mut self, v: Var) -> &mut [f64] {
         let i = v as usize * self.n_years;
@@ -429,12 +636,29 @@ impl Trajectory {
     /// The peak of the series `o.peak_on` with plateau tolerance `o.peak_tolerance`
     /// (MODEL.md §7).
     pub fn peak(&self, o: &Options) -> Peak {
-        peak_of(
-            self.row(o.peak_on.var()),
-            self.y0,
-            o.peak_tolerance,
-            o.peak_by,
-        )
+        let series = |v| peak_of(self.row(v), self.y0, o.peak_tolerance, o.peak_by);
+        match o.peak_on {
+            PeakOn::Energy => series(Var::Co2),
+            PeakOn::Net => series(Var::NetEmissions),
+            PeakOn::EnergyAndProcess => {
+                let mut buf = [0.0f64; MAX_YEARS];
+                let mut heap = Vec::new();
+                let s: &mut [f64] = if self.n_years <= MAX_YEARS {
+                    &mut buf[..self.n_years]
+                } else {
+                    heap.resize(self.n_years, 0.0);
+                    &mut heap
+                };
+                for ((x, a), b) in s
+                    .iter_mut()
+                    .zip(self.row(Var::Co2))
+                    .zip(self.row(Var::Co2Process))
+                {
+                    *x = a + b;
+                }
+                peak_of(s, self.y0, o.peak_tolerance, o.peak_by)
+            }
+        }
     }
 }
 
@@ -479,6 +703,25 @@ pub fn peak_of(s: &[f64], y0: i32, tol: f64, by: i32) -> Peak {
 
 /// Run the reference model (MODEL.md §3–§7) for one parameter vector.
 pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
+    simulate_inner::<false>(s, v, out, &mut |_, _| {});
+}
+
+/// Final energy by sector and fuel of every year (万tce, electricity at calorific value), after
+/// the cap, with the projects' energy in industry (MODEL.md §4a, §4b): what the trajectory's
+/// totals are made of, for the decomposition of `peakpath decompose`.
+pub fn sector_fuels(s: &ModelSpec, v: &[f64]) -> (Trajectory, Vec<[[f64; 5]; 4]>) {
+    let mut tr = Trajectory::new(s);
+    let mut by_year = Vec::with_capacity(tr.n_years);
+    simulate_inner::<true>(s, v, &mut tr, &mut |_, f| by_year.push(*f));
+    (tr, by_year)
+}
+
+fn simulate_inner<const DETAIL: bool>(
+    s: &ModelSpec,
+    v: &[f64],
+    out: &mut Trajectory,
+    detail: &mut dyn FnMut(usize, &[[f64; 5]; 4]),
+) {
     use Var::*;
     let k_cal_wan = K_CAL / 10.0; // 万tce per GWh
     let loss = v[s.loss];
@@ -487,7 +730,7 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
     let mut cap_prev = [0.0f64; 3];
     let ef = [v[s.ef_fuel[0]], v[s.ef_fuel[1]], v[s.ef_fuel[2]]];
     let grass0 = s.grass_cover.at(v, s.y0);
-    let mut gdp = v[s.gdp0];
+    let mut gdp0 = v[s.gdp0];
     // End-use efficiencies of this run; a sector whose η are all 1 keeps v1's recursion.
     let mut eta = [[1.0f64; 5]; 4];
     let mut neutral = [true; 4];
@@ -531,15 +774,57 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         Some(p) => p.fill(v, s.y0, out.row_mut(Feedstock)),
         None => out.row_mut(Feedstock).fill(0.0),
     }
+    match &s.process_co2 {
+        Some(p) => p.fill(v, s.y0, out.row_mut(Co2Process)),
+        None => out.row_mut(Co2Process).fill(0.0),
+    }
+    // §4a: the cap's limit in 万t (kept in the coal_uncapped_t row until the year is reached).
+    if let Some(cap) = &s.cap {
+        cap.limit.fill(v, s.y0, out.row_mut(CapBinding));
+    }
+    let value_added_driver = s.options.industry_driver == IndustryDriver::ValueAdded;
+    let mut va0_prev = 0.0;
     for (t, year) in s.years().enumerate() {
-        // §3 Economy.
+        // §3 Economy: GDP without projects (GDP0), then the projects' value added.
         let g = if t == 0 { 0.0 } else { s.growth.at(v, year) };
         if t > 0 {
-            gdp *= 1.0 + g;
+            gdp0 *= 1.0 + g;
         }
-        let va = gdp * share[t];
+        let va0 = gdp0 * share[t];
+        // §4b Projects: output shares, their final energy, value added and process CO₂.
+        let mut proj = [0.0f64; 5];
+        let mut proj_va = 0.0;
+        let mut proj_co2 = 0.0;
+        let mut any_project = false;
+        for pj in &s.projects {
+            let o = pj.output(v, year);
+            if o == 0.0 {
+                continue;
+            }
+            any_project = true;
+            for (f, e) in pj.energy.iter().enumerate() {
+                if let Some(e) = e {
+                    proj[f] += o * v[*e];
+                }
+            }
+            if let Some(p) = pj.value_added {
+                proj_va += o * v[p];
+            }
+            if let Some(p) = pj.process_co2 {
+                proj_co2 += o * v[p];
+            }
+        }
+        let (gdp, va) = if any_project {
+            (gdp0 + proj_va, va0 + proj_va)
+        } else {
+            (gdp0, va0)
+        };
         out.set(Gdp, t, gdp);
         out.set(VaIndustry, t, va);
+        if any_project {
+            let row = out.get(Co2Process, t);
+            out.set(Co2Process, t, row + proj_co2);
+        }
         // §4 Final energy demand and fuel mix.
         let mut fuel = [0.0f64; 5];
         for (k, sec) in s.sectors.iter().enumerate() {
@@ -548,12 +833,18 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
             } else {
                 sec.mix.at(v, year, &mut w[k]);
             }
+            // The driver's growth: GDP0, or for industry the existing industry's value added.
+            let gs = if k == INDUSTRY && value_added_driver && t > 0 {
+                va0 / va0_prev - 1.0
+            } else {
+                g
+            };
             if neutral[k] {
                 // Every η = 1: v1's recursion on final energy, exactly.
                 demand[k] = if t == 0 {
                     v[sec.energy0]
                 } else {
-                    demand[k] * (1.0 + v[sec.elasticity] * g) * (1.0 - sec.efficiency.at(v, year))
+                    demand[k] * (1.0 + v[sec.elasticity] * gs) * (1.0 - sec.efficiency.at(v, year))
                 };
             } else {
                 // Useful energy evolves; final energy follows from the mix (MODEL.md §4).
@@ -564,7 +855,7 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
                 useful[k] = if t == 0 {
                     v[sec.energy0] * mean_eta
                 } else {
-                    useful[k] * (1.0 + v[sec.elasticity] * g) * (1.0 - sec.efficiency.at(v, year))
+                    useful[k] * (1.0 + v[sec.elasticity] * gs) * (1.0 - sec.efficiency.at(v, year))
                 };
                 demand[k] = if mean_eta > 0.0 {
                     useful[k] / mean_eta
@@ -576,6 +867,76 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
                 fuel[f] += demand[k] * w[k][f];
             }
         }
+        if any_project {
+            for f in 0..5 {
+                fuel[f] += proj[f];
+            }
+        }
+        // §4a The cap: in a binding year, coal above it is taken from every user in
+        // proportion to its coal and its useful energy supplied by the substitutes.
+        let coal_uncapped = fuel[COAL] / COAL_TCE_PER_T;
+        let mut capped: Option<[[f64; 5]; 4]> = None;
+        let mut binding = 0.0;
+        if let Some(cap) = &s.cap
+            && year >= cap.from()
+        {
+            let limit = out.get(CapBinding, t) * v[cap.compliance];
+            let kcap = limit * COAL_TCE_PER_T;
+            if fuel[COAL] > kcap {
+                let r = fuel[COAL] - kcap;
+                let fc = fuel[COAL];
+                let sigma = &cap.substitutes;
+                let shift = |x: f64, eta: &[f64; 5], amounts: &mut [f64; 5]| {
+                    amounts[COAL] -= x;
+                    for f in 0..5 {
+                        if f != COAL && sigma[f] > 0.0 {
+                            amounts[f] += x * eta[COAL] * sigma[f] / eta[f];
+                        }
+                    }
+                };
+                let mut sec_fuel = [[0.0f64; 5]; 4];
+                for k in 0..4 {
+                    for f in 0..5 {
+                        sec_fuel[k][f] = demand[k] * w[k][f];
+                    }
+                    let x = r * sec_fuel[k][COAL] / fc;
+                    shift(x, &eta[k], &mut sec_fuel[k]);
+                }
+                let x = r * proj[COAL] / fc;
+                shift(x, &eta[INDUSTRY], &mut proj);
+                for f in 0..5 {
+                    fuel[f] = sec_fuel.iter().map(|sf| sf[f]).sum::<f64>() + proj[f];
+                }
+                fuel[COAL] = kcap;
+                capped = Some(sec_fuel);
+                binding = 1.0;
+            }
+            out.set(CoalT, t, if binding == 1.0 { limit } else { coal_uncapped });
+        } else {
+            out.set(CoalT, t, coal_uncapped);
+        }
+        out.set(CoalUncappedT, t, coal_uncapped);
+        out.set(CapBinding, t, binding);
+        if DETAIL {
+            let mut by_sector = [[0.0f64; 5]; 4];
+            for (k, row) in by_sector.iter_mut().enumerate() {
+                for f in 0..5 {
+                    row[f] = match &capped {
+                        Some(sf) => sf[k][f],
+                        None => demand[k] * w[k][f],
+                    };
+                }
+            }
+            for f in 0..5 {
+                by_sector[INDUSTRY][f] += proj[f];
+            }
+            detail(t, &by_sector);
+        }
+        // Final energy by sector after the cap (the recursion above keeps the uncapped state).
+        let sector_energy = |k: usize| match &capped {
+            Some(sf) => sf[k].iter().sum(),
+            None => demand[k],
+        };
         for (k, var) in [
             DemandIndustry,
             DemandBuildings,
@@ -585,7 +946,7 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         .into_iter()
         .enumerate()
         {
-            out.set(var, t, demand[k]);
+            out.set(var, t, sector_energy(k));
         }
         for (f, var) in [
             FinalCoal,
@@ -647,7 +1008,6 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         out.set(Co2Indirect, t, indirect);
         out.set(Co2, t, co2);
         out.set(Co2Intensity, t, co2 / gdp);
-        out.set(CoalT, t, fuel[COAL] / COAL_TCE_PER_T);
         let forest_cover = out.get(ForestCover, t);
         let grass_cover = out.get(GrassCover, t);
         let sink_forest = v[s.land_ha] * forest_cover * v[s.forest_rate] / 1e4;
@@ -662,10 +1022,26 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
         out.set(SinkGrassland, t, sink_grass);
         out.set(SinkWetland, t, sink_wet);
         out.set(SinkTotal, t, sinks);
-        out.set(NetEmissions, t, co2 - sinks);
-        // §8 indicator 14: industry's energy with electricity re-counted at k, per value added.
-        let wel = w[INDUSTRY][ELEC];
-        let ind_energy = demand[INDUSTRY] * (1.0 - wel + wel * k / K_CAL);
+        out.set(NetEmissions, t, co2 + out.get(Co2Process, t) - sinks);
+        // §8 indicator 14: industry's energy (its sector and its projects, after the cap) with
+        // electricity re-counted at k, per value added.
+        let (ind_energy, ind_elec) = if capped.is_none() && !any_project {
+            let wel = w[INDUSTRY][ELEC];
+            (
+                demand[INDUSTRY] * (1.0 - wel + wel * k / K_CAL),
+                demand[INDUSTRY] * wel / k_cal_wan,
+            )
+        } else {
+            let mut f_ind = [0.0f64; 5];
+            for f in 0..5 {
+                f_ind[f] = match &capped {
+                    Some(sf) => sf[INDUSTRY][f],
+                    None => demand[INDUSTRY] * w[INDUSTRY][f],
+                } + proj[f];
+            }
+            let others = f_ind[COAL] + f_ind[OIL] + f_ind[GAS] + f_ind[BIOMASS];
+            (others + f_ind[ELEC] * k / K_CAL, f_ind[ELEC] / k_cal_wan)
+        };
         out.set(IndustryEnergy, t, ind_energy);
         out.set(IndustryIntensity, t, ind_energy / va);
         // §6a inputs: non-fossil electricity consumed, industry's electricity, feedstock.
@@ -674,7 +1050,8 @@ pub fn simulate(s: &ModelSpec, v: &[f64], out: &mut Trajectory) {
             t,
             local.min(elec) + import.max(0.0) * nf_grid,
         );
-        out.set(ElecIndustry, t, demand[INDUSTRY] * wel / k_cal_wan);
+        out.set(ElecIndustry, t, ind_elec);
+        va0_prev = va0;
     }
     assess(s, out);
     debug_assert!(out.get(Gdp, 0) > 0.0);
@@ -698,46 +1075,86 @@ fn assess(s: &ModelSpec, out: &mut Trajectory) {
         ],
     ];
     for (k, rule) in s.options.assessment.iter().enumerate() {
-        let b = TARGET_YEARS[k] - 5;
-        let tb = usize::try_from(b - s.y0).unwrap_or(0).min(out.n_years - 1);
-        let phi = |out: &Trajectory, t: usize| {
-            let e = out.get(ElecConsumption, t);
-            if e > 0.0 {
-                out.get(NonfossilElec, t) / e
-            } else {
-                0.0
-            }
-        };
-        let nfe_b = out.get(NonfossilElec, tb);
-        let ind_nf_b = out.get(ElecIndustry, tb) * phi(out, tb);
+        let tb = period_start(out, k);
         for t in 0..out.n_years {
-            let kk = out.get(KElec, t) / 10.0;
-            let fs = out.get(Feedstock, t);
-            let nfe = out.get(NonfossilElec, t);
-            let counted = match rule {
-                Assessment::Total => out.get(Tec, t),
-                Assessment::NewRenewablesExcluded => out.get(Tec, t) - kk * (nfe - nfe_b).max(0.0),
-                Assessment::FossilOnly => {
-                    out.get(FinalCoal, t)
-                        + out.get(FinalOil, t)
-                        + out.get(FinalGas, t)
-                        + kk * (out.get(ElecConsumption, t) - nfe)
-                }
-            };
-            let energy = counted - fs;
-            let ind_nf = out.get(ElecIndustry, t) * phi(out, t);
-            let x = out.get(IndustryEnergy, t) - fs;
-            let ind = match rule {
-                Assessment::Total => x,
-                Assessment::NewRenewablesExcluded => x - kk * (ind_nf - ind_nf_b).max(0.0),
-                Assessment::FossilOnly => x - kk * ind_nf,
-            };
+            let (energy, ind) = assessed_at(out, *rule, tb, t);
             let [ve, vi, vind] = VARS_K[k];
             out.set(ve, t, energy);
             out.set(vi, t, energy / out.get(Gdp, t));
             out.set(vind, t, ind / out.get(VaIndustry, t));
         }
     }
+}
+
+/// The index of the first year `b` of target year index `k`'s plan period, clamped to the
+/// horizon.
+fn period_start(out: &Trajectory, k: usize) -> usize {
+    let b = TARGET_YEARS[k] - 5;
+    usize::try_from(b - out.y0)
+        .unwrap_or(0)
+        .min(out.n_years - 1)
+}
+
+/// The energy `rule` counts in year index `t` (less feedstock), and industry's energy as it
+/// counts it, for a plan period starting at index `tb` (MODEL.md §6a).
+#[inline]
+fn assessed_at(out: &Trajectory, rule: Assessment, tb: usize, t: usize) -> (f64, f64) {
+    use Var::*;
+    let phi = |t: usize| {
+        let e = out.get(ElecConsumption, t);
+        if e > 0.0 {
+            out.get(NonfossilElec, t) / e
+        } else {
+            0.0
+        }
+    };
+    let kk = out.get(KElec, t) / 10.0;
+    let fs = out.get(Feedstock, t);
+    let nfe = out.get(NonfossilElec, t);
+    let counted = match rule {
+        Assessment::Total => out.get(Tec, t),
+        Assessment::NewRenewablesExcluded => {
+            out.get(Tec, t) - kk * (nfe - out.get(NonfossilElec, tb)).max(0.0)
+        }
+        Assessment::FossilOnly => {
+            out.get(FinalCoal, t)
+                + out.get(FinalOil, t)
+                + out.get(FinalGas, t)
+                + kk * (out.get(ElecConsumption, t) - nfe)
+        }
+    };
+    let energy = counted - fs;
+    let ind_nf = out.get(ElecIndustry, t) * phi(t);
+    let x = out.get(IndustryEnergy, t) - fs;
+    let ind = match rule {
+        Assessment::Total => x,
+        Assessment::NewRenewablesExcluded => {
+            let ind_nf_b = out.get(ElecIndustry, tb) * phi(tb);
+            x - kk * (ind_nf - ind_nf_b).max(0.0)
+        }
+        Assessment::FossilOnly => x - kk * ind_nf,
+    };
+    (energy, ind)
+}
+
+/// Indicators 1 (energy intensity) and 14 (industrial energy per value added) of target year
+/// index `k` under `rule`, as % declines over the plan period (MODEL.md §6a, §8): the values
+/// the indicator table gives under the scenario's own rule, and the other two rules beside
+/// them. `None` where the period's start is outside the horizon or its value is 0.
+pub fn assessed_declines(out: &Trajectory, rule: Assessment, k: usize) -> [Option<f64>; 2] {
+    use Var::*;
+    let y = TARGET_YEARS[k];
+    let start = y - 5;
+    let (Some(t1), Some(t0)) = (out.index(y), out.index(start)) else {
+        return [None, None];
+    };
+    let tb = period_start(out, k);
+    let intensity = |t: usize| {
+        let (e, ind) = assessed_at(out, rule, tb, t);
+        [e / out.get(Gdp, t), ind / out.get(VaIndustry, t)]
+    };
+    let (a, b) = (intensity(t0), intensity(t1));
+    [0, 1].map(|i| (a[i] != 0.0).then(|| 100.0 * (1.0 - b[i] / a[i])))
 }
 
 /// The years the plan sets targets for (MODEL.md §8).

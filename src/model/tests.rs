@@ -34,6 +34,7 @@ fn path_with_delivery_by_hand() {
         points: vec![(2020, 0), (2025, 1), (2030, 2)],
         delivery: Some(3),
         bounds: PathSpec::UNBOUNDED,
+        trend: None,
     };
     assert_eq!(p.at(&v, 2020), 100.0);
     assert_eq!(p.at(&v, 2025), 150.0);
@@ -51,6 +52,7 @@ fn over_delivered_path_stays_in_its_bounds() {
         points: vec![(2020, 0), (2030, 1)],
         delivery: Some(2),
         bounds: (1e-6, 1.0),
+        trend: None,
     };
     assert_eq!(p.at(&v, 2020), 0.75);
     assert_eq!(p.at(&v, 2030), 1e-6);
@@ -81,6 +83,8 @@ fn a_path_filled_for_every_year_equals_the_path_year_by_year_bit_for_bit() {
             } else {
                 PathSpec::UNBOUNDED
             },
+            // Some paths continue their last segment after the last milestone (v3).
+            trend: (case % 5 < 2).then_some((0.0, 2.5)),
         };
         let y0 = 2020 - (case % 4) as i32;
         let mut out = vec![0.0; 30];
@@ -159,6 +163,7 @@ fn flat(p: P) -> PathSpec {
         points: vec![(2020, p)],
         delivery: None,
         bounds: PathSpec::UNBOUNDED,
+        trend: None,
     }
 }
 
@@ -169,6 +174,7 @@ pub(super) fn hand_spec() -> ModelSpec {
     let fixed_mix = |w: [f64; 5]| MixSpec {
         points: vec![(2020, w)],
         delivery: None,
+        trend: false,
     };
     ModelSpec {
         y0: 2020,
@@ -185,6 +191,7 @@ pub(super) fn hand_spec() -> ModelSpec {
             points: vec![(2020, SHARE20), (2022, SHARE22)],
             delivery: None,
             bounds: PathSpec::UNBOUNDED,
+            trend: None,
         },
         sectors: [
             SectorSpec {
@@ -199,6 +206,7 @@ pub(super) fn hand_spec() -> ModelSpec {
                         (2022, [0.3, 0.1, 0.1, 0.5, 0.0]),
                     ],
                     delivery: Some(IND_MIX_R),
+                    trend: false,
                 },
                 eta: [None; 5],
             },
@@ -235,6 +243,7 @@ pub(super) fn hand_spec() -> ModelSpec {
                     points: vec![(2020, PV20), (2022, PV22)],
                     delivery: Some(PV_R),
                     bounds: PathSpec::UNBOUNDED,
+                    trend: None,
                 },
                 hours: PV_H,
             },
@@ -255,6 +264,7 @@ pub(super) fn hand_spec() -> ModelSpec {
             points: vec![(2020, FOREST20), (2023, FOREST23)],
             delivery: None,
             bounds: PathSpec::UNBOUNDED,
+            trend: None,
         },
         forest_rate: FOREST_RATE,
         grass_ha: GRASS_HA,
@@ -262,11 +272,15 @@ pub(super) fn hand_spec() -> ModelSpec {
             points: vec![(2020, GRASS20), (2022, GRASS22)],
             delivery: None,
             bounds: PathSpec::UNBOUNDED,
+            trend: None,
         },
         grass_rate: GRASS_RATE,
         wetland_ha: WET_HA,
         wetland_rate: WET_RATE,
         feedstock: None,
+        cap: None,
+        projects: Vec::new(),
+        process_co2: None,
     }
 }
 
@@ -399,6 +413,7 @@ fn bounded_ratio_keeps_every_share_in_the_unit_interval() {
     let mix = MixSpec {
         points: vec![(2020, base), (2022, m)],
         delivery: Some(0),
+        trend: false,
     };
     let mut w = [0.0; 5];
     mix.at(&[3.0], 2022, &mut w);

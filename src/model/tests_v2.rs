@@ -22,6 +22,7 @@ fn switching() -> (ModelSpec, Vec<f64>) {
             (2022, [0.2, 0.0, 0.0, 0.8, 0.0]),
         ],
         delivery: Some(ONE),
+        trend: false,
     };
     ind.eta[COAL] = Some(eta_coal);
     ind.eta[ELEC] = Some(eta_el);
@@ -78,8 +79,11 @@ fn every_eta_one_is_v1_bit_for_bit() {
 }
 
 /// The plan scenario's central run with the given rules and a constant feedstock (万tce).
+/// The v2 plan (kept in tests/fixtures/v2/: no cap, no projects) with the given rules and a
+/// flat feedstock.
 fn plan_with(rules: [Assessment; 2], feedstock: f64) -> (Scenario, Trajectory) {
-    let mut sc = Scenario::embedded("plan.toml").unwrap();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/plan.toml");
+    let mut sc = Scenario::load(&file).unwrap();
     sc.spec.options.assessment = rules;
     let mut v = sc.medians();
     let fs = v.len();
@@ -88,6 +92,7 @@ fn plan_with(rules: [Assessment; 2], feedstock: f64) -> (Scenario, Trajectory) {
         points: vec![(2020, fs), (2030, fs)],
         delivery: None,
         bounds: PathSpec::UNBOUNDED,
+        trend: None,
     });
     let mut tr = Trajectory::new(&sc.spec);
     simulate(&sc.spec, &v, &mut tr);

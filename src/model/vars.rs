@@ -59,6 +59,9 @@ pub enum Var {
     AssessedEnergy2030,
     AssessedIntensity2030,
     AssessedIndustry2030,
+    CoalUncappedT,
+    CapBinding,
+    Co2Process,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -132,6 +135,9 @@ vars! {
     AssessedEnergy2030, "assessed_energy_2030", "万tce", "考核口径能耗(2030年目标口径)", "Energy as the 2030 target assesses it";
     AssessedIntensity2030, "energy_intensity_assessed_2030", "tce/万元", "考核口径单位GDP能耗(2030年目标口径)", "Energy intensity as the 2030 target assesses it";
     AssessedIndustry2030, "industry_intensity_assessed_2030", "tce/万元", "考核口径单位工业增加值能耗(2030年目标口径)", "Industrial energy per value added as the 2030 target assesses it";
+    CoalUncappedT, "coal_uncapped_t", "万t", "煤炭消费量(封顶前,实物量)", "Coal consumption before the cap (physical)";
+    CapBinding, "cap_binding", "0/1", "煤炭封顶是否生效", "Coal cap binding (1) or not (0)";
+    Co2Process, "co2_process", "万t CO2", "工业过程CO2排放", "Process CO2 (cement, ferroalloy)";
 }
 
 impl serde::Serialize for Var {

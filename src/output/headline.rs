@@ -113,6 +113,9 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
         );
     }
     let (lo, hi) = wilson(acc.peaked, n);
+    let y0 = sc.spec.y0;
+    let parts = PeakParts::of(sc, acc);
+    let warning = declining_warning(sc, acc, false);
     json!({
         format!("p_peaked_by_{by}"): acc.peaked as f64 / n.max(1) as f64,
         format!("p_peaked_by_{by}_interval"): [lo, hi],
@@ -120,13 +123,122 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
         "peak": {
             "judged_on": o.peak_on.name(),
             "plateau_tolerance": o.peak_tolerance,
-            "horizon": [sc.spec.y0, sc.spec.y1],
+            "horizon": [y0, sc.spec.y1],
+            "after_last_milestone": o.after_last.name(),
+            "after_last_milestone_note": o.after_last.describe(false),
             "p_peaked_by": { "year": by, "p": prob(acc.peaked, n) },
+            "p_peak_in_window": { "from": y0 + 1, "to": by, "p": prob(parts.window, n) },
+            "p_declining_from_base_year": { "base_year": y0, "p": prob(parts.declining, n) },
+            "declining_warning": warning,
+            "declining_warning_zh": declining_warning(sc, acc, true),
             "p_not_peaked": prob(acc.not_peaked, n),
             "p_rebound": prob(acc.rebound, n),
         },
+        "assessment_rules": rules_json(sc, acc),
+        "cap": cap_json(sc, acc),
         "targets": Value::Object(targets),
     })
+}
+
+/// P(peaked by `peak_by`) split as MODEL.md §7 reports it: runs whose peak year is in
+/// `y0 + 1 … peak_by`, and runs declining from the base year `y0`.
+pub struct PeakParts {
+    pub window: u64,
+    pub declining: u64,
+}
+
+impl PeakParts {
+    pub fn of(sc: &Scenario, acc: &Accumulator) -> PeakParts {
+        let by = usize::try_from(sc.spec.options.peak_by - sc.spec.y0).unwrap_or(0);
+        PeakParts {
+            window: acc.peak_hist.iter().take(by + 1).skip(1).sum(),
+            declining: acc.peak_hist.first().copied().unwrap_or(0),
+        }
+    }
+}
+
+/// The warning of MODEL.md §7 when more than half the kept runs decline from the base year:
+/// the answer rests on the trajectory from the base year to 2025, and the observations that
+/// would test it. `None` otherwise.
+pub fn declining_warning(sc: &Scenario, acc: &Accumulator, zh: bool) -> Option<String> {
+    let parts = PeakParts::of(sc, acc);
+    if acc.runs == 0 || 2 * parts.declining <= acc.runs {
+        return None;
+    }
+    let y0 = sc.spec.y0;
+    let observed = |v: &str, y: i32| {
+        sc.observed
+            .iter()
+            .any(|o| o.variable.info().name == v && o.year == y)
+    };
+    let mut wanted = Vec::new();
+    for v in ["coal_t", "elec_consumption", "tec", "gdp"] {
+        let years: Vec<String> = ((y0 + 1)..=2025)
+            .filter(|&y| !observed(v, y))
+            .map(|y| y.to_string())
+            .collect();
+        if !years.is_empty() {
+            wanted.push(format!("{v} {}", years.join(", ")));
+        }
+    }
+    let p = crate::stats::percent_with_interval(parts.declining, acc.runs);
+    Some(if zh {
+        format!(
+            "警告: {p} 的模拟自{y0}年起即下降 (超过一半): 结论取决于{y0}–2025年的轨迹; 可检验它的观测值 ([observed.*], MODEL.md §11): {}",
+            wanted.join("; ")
+        )
+    } else {
+        format!(
+            "warning: {p} of the runs decline from the base year {y0} (more than half): the answer rests on the {y0}–2025 trajectory; the observations that would test it ([observed.*], MODEL.md §11): {}",
+            wanted.join("; ")
+        )
+    })
+}
+
+/// Indicators 1 and 14 under every rule of MODEL.md §6a, per target year with a target.
+fn rules_json(sc: &Scenario, acc: &Accumulator) -> Value {
+    let n = acc.runs;
+    let mut out = Vec::new();
+    for (i, d) in INDICATORS.iter().enumerate() {
+        if crate::indicators::assessed_index(d).is_none() {
+            continue;
+        }
+        for (k, &year) in TARGET_YEARS.iter().enumerate() {
+            let Some(target) = sc.indicators.target(i, k) else {
+                continue;
+            };
+            let mut rules = serde_json::Map::new();
+            for (r, (name, _)) in crate::model::Assessment::ALL.iter().enumerate() {
+                rules.insert((*name).into(), prob(acc.rules_met[i][k][r], n));
+            }
+            out.push(json!({
+                "indicator": d.id,
+                "name_zh": d.name_zh,
+                "name_en": d.name_en,
+                "year": year,
+                "target_pct": target,
+                "scenario_rule": sc.spec.options.assessment[k].name(),
+                "p_met": Value::Object(rules),
+            }));
+        }
+    }
+    Value::Array(out)
+}
+
+/// P(cap binds) per capped year (MODEL.md §4a), or null without a cap.
+fn cap_json(sc: &Scenario, acc: &Accumulator) -> Value {
+    let Some(cap) = &sc.spec.cap else {
+        return Value::Null;
+    };
+    let n = acc.runs;
+    let years: Vec<Value> = sc
+        .spec
+        .years()
+        .enumerate()
+        .filter(|(_, y)| *y >= cap.from())
+        .map(|(t, y)| json!({ "year": y, "p_binds": prob(acc.cap_binds.get(t).copied().unwrap_or(0), n) }))
+        .collect();
+    json!({ "fuel": "coal", "capped_from": cap.from(), "years": years })
 }
 
 fn list(set: &[usize]) -> String {
@@ -146,9 +258,11 @@ pub fn headline_text(
     let o = &sc.spec.options;
     let f = |v: Var, y: i32| tr.at(v, y).unwrap_or(f64::NAN);
     let peak = tr.peak(o);
-    let series = match (o.peak_on.name(), zh) {
-        ("net", true) => "净排放",
-        ("net", false) => "net emissions",
+    let series = match (o.peak_on, zh) {
+        (crate::model::PeakOn::Net, true) => "净排放",
+        (crate::model::PeakOn::Net, false) => "net emissions",
+        (crate::model::PeakOn::EnergyAndProcess, true) => "能源活动及工业过程CO2",
+        (crate::model::PeakOn::EnergyAndProcess, false) => "energy and process CO2",
         (_, true) => "能源活动CO2",
         (_, false) => "energy CO2",
     };
@@ -204,32 +318,67 @@ pub fn headline_text(
             );
         }
     }
+    let checks = checks_json(sc, tr, acc);
+    for c in checks.as_array().into_iter().flatten() {
+        let _ = writeln!(s, "{}", check_line(c, zh));
+    }
     let Some(acc) = acc else { return s };
     let n = acc.runs;
     let pc = |k: u64| percent_with_interval(k, n);
     let by = o.peak_by;
+    let y0 = sc.spec.y0;
+    let parts = PeakParts::of(sc, acc);
     if zh {
         let _ = writeln!(
             s,
-            "蒙特卡洛 {n} 次 (括号内为Wilson 95 %区间): P({by}年前达峰) = {}; P({}年前未达峰) = {}; P({by}年前达峰后反弹) = {}",
+            "蒙特卡洛 {n} 次 (括号内为Wilson 95 %区间): P({by}年前达峰) = {} = P({}–{by}年间达峰) {} + P(自{y0}年起下降) {}; P({}年前未达峰) = {}; P({by}年前达峰后反弹) = {} ({})",
             pc(acc.peaked),
+            y0 + 1,
+            pc(parts.window),
+            pc(parts.declining),
             sc.spec.y1,
             pc(acc.not_peaked),
-            pc(acc.rebound)
+            pc(acc.rebound),
+            o.after_last.describe(true)
         );
     } else {
         let _ = writeln!(
             s,
-            "Monte Carlo, {n} runs (Wilson 95 % intervals in brackets): P(peaked by {by}) = {}; P(not peaked by {}) = {}; P(rebound after peaking by {by}) = {}",
+            "Monte Carlo, {n} runs (Wilson 95 % intervals in brackets): P(peaked by {by}) = {} = P(peak in {}–{by}) {} + P(declining from {y0}) {}; P(not peaked by {}) = {}; P(rebound after peaking by {by}) = {} ({})",
             pc(acc.peaked),
+            y0 + 1,
+            pc(parts.window),
+            pc(parts.declining),
             sc.spec.y1,
             pc(acc.not_peaked),
-            pc(acc.rebound)
+            pc(acc.rebound),
+            o.after_last.describe(false)
         );
+    }
+    if let Some(w) = declining_warning(sc, acc, zh) {
+        let _ = writeln!(s, "  {w}");
+    }
+    if let Some(cap) = &sc.spec.cap {
+        let years: Vec<String> = TARGET_YEARS
+            .iter()
+            .filter(|&&y| y >= cap.from())
+            .filter_map(|&y| {
+                let t = usize::try_from(y - y0).ok()?;
+                Some(format!("{y} {}", pc(*acc.cap_binds.get(t)?)))
+            })
+            .collect();
+        if zh {
+            let _ = writeln!(
+                s,
+                "  煤炭消费上限生效概率 P(封顶生效): {}",
+                years.join("; ")
+            );
+        } else {
+            let _ = writeln!(s, "  coal cap: P(cap binds) {}", years.join("; "));
+        }
     }
     for (k, &year) in TARGET_YEARS.iter().enumerate() {
         let m = sc.indicators.binding(k, true);
-        let all = sc.indicators.binding(k, false);
         let rule = o.assessment[k].name();
         let mut line = if m.judged.is_empty() {
             if zh {
@@ -294,21 +443,117 @@ pub fn headline_text(
             );
         }
         let _ = writeln!(s, "{line}");
-        if !all.judged.is_empty() {
+        for (i, d) in INDICATORS.iter().enumerate() {
+            if crate::indicators::assessed_index(d).is_none() {
+                continue;
+            }
+            let Some(target) = sc.indicators.target(i, k) else {
+                continue;
+            };
+            let rules: Vec<String> = crate::model::Assessment::ALL
+                .iter()
+                .enumerate()
+                .map(|(r, (name, a))| {
+                    let own = if *a == o.assessment[k] {
+                        if zh {
+                            " (本情景口径)"
+                        } else {
+                            " (the scenario's rule)"
+                        }
+                    } else {
+                        ""
+                    };
+                    format!("{name}{own} {}", pc(acc.rules_met[i][k][r]))
+                })
+                .collect();
+            let name = if zh { d.name_zh } else { d.name_en };
             if zh {
                 let _ = writeln!(
                     s,
-                    "    含假设指标 (取决于交付比例假设, 非模型结论): P(全部约束性目标达成) = {}",
-                    pc(acc.all_binding[k])
+                    "    指标{} {name} (目标 ≥ {target} %) 在三种考核口径下的达成概率: {}",
+                    d.id,
+                    rules.join("; ")
                 );
             } else {
                 let _ = writeln!(
                     s,
-                    "    including assumed indicators (rests on delivery assumptions, not a model finding): P(all binding targets met) = {}",
-                    pc(acc.all_binding[k])
+                    "    indicator {} {name} (target ≥ {target} %) met under each rule: {}",
+                    d.id,
+                    rules.join("; ")
                 );
             }
         }
     }
     s
+}
+
+/// Every check of the scenario (MODEL.md §10): the expected value, the central run's, and
+/// with a Monte Carlo run the 5–95 % band of the kept runs, flagged when the expected value
+/// lies outside it.
+pub fn checks_json(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>) -> Value {
+    let items: Vec<Value> = sc
+        .checks
+        .iter()
+        .map(|c| {
+            let info = c.variable.info();
+            let central = tr.at(c.variable, c.year);
+            let band = acc.and_then(|a| {
+                let t = usize::try_from(c.year - sc.spec.y0).ok()?;
+                let st = a.series.get(c.variable as usize * a.n_years + t)?;
+                (st.count() > 0).then(|| (st.quantile(0.05), st.quantile(0.95)))
+            });
+            json!({
+                "variable": info.name,
+                "unit": info.unit,
+                "year": c.year,
+                "expected": c.expected,
+                "source": c.source,
+                "central": central,
+                "p5": band.map(|b| b.0),
+                "p95": band.map(|b| b.1),
+                "outside_band": band.map(|(lo, hi)| c.expected < lo || c.expected > hi),
+                "central_relative_difference": central.map(|x| (x - c.expected) / c.expected.abs()),
+            })
+        })
+        .collect();
+    Value::Array(items)
+}
+
+/// One check as a line of the terminal headline.
+pub fn check_line(c: &Value, zh: bool) -> String {
+    let var = c["variable"].as_str().unwrap_or("");
+    let unit = c["unit"].as_str().unwrap_or("");
+    let year = c["year"].as_i64().unwrap_or(0);
+    let f = |v: &Value| v.as_f64().map_or("—".to_string(), |x| format!("{x:.1}"));
+    let rel = c["central_relative_difference"]
+        .as_f64()
+        .map_or(String::new(), |r| format!(" ({:+.1} %)", 100.0 * r));
+    let band = if c["p5"].is_null() {
+        String::new()
+    } else if zh {
+        format!("; 5–95 %区间 {}–{}", f(&c["p5"]), f(&c["p95"]))
+    } else {
+        format!("; 5–95 % band {}–{}", f(&c["p5"]), f(&c["p95"]))
+    };
+    let flag = match (c["outside_band"].as_bool(), zh) {
+        (Some(true), false) => " — OUTSIDE the band: the scenario does not reach it",
+        (Some(true), true) => " — 超出区间: 本情景达不到该预期",
+        _ => "",
+    };
+    let source = c["source"].as_str().filter(|s| !s.is_empty());
+    if zh {
+        format!(
+            "  核对 {var} {year}: 规划预期 {} {unit}{}, 中心情景 {}{rel}{band}{flag}",
+            f(&c["expected"]),
+            source.map_or(String::new(), |s| format!(" ({s})")),
+            f(&c["central"])
+        )
+    } else {
+        format!(
+            "  check {var} {year}: expected {} {unit}{}, central run {}{rel}{band}{flag}",
+            f(&c["expected"]),
+            source.map_or(String::new(), |s| format!(" ({s})")),
+            f(&c["central"])
+        )
+    }
 }

@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 mod headline;
 
-pub use headline::{central_headline, headline_text, mc_headline_json, peak_label};
+pub use headline::{
+    PeakParts, central_headline, check_line, checks_json, declining_warning, headline_text,
+    mc_headline_json, peak_label,
+};
 
 use crate::engine::{Accumulator, QUANTILES};
 use crate::indicators::{INDICATORS, TARGET_YEARS};
@@ -84,6 +87,26 @@ pub const INDICATOR_COLUMNS: &[&str] = &[
     "assessment",
     "assumption",
     "met",
+    "value_total",
+    "value_new_renewables_excluded",
+    "value_fossil_only",
+];
+
+/// The columns a Monte Carlo run adds to `indicators.csv`: P(met) under the scenario's rule,
+/// then, for indicators 1 and 14, P(met) under each rule of MODEL.md §6a.
+pub const INDICATOR_MC_COLUMNS: &[&str] = &[
+    "p_met",
+    "p_met_lo",
+    "p_met_hi",
+    "p_met_total",
+    "p_met_total_lo",
+    "p_met_total_hi",
+    "p_met_new_renewables_excluded",
+    "p_met_new_renewables_excluded_lo",
+    "p_met_new_renewables_excluded_hi",
+    "p_met_fossil_only",
+    "p_met_fossil_only_lo",
+    "p_met_fossil_only_hi",
 ];
 
 /// A probability and its Wilson 95 % interval as three CSV cells.
@@ -104,13 +127,16 @@ pub fn assessment_of(sc: &Scenario, i: usize, k: usize) -> &'static str {
 
 /// `indicators.csv`: the central run's value, target and whether it is met, each indicator
 /// marked `modelled` or `assumed` (with the delivery assumption behind an assumed one) and,
-/// for indicators 1 and 14, the assessment rule of the year; with a Monte Carlo accumulator
-/// also `p_met`, the share of runs meeting the target, and its Wilson 95 % interval.
+/// for indicators 1 and 14, the assessment rule of the year and the value under each of the
+/// three rules of MODEL.md §6a (`value_total`, `value_new_renewables_excluded`,
+/// `value_fossil_only`; `value` is the one of the scenario's rule); with a Monte Carlo
+/// accumulator also `p_met`, the share of runs meeting the target, and its Wilson 95 %
+/// interval, and for indicators 1 and 14 the same under each rule (`p_met_<rule>`).
 pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>) -> Vec<u8> {
     let values = sc.medians();
     let mut header = INDICATOR_COLUMNS.to_vec();
     if acc.is_some() {
-        header.extend(["p_met", "p_met_lo", "p_met_hi"]);
+        header.extend(INDICATOR_MC_COLUMNS);
     }
     let mut rows = Vec::new();
     for (i, d) in INDICATORS.iter().enumerate() {
@@ -141,12 +167,25 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
                 assumption.clone(),
                 met,
             ];
+            let which = crate::indicators::assessed_index(d);
+            for (_, rule) in crate::model::Assessment::ALL {
+                let v = which.and_then(|w| crate::model::assessed_declines(tr, rule, k)[w]);
+                r.push(v.map_or(String::new(), num));
+            }
             if let Some(a) = acc {
                 let evaluable = target.is_some() && value.is_some();
+                let empty = || [String::new(), String::new(), String::new()];
                 if evaluable {
                     r.extend(p_cells(a.met[i][k], a.runs));
                 } else {
-                    r.extend([String::new(), String::new(), String::new()]);
+                    r.extend(empty());
+                }
+                for rule in 0..3 {
+                    if evaluable && which.is_some() {
+                        r.extend(p_cells(a.rules_met[i][k][rule], a.runs));
+                    } else {
+                        r.extend(empty());
+                    }
                 }
             }
             rows.push(r);
@@ -202,8 +241,16 @@ pub fn summary_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
 /// Label of the "not peaked within the horizon" row of `peak.csv` (MODEL.md §7).
 pub const NOT_PEAKED: &str = "not peaked";
 
-/// Rows `peak_year, probability, probability_lo, probability_hi`: one per year of the
-/// horizon, then the runs that have not peaked as a row of their own (`not peaked`),
+/// Label of the "declining from the base year" row of `peak.csv` (MODEL.md §7): runs whose
+/// series never rose above its base-year value, so that the model cannot say in which
+/// earlier year the peak was.
+pub fn declining_label(y0: i32) -> String {
+    format!("declining from {y0}")
+}
+
+/// Rows `peak_year, probability, probability_lo, probability_hi`: the runs declining from
+/// the base year as a row of their own (`declining from <y0>`), one row per later year of
+/// the horizon, then the runs that have not peaked as a row of their own (`not peaked`),
 /// never as the last year.
 pub fn peak_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = acc
@@ -211,7 +258,13 @@ pub fn peak_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
         .iter()
         .enumerate()
         .map(|(t, &c)| {
-            let mut r = vec![(sc.spec.y0 + t as i32).to_string()];
+            let y = sc.spec.y0 + t as i32;
+            let label = if t == 0 {
+                declining_label(y)
+            } else {
+                y.to_string()
+            };
+            let mut r = vec![label];
             r.extend(p_cells(c, acc.runs));
             r
         })
@@ -256,6 +309,8 @@ pub fn run_json_base(
             "assessment_2030": sc.spec.options.assessment[1].name(),
             "peak_tolerance": sc.spec.options.peak_tolerance,
             "peak_on": sc.spec.options.peak_on.name(),
+            "after_last_milestone": sc.spec.options.after_last.name(),
+            "industry_driver": sc.spec.options.industry_driver.name(),
         },
         "options": options,
     })

@@ -623,6 +623,7 @@ fn write_central(
 ) -> Result<()> {
     let mut run = output::run_json_base(sc, spath, options);
     run["central"] = output::central_headline(sc, tr);
+    run["checks"] = output::checks_json(sc, tr, None);
     write_atomic(
         &out.join("trajectories.csv"),
         &output::trajectories_csv(sc, tr),
@@ -690,6 +691,7 @@ pub fn write_mc(
         run["monte_carlo"]["precision"] = p.clone();
     }
     run["central"] = output::central_headline(sc, tr);
+    run["checks"] = output::checks_json(sc, tr, Some(acc));
     write_observed(sc, tr, out, &mut run)?;
     write_atomic(&out.join("summary.csv"), &output::summary_csv(sc, acc)).map_err(io_err(out))?;
     write_atomic(&out.join("peak.csv"), &output::peak_csv(sc, acc)).map_err(io_err(out))?;

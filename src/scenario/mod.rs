@@ -5,6 +5,7 @@
 //! downstream re-checks. Every number of the model becomes a [`ParamDef`]: a named field path
 //! with its distribution; a run is then just a vector of values, one per parameter.
 
+pub mod checks;
 pub mod correlations;
 pub mod dist;
 pub mod observed;
@@ -74,6 +75,8 @@ pub struct Scenario {
     pub correlations: correlations::Correlations,
     /// Observed history (MODEL.md §11).
     pub observed: Vec<observed::Observation>,
+    /// Figures the plan expects, checked against the runs (MODEL.md §10).
+    pub checks: Vec<checks::Check>,
     /// Plausibility warnings: valid values that look like a slip (a % target given as a
     /// fraction, a growth rate above 0.2, an efficiency gain above 0.1 a year), each
     /// `file:line:col: field: …`. Nothing here stops a run.
@@ -108,6 +111,7 @@ impl Scenario {
             texts: Vec::new(),
             correlations: Default::default(),
             observed: Vec::new(),
+            checks: Vec::new(),
             warnings,
             actions: Vec::new(),
         }

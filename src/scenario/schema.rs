@@ -9,8 +9,8 @@ use super::source::{Diag, Diags, Kind, Loc, Node, Sources, is_year_key, show_num
 use super::{ParamDef, Scenario, ScenarioInfo};
 use crate::indicators::{self, INDICATORS, IndicatorSet, Setting};
 use crate::model::{
-    Accounting, Assessment, GridBasis, ModelSpec, Options, P, PathSpec, PeakOn, Periods, SECTORS,
-    SectorSpec, TECHS, TechSpec,
+    Accounting, AfterLast, Assessment, GridBasis, IndustryDriver, ModelSpec, Options, P, PathSpec,
+    PeakOn, Periods, SECTORS, SectorSpec, TECHS, TechSpec,
 };
 
 /// Admissible range of a field, inclusive.
@@ -25,6 +25,7 @@ const ANY: Range = Range(-1e9, 1e9);
 
 mod fields;
 mod paths;
+mod v3;
 
 struct Reader<'s> {
     src: &'s Sources,
@@ -35,6 +36,8 @@ struct Reader<'s> {
     /// The horizon, once `[scenario]` is read: paths and periods are checked against it.
     y0: i32,
     y1: i32,
+    /// `options.after_last_milestone`, once read: paths and mixes carry it.
+    after: AfterLast,
 }
 
 impl<'s> Reader<'s> {
@@ -211,6 +214,11 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// A number to four significant decimals, for messages.
+fn show_num_short(x: f64) -> String {
+    fmt_num((x * 1e4).round() / 1e4)
+}
+
 fn fmt_num(x: f64) -> String {
     let s = format!("{x:.6}");
     s.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -230,6 +238,9 @@ const TOP: &[&str] = &[
     "correlations",
     "observed",
     "actions",
+    "caps",
+    "projects",
+    "checks",
 ];
 
 /// Read a merged tree into a validated scenario.
@@ -241,6 +252,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         params: Vec::new(),
         y0: 2020,
         y1: 2035,
+        after: AfterLast::Hold,
     };
     r.keys(root, "", TOP);
 
@@ -310,6 +322,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             "assessment_2030",
             "peak_tolerance",
             "peak_on",
+            "after_last_milestone",
+            "industry_driver",
         ],
     );
     let options = Options {
@@ -340,7 +354,22 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             .number(op, "peak_tolerance", "options", 0.0, 0.5)
             .unwrap_or(0.0),
         peak_on: r.choice(op, "peak_on", "options", &PeakOn::ALL, PeakOn::Energy),
+        after_last: r.choice(
+            op,
+            "after_last_milestone",
+            "options",
+            &AfterLast::ALL,
+            AfterLast::Hold,
+        ),
+        industry_driver: r.choice(
+            op,
+            "industry_driver",
+            "options",
+            &IndustryDriver::ALL,
+            IndustryDriver::Gdp,
+        ),
     };
+    r.after = options.after_last;
 
     // [economy]
     let ec = r.table(root, "economy", "").unwrap_or(&empty);
@@ -350,13 +379,14 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     for &(_, p) in &growth.ends {
         r.warn_above(p, 0.2, "a growth rate");
     }
-    let industry_share = r.path(
+    let mut industry_share = r.path(
         ec,
         "industry_share",
         "economy",
         "fraction of GDP",
         Range(1e-6, 1.0),
     );
+    industry_share.trend = r.trend_bounds((0.0, 1.0));
 
     // [demand.<sector>]
     let de = r.table(root, "demand", "").unwrap_or(&empty);
@@ -381,6 +411,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         ];
         if s == "industry" {
             allowed.push("feedstock");
+            allowed.push("process_co2");
         }
         r.keys(t, &path, &allowed);
         // Parameters in file order (Monte Carlo draws follow it): do not reorder.
@@ -490,6 +521,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                     points: vec![(y0, 0)],
                     delivery: None,
                     bounds: PathSpec::UNBOUNDED,
+                    trend: None,
                 }
             })
         }
@@ -503,10 +535,12 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                 points: vec![(y0, r.dummy("grid.emission_factor"))],
                 delivery: None,
                 bounds: PathSpec::UNBOUNDED,
+                trend: None,
             }
         }
     };
-    let nf_grid = r.path(gr, "nonfossil_share", "grid", "fraction", SHARE);
+    let mut nf_grid = r.path(gr, "nonfossil_share", "grid", "fraction", SHARE);
+    nf_grid.trend = r.trend_bounds((0.0, 1.0));
 
     // [emission_factors]
     let ef = r.table(root, "emission_factors", "").unwrap_or(&empty);
@@ -532,10 +566,12 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     );
     let rate = Range(-20.0, 50.0);
     let land_ha = r.param(sk, "land_area_ha", "sinks", "ha", NONNEG);
-    let forest_cover = r.path(sk, "forest_cover", "sinks", "fraction", SHARE);
+    let mut forest_cover = r.path(sk, "forest_cover", "sinks", "fraction", SHARE);
+    forest_cover.trend = r.trend_bounds((0.0, 1.0));
     let forest_rate = r.param(sk, "forest_rate", "sinks", "tCO2/ha/yr", rate);
     let grass_ha = r.param(sk, "grassland_area_ha", "sinks", "ha", NONNEG);
-    let grass_cover = r.path(sk, "grassland_cover", "sinks", "fraction", Range(1e-6, 1.0));
+    let mut grass_cover = r.path(sk, "grassland_cover", "sinks", "fraction", Range(1e-6, 1.0));
+    grass_cover.trend = r.trend_bounds((0.0, 1.0));
     let grass_rate = r.param(sk, "grassland_rate", "sinks", "tCO2/ha/yr", rate);
     let wetland_ha = r.param(sk, "wetland_area_ha", "sinks", "ha", NONNEG);
     let wetland_rate = r.param(sk, "wetland_rate", "sinks", "tCO2/ha/yr", rate);
@@ -553,7 +589,11 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             r.keys(t, &path, &["path", "target_2025", "target_2030"]);
             if t.get("path").is_some() {
                 if matches!(d.source, indicators::Source::Path) {
-                    settings[i].path = Some(r.path(t, "path", &path, d.unit, ANY));
+                    let mut p = r.path(t, "path", &path, d.unit, ANY);
+                    if d.unit == "%" {
+                        p.trend = r.trend_bounds((0.0, 100.0));
+                    }
+                    settings[i].path = Some(p);
                 } else if let Some(n) = t.get("path") {
                     r.err(
                         n.at,
@@ -604,6 +644,15 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         }
     }
 
+    // v3 (MODEL.md §4a, §4b, §7): parameters drawn after all of v2's, in this order.
+    let cap = r.caps(root);
+    let projects = r.projects(root);
+    let process_co2 = de
+        .get("industry")
+        .filter(|t| t.get("process_co2").is_some())
+        .map(|t| r.path(t, "process_co2", "demand.industry", "万t CO2", NONNEG));
+    let checks = super::checks::read(root, src, y0, y1, &mut r.diags);
+
     // [[correlations]] and [observed.*] (MODEL.md §2, §11): read in their own modules.
     let correlations =
         super::correlations::read(root, src, &r.params, &mut r.diags, &mut r.warnings);
@@ -637,11 +686,36 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         wetland_ha,
         wetland_rate,
         feedstock,
+        cap,
+        projects,
+        process_co2,
     };
     let mut sc = Scenario::assemble(info, spec, IndicatorSet { settings }, r.params, r.warnings);
     sc.actions = actions;
     sc.correlations = correlations;
     sc.observed = observed;
+    sc.checks = checks;
+    // MODEL.md §11: the central run's calibration against what happened.
+    if !sc.observed.is_empty() {
+        let tr = crate::engine::central(&sc);
+        for o in &sc.observed {
+            if !o.holds(&tr) {
+                let x = o.model(&tr);
+                sc.warnings.push(src.diag(
+                    o.at,
+                    &o.label(),
+                    format!(
+                        "warning: the central run gives {} {}, observed {} ± {} %: missed by {:+.1} %, outside the tolerance (the scenario's calibration disagrees with what happened)",
+                        show_num_short(x),
+                        o.variable.info().unit,
+                        show_num(o.value),
+                        show_num_short(o.tolerance * 100.0),
+                        100.0 * (x - o.value) / o.value.abs()
+                    ),
+                ));
+            }
+        }
+    }
     Ok(sc)
 }
 

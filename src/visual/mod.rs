@@ -488,6 +488,15 @@ pub fn not_peaked_words(y1: i64, lang: Lang) -> String {
     }
 }
 
+/// "Declining from the base year" in words (MODEL.md §7), for a chart or a report.
+pub fn declining_words(y0: &str, lang: Lang) -> String {
+    if lang == Lang::Zh {
+        format!("自{y0}年起下降")
+    } else {
+        format!("declining from {y0}")
+    }
+}
+
 fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
     let Some(mc) = d.mc() else { return Ok(None) };
     let by = d.run["model_options"]["peak_by"].as_i64().unwrap_or(2030);
@@ -509,9 +518,9 @@ fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
     let bc = BarChart {
         title: title.into(),
         x_label: if lang == Lang::Zh {
-            "达峰年份 (年); 最右一栏: 未达峰".into()
+            "达峰年份 (年); 最左一栏: 自基准年起下降; 最右一栏: 未达峰".into()
         } else {
-            "peak year; last bar: not peaked".into()
+            "peak year; first bar: declining from the base year; last bar: not peaked".into()
         },
         y_label: if lang == Lang::Zh {
             "概率 (%)".into()
@@ -524,6 +533,8 @@ fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
             .map(|(y, p, _)| {
                 let label = if y.parse::<i32>().is_ok() {
                     y.clone()
+                } else if let Some(y0) = y.strip_prefix("declining from ") {
+                    declining_words(y0, lang)
                 } else {
                     not_peaked_words(y1, lang)
                 };

@@ -88,6 +88,50 @@ pub fn report_html_with(
             },
             p(&pk["p_peaked_by"]["p"]),
         ));
+        let y0 = d.run["years"][0].as_i64().unwrap_or(2020);
+        headline.push((
+            if zh {
+                format!("其中: {}–{by}年间达峰 / 自{y0}年起下降", y0 + 1)
+            } else {
+                format!("of which: peak in {}–{by} / declining from {y0}", y0 + 1)
+            },
+            format!(
+                "{} / {}",
+                p(&pk["p_peak_in_window"]["p"]),
+                p(&pk["p_declining_from_base_year"]["p"])
+            ),
+        ));
+        if let Some(w) = pk[if zh {
+            "declining_warning_zh"
+        } else {
+            "declining_warning"
+        }]
+        .as_str()
+        {
+            headline.push((
+                if zh {
+                    "警告".into()
+                } else {
+                    "Warning".into()
+                },
+                w.to_string(),
+            ));
+        }
+        if let Some(n) = pk["after_last_milestone"].as_str() {
+            headline.push((
+                if zh {
+                    "2030年后 (末个节点后) 的措施".into()
+                } else {
+                    "Measures after their last milestone".into()
+                },
+                match (n, zh) {
+                    ("trend", true) => "按最后一段的速度延续 (trend)".into(),
+                    ("trend", false) => "continued at their last pace (trend)".into(),
+                    (_, true) => "保持不变 (hold)".into(),
+                    (_, false) => "held at their last milestone (hold)".into(),
+                },
+            ));
+        }
         headline.push((
             if zh {
                 format!("{y1}年前仍未达峰的概率")
@@ -156,17 +200,60 @@ pub fn report_html_with(
                 }
                 headline.push((key, v));
             }
-            let a = &t["all_binding_incl_assumed"];
-            if !a["p_all_met"].is_null() {
+            // Indicators 1 and 14 under every rule of MODEL.md §6a (the scenario's first).
+            for r in mc["assessment_rules"].as_array().into_iter().flatten() {
+                if r["year"].as_i64() != Some(i64::from(y)) {
+                    continue;
+                }
+                let own = r["scenario_rule"].as_str().unwrap_or("");
+                let mut names: Vec<&str> = vec![own];
+                names.extend(
+                    ["total", "new_renewables_excluded", "fossil_only"]
+                        .into_iter()
+                        .filter(|n| *n != own),
+                );
+                let cells: Vec<String> = names
+                    .iter()
+                    .map(|n| format!("{n} {}", p(&r["p_met"][*n])))
+                    .collect();
+                let id = r["indicator"].as_str().unwrap_or("");
+                let name = r[if zh { "name_zh" } else { "name_en" }]
+                    .as_str()
+                    .unwrap_or("");
                 headline.push((
                     if zh {
-                        format!("{y}年含假设指标的全部约束性目标达标概率 (取决于交付比例假设, 不是模型结论)")
+                        format!("{y}年指标{id} {name}: 三种考核口径下的达成概率 (第一项为本情景口径)")
                     } else {
-                        format!("{y}: every binding target incl. assumed indicators (rests on delivery assumptions, not a finding)")
+                        format!("{y}, indicator {id} {name}: met under each assessment rule (the scenario's first)")
                     },
-                    p(&a["p_all_met"]),
+                    cells.join("; "),
                 ));
             }
+        }
+        if let Some(years) = mc["cap"]["years"].as_array() {
+            let cells: Vec<String> = years
+                .iter()
+                .filter(|c| matches!(c["year"].as_i64(), Some(2025) | Some(2030)))
+                .map(|c| format!("{} {}", c["year"], p(&c["p_binds"])))
+                .collect();
+            headline.push((
+                if zh {
+                    "煤炭消费上限生效的概率".into()
+                } else {
+                    "Probability that the coal cap binds".into()
+                },
+                cells.join("; "),
+            ));
+        }
+        for c in d.run["checks"].as_array().into_iter().flatten() {
+            headline.push((
+                if zh {
+                    "核对 (规划预期值, 不是目标)".into()
+                } else {
+                    "Check (a figure the plan expects, not a target)".into()
+                },
+                crate::output::check_line(c, zh).trim().to_string(),
+            ));
         }
         headline.push((
             if zh {

@@ -1,4 +1,6 @@
-//! The central run of each shipped scenario against committed golden files, byte for byte.
+//! The central run of each shipped scenario against committed golden files, byte for byte,
+//! and the v2 scenarios (kept in `tests/fixtures/v2/`) against their v2 golden files: every
+//! v3 addition is neutral there, so v3 reproduces v2's central runs exactly (MODEL.md v3).
 //!
 //! A model change that moves any number of any variable, year or indicator shows up here.
 //! After a deliberate change, regenerate with
@@ -9,7 +11,7 @@
 //!
 //! and review `git diff tests/golden` before committing.
 
-use crate::util::{TempDir, bless, first_difference, peakpath, read, root};
+use crate::util::{TempDir, bless, first_difference, peakpath, read, read_string, root};
 
 const FILES: [&str; 2] = ["trajectories.csv", "indicators.csv"];
 
@@ -69,4 +71,87 @@ fn embedded_plan_is_the_shipped_plan() {
     for name in FILES {
         crate::util::same_bytes(&a.join(name), &b.join(name));
     }
+}
+
+/// v3 with the v2 scenario files: every v2 row of `trajectories.csv` and every v2 column of
+/// `indicators.csv` byte for byte; v3's own variables at their neutral values (no cap, no
+/// projects, no process CO₂).
+fn check_v2(scenario: &str) {
+    let out = TempDir::new(&format!("golden-v2-{scenario}"));
+    let file = format!("tests/fixtures/v2/{scenario}.toml");
+    peakpath(["run", &file, "--central", "--out", &out.arg("")]).ok();
+    let golden = root().join("tests/golden/v2").join(scenario);
+    let want = read_string(golden.join("trajectories.csv"));
+    let got = read_string(out.join("trajectories.csv"));
+    let v2_vars: std::collections::BTreeSet<&str> = want
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    let mut kept = Vec::new();
+    let mut coal_t = std::collections::BTreeMap::new();
+    for (i, l) in got.lines().enumerate() {
+        let f: Vec<&str> = l.split(',').collect();
+        if i == 0 || v2_vars.contains(f[1]) {
+            kept.push(l);
+        }
+        if i == 0 {
+            continue;
+        }
+        match f[1] {
+            "coal_t" => {
+                coal_t.insert(f[3].to_string(), f[4].to_string());
+            }
+            "coal_uncapped_t" => assert_eq!(
+                coal_t[f[3]], f[4],
+                "{scenario}: no cap, so coal_uncapped_t = coal_t ({l})"
+            ),
+            "cap_binding" | "co2_process" => assert_eq!(f[4], "0", "{scenario}: {l}"),
+            v => assert!(
+                v2_vars.contains(v),
+                "{scenario}: a variable v2 did not have: {v}"
+            ),
+        }
+    }
+    let kept = kept.join("\n") + "\n";
+    assert!(
+        kept == want,
+        "{scenario}: v3 with the v2 file differs from v2's trajectories.csv ({})",
+        first_difference(want.as_bytes(), kept.as_bytes())
+    );
+    let rows = |t: &str| -> Vec<Vec<String>> {
+        let mut r = csv::Reader::from_reader(t.as_bytes());
+        let mut out = vec![r.headers().unwrap().iter().map(String::from).collect()];
+        out.extend(
+            r.records()
+                .map(|x| x.unwrap().iter().map(String::from).collect()),
+        );
+        out
+    };
+    let want = rows(&read_string(golden.join("indicators.csv")));
+    let got = rows(&read_string(out.join("indicators.csv")));
+    let idx: Vec<usize> = want[0]
+        .iter()
+        .map(|c| got[0].iter().position(|h| h == c).expect(c))
+        .collect();
+    let projected: Vec<Vec<String>> = got
+        .iter()
+        .map(|r| idx.iter().map(|&i| r[i].clone()).collect())
+        .collect();
+    assert_eq!(projected, want, "{scenario}: indicators differ from v2");
+}
+
+#[test]
+fn v2_baseline_central_run_is_v2s() {
+    check_v2("baseline");
+}
+
+#[test]
+fn v2_plan_central_run_is_v2s() {
+    check_v2("plan");
+}
+
+#[test]
+fn v2_enhanced_central_run_is_v2s() {
+    check_v2("enhanced");
 }

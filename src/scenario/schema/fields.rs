@@ -78,6 +78,7 @@ impl Reader<'_> {
             return MixSpec {
                 points: vec![(y0, [0.2; 5])],
                 delivery: None,
+                trend: false,
             };
         };
         let ys = self.years(n, &field, y0, y1, &["delivery"]);
@@ -126,7 +127,11 @@ impl Reader<'_> {
         let delivery = n
             .get("delivery")
             .map(|d| self.param_node(d, &join(&field, "delivery"), "ratio", RATIO));
-        MixSpec { points, delivery }
+        MixSpec {
+            points,
+            delivery,
+            trend: self.after == crate::model::AfterLast::Trend,
+        }
     }
 
     /// `[demand.<sector>.end_use_efficiency]`: one entry per fuel, each a number or a

@@ -103,6 +103,7 @@ impl Reader<'_> {
             points,
             delivery,
             bounds: (r.0, r.1),
+            trend: self.trend_bounds((0.0, f64::INFINITY)),
         }
     }
 
@@ -124,6 +125,7 @@ impl Reader<'_> {
                     points: vec![(y0, self.dummy(&field))],
                     delivery: None,
                     bounds: PathSpec::UNBOUNDED,
+                    trend: None,
                 }
             }
         }
