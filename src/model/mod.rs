@@ -1164,3 +1164,5 @@ pub const TARGET_YEARS: [i32; 2] = [2025, 2030];
 mod tests;
 #[cfg(test)]
 mod tests_v2;
+#[cfg(test)]
+mod tests_v3;
