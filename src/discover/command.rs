@@ -115,9 +115,15 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
         "n_failed": n_failed,
         "failure_rate": failure_rate,
     });
-    if n_failed == 0 {
+    // An outcome that holds in every run, or fails in every run, has no inputs that decide it.
+    let all_fail = n_failed as u64 == a.runs;
+    if n_failed == 0 || all_fail {
         json["box"] = serde_json::Value::Null;
-        json["note"] = "the outcome holds in every run: there is nothing to discover".into();
+        json["note"] = if all_fail {
+            "the outcome fails in every run: no input range decides it".into()
+        } else {
+            "the outcome holds in every run: there is nothing to discover".into()
+        };
         write_atomic(&a.out.join("discover.json"), &output::json_bytes(&json))
             .map_err(io(&a.out))?;
         // A chart that says so in words, not an empty frame.
@@ -132,24 +138,32 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
             } else {
                 format!("PRIM: {}", a.outcome.describe(false))
             },
-            &if zh {
-                format!(
+            &match (zh, all_fail) {
+                (true, false) => format!(
                     "该结果在全部 {} 次运行中都成立, 没有失败的情形, 因此没有需要找出的输入区间。",
                     a.runs
-                )
-            } else {
-                format!(
+                ),
+                (true, true) => format!(
+                    "该结果在全部 {} 次运行中都不成立, 没有成立的情形, 因此没有能决定它的输入区间。",
+                    a.runs
+                ),
+                (false, false) => format!(
                     "The outcome holds in all {} runs: no run fails, so there is no input range to find.",
                     a.runs
-                )
+                ),
+                (false, true) => format!(
+                    "The outcome fails in all {} runs: no run holds, so no input range decides it.",
+                    a.runs
+                ),
             },
         )
         .map_err(|e| Error::Other(e.to_string()))?;
         output::write_chart(&a.out, "prim_trajectory", &svg, a.png)?;
         eprintln!(
-            "{}: {} holds in all {} runs; nothing to discover (discover.json in {})",
+            "{}: {} {} in all {} runs; nothing to discover (discover.json in {})",
             sc.info.id,
             a.outcome,
+            if all_fail { "fails" } else { "holds" },
             a.runs,
             a.out.display()
         );
@@ -204,8 +218,23 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
     let svg = report::line_xy(&chart(&a.outcome, &traj, chosen, lang), lang)
         .map_err(|e| Error::Other(e.to_string()))?;
     output::write_chart(&a.out, "prim_trajectory", &svg, a.png)?;
-    let svg = report::box_chart(&box_chart(&sc, &a.outcome, &ex, b, lang))
-        .map_err(|e| Error::Other(e.to_string()))?;
+    let bc = box_chart(&sc, &a.outcome, &ex, b, lang);
+    // A chosen box that restricts no input (the outcome fails almost everywhere) is said in
+    // words, not drawn as an empty frame.
+    let svg = if bc.rows.is_empty() {
+        let zh = lang == Lang::Zh;
+        report::message_chart(
+            &bc.title,
+            if zh {
+                "选定的区域不限制任何输入: 没有一组输入区间能解释这些失败。"
+            } else {
+                "The chosen box restricts no input: no set of input ranges explains the failures."
+            },
+        )
+    } else {
+        report::box_chart(&bc)
+    }
+    .map_err(|e| Error::Other(e.to_string()))?;
     output::write_chart(&a.out, "prim_box", &svg, a.png)?;
 
     print_summary(

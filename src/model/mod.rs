@@ -90,6 +90,14 @@ impl Assessment {
             .find(|(_, a)| *a == self)
             .map_or("", |(n, _)| n)
     }
+    /// The rule's short name in Chinese (the field value stays the English id).
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Assessment::Total => "全口径",
+            Assessment::NewRenewablesExcluded => "扣除新增可再生能源",
+            Assessment::FossilOnly => "仅计化石能源",
+        }
+    }
     /// What the rule leaves out, in words.
     pub fn describe(self, zh: bool) -> &'static str {
         match (self, zh) {

@@ -463,6 +463,7 @@ pub fn headline_text(
                     } else {
                         ""
                     };
+                    let name = if zh { a.name_zh() } else { name };
                     format!("{name}{own} {}", pc(acc.rules_met[i][k][r]))
                 })
                 .collect();
@@ -540,19 +541,18 @@ pub fn check_line(c: &Value, zh: bool) -> String {
         (Some(true), true) => " — 超出区间: 本情景达不到该预期",
         _ => "",
     };
-    let source = c["source"].as_str().filter(|s| !s.is_empty());
+    // The check's source is the scenario's own text (in whatever language it was written):
+    // it stays in run.json.
     if zh {
         format!(
-            "  核对 {var} {year}: 规划预期 {} {unit}{}, 中心情景 {}{rel}{band}{flag}",
+            "  核对 {var} {year}: 规划预期 {} {unit}, 中心情景 {}{rel}{band}{flag}",
             f(&c["expected"]),
-            source.map_or(String::new(), |s| format!(" ({s})")),
             f(&c["central"])
         )
     } else {
         format!(
-            "  check {var} {year}: expected {} {unit}{}, central run {}{rel}{band}{flag}",
+            "  check {var} {year}: expected {} {unit}, central run {}{rel}{band}{flag}",
             f(&c["expected"]),
-            source.map_or(String::new(), |s| format!(" ({s})")),
             f(&c["central"])
         )
     }

@@ -30,17 +30,15 @@ pub fn headlines(sc: &Scenario, acc: &Accumulator) -> Vec<(String, u64)> {
         ("p_not_peaked".into(), acc.not_peaked),
         ("p_rebound".into(), acc.rebound),
     ];
+    // P(peaked by …) in its two parts (MODEL.md §7).
+    let parts = crate::output::PeakParts::of(sc, acc);
+    v.push(("p_peak_in_window".into(), parts.window));
+    v.push(("p_declining_from_base_year".into(), parts.declining));
     for (k, y) in TARGET_YEARS.iter().enumerate() {
         if !sc.indicators.binding(k, true).judged.is_empty() {
             v.push((
                 format!("p_all_modelled_binding_{y}_met"),
                 acc.all_modelled[k],
-            ));
-        }
-        if !sc.indicators.binding(k, false).judged.is_empty() {
-            v.push((
-                format!("p_all_binding_incl_assumed_{y}_met"),
-                acc.all_binding[k],
             ));
         }
     }

@@ -386,7 +386,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         "fraction of GDP",
         Range(1e-6, 1.0),
     );
-    industry_share.trend = r.trend_bounds((0.0, 1.0));
+    // Bounded below by the field's own range (1e-6), not 0: value added stays positive.
+    industry_share.trend = r.trend_bounds((1e-6, 1.0));
 
     // [demand.<sector>]
     let de = r.table(root, "demand", "").unwrap_or(&empty);

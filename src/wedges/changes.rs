@@ -33,7 +33,8 @@ impl Change {
 /// Top-level tables that describe the uncertainty, not what the plan does: how inputs depend
 /// on each other and what was observed. They are no action's change; the Monte Carlo of
 /// `wedges` draws inputs independently and keeps every run (the command says so).
-pub const NOT_LEVERS: &[&str] = &["correlations", "observed"];
+/// Checks (MODEL.md §10) are figures the plan expects, compared with the runs: no change either.
+pub const NOT_LEVERS: &[&str] = &["correlations", "observed", "checks"];
 
 pub fn diff(parent: &Node, child: &Node) -> Vec<Change> {
     let mut out = Vec::new();
@@ -213,11 +214,11 @@ mod tests {
         let ch = diff(&base, &plan);
         let paths: Vec<&str> = ch.iter().map(|c| c.path.as_str()).collect();
         for p in [
-            "economy.industry_share",
+            "caps.coal.limit_t",
+            "caps.coal.compliance",
             "demand.industry.efficiency_gain",
             "demand.industry.mix",
             "power.pv.capacity_mw",
-            "grid.nonfossil_share",
             "indicators.2.target_2030",
             "indicators.28.path",
         ] {
@@ -228,6 +229,7 @@ mod tests {
             "scenario.id",
             "power.pv.full_load_hours",
             "indicators.24.path",
+            "checks.elec_consumption",
         ] {
             assert!(!paths.contains(&p), "{p}");
         }

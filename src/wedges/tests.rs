@@ -80,7 +80,6 @@ fn shares_add_up_to_the_change_on_the_shipped_scenarios() {
             "transport",
             "technology",
             "living",
-            "other"
         ]
     );
     let rows = attribute_central(&plan);

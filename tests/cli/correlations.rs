@@ -230,7 +230,7 @@ fn review_scenario_is_reproducible_and_states_drawn_and_kept() {
         Some("variable,year,observed,model,residual,relative")
     );
     let row: Vec<&str> = lines.next().unwrap().split(',').collect();
-    assert_eq!(&row[..3], ["gdp", "2021", "123.9"]);
+    assert_eq!(&row[..3], ["ef_grid", "2021", "0.1326"]);
     let (obs, model, res): (f64, f64, f64) = (
         row[2].parse().unwrap(),
         row[3].parse().unwrap(),

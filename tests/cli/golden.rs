@@ -155,3 +155,35 @@ fn v2_plan_central_run_is_v2s() {
 fn v2_enhanced_central_run_is_v2s() {
     check_v2("enhanced");
 }
+
+/// The enhanced scenario is at least as strong as the plan in every year of the central runs:
+/// coal no higher, a non-fossil share no lower, energy CO₂ no higher (issue 21).
+#[test]
+fn enhanced_is_at_least_as_strong_as_the_plan_in_every_year() {
+    let central = |s: &str| {
+        let out = TempDir::new(&format!("strength-{s}"));
+        let file = format!("scenarios/{s}.toml");
+        peakpath(["run", &file, "--central", "--out", &out.arg("")]).ok();
+        let text = read_string(out.join("trajectories.csv"));
+        let mut m = std::collections::BTreeMap::new();
+        for l in text.lines().skip(1) {
+            let f: Vec<&str> = l.split(',').collect();
+            m.insert(
+                (f[1].to_string(), f[3].parse::<i32>().unwrap()),
+                f[4].parse::<f64>().unwrap(),
+            );
+        }
+        m
+    };
+    let (plan, enhanced) = (central("plan"), central("enhanced"));
+    for y in 2020..=2035 {
+        let at =
+            |m: &std::collections::BTreeMap<(String, i32), f64>, v: &str| m[&(v.to_string(), y)];
+        assert!(at(&enhanced, "coal_t") <= at(&plan, "coal_t"), "coal {y}");
+        assert!(
+            at(&enhanced, "nonfossil_share") >= at(&plan, "nonfossil_share"),
+            "non-fossil share {y}"
+        );
+        assert!(at(&enhanced, "co2") <= at(&plan, "co2"), "energy CO2 {y}");
+    }
+}

@@ -13,6 +13,7 @@ const ALLOWED: &[&str] = &[
     // units
     "MW",
     "MWh",
+    "GWh",
     "kWh",
     "kW",
     "GW",

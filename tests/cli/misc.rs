@@ -18,6 +18,21 @@ fn leaves(v: &Value, path: &str, out: &mut Vec<String>) {
             }
         }
         Value::Number(_) | Value::String(_) => out.push(path.to_string()),
+        // [[projects]] (MODEL.md §4b): named by id; each draws `go ~ uniform(0, 1)`.
+        Value::Array(items) if path == "projects" => {
+            for it in items {
+                let id = it["id"].as_str().unwrap();
+                let p = format!("projects.{id}");
+                out.push(format!("{p}.go"));
+                for (k, x) in it.as_object().unwrap() {
+                    if !["id", "name_zh", "name_en", "probability", "ramp_years"]
+                        .contains(&k.as_str())
+                    {
+                        leaves(x, &format!("{p}.{k}"), out);
+                    }
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -25,7 +40,12 @@ fn leaves(v: &Value, path: &str, out: &mut Vec<String>) {
 fn is_parameter(path: &str) -> bool {
     let top = path.split('.').next().unwrap();
     // [actions.*] group the changes by the plan's actions (names, leads, field lists).
-    if ["scenario", "options", "extends", "actions"].contains(&top) {
+    // [checks.*] are figures the plan expects, compared with the runs (MODEL.md §10).
+    if ["scenario", "options", "extends", "actions", "checks"].contains(&top) {
+        return false;
+    }
+    // A cap's substitutes are fixed shares (MODEL.md §4a).
+    if path.starts_with("caps.coal.substitutes.") {
         return false;
     }
     // demand.<sector>.mix.<year>.<fuel> are shares; mix.delivery is a parameter.

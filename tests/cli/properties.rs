@@ -45,7 +45,9 @@ proptest! {
         let (sc, _) = plan();
         let v = draw(seed, index);
         let tr = simulate(&v);
-        for year in sc.spec.years() {
+        // Final energy by sector and fuel after the cap, projects in industry (MODEL.md §4a–b).
+        let (_, by_sector) = model::sector_fuels(&sc.spec, &v);
+        for (t, year) in sc.spec.years().enumerate() {
             for sector in &sc.spec.sectors {
                 let mut w = [0.0; 5];
                 sector.mix.at(&v, year, &mut w);
@@ -54,8 +56,15 @@ proptest! {
             }
             let at = |var| tr.at(var, year).unwrap();
             let fuels: f64 = [Var::FinalCoal, Var::FinalOil, Var::FinalGas, Var::FinalElectricity, Var::FinalBiomass].map(at).iter().sum();
-            let demand: f64 = [Var::DemandIndustry, Var::DemandBuildings, Var::DemandTransport, Var::DemandAgriculture].map(at).iter().sum();
-            prop_assert!(near(fuels, demand), "{year}: fuels {fuels} vs demand {demand}");
+            let cells: f64 = by_sector[t].iter().flatten().sum();
+            prop_assert!(near(fuels, cells), "{year}: fuels {fuels} vs sectors and projects {cells}");
+            // Every sector but industry (which also holds the projects) is its own demand.
+            for (k, var) in [Var::DemandBuildings, Var::DemandTransport, Var::DemandAgriculture].into_iter().enumerate() {
+                let d: f64 = by_sector[t][k + 1].iter().sum();
+                prop_assert!(near(at(var), d), "{year}: {var:?} {} vs {d}", at(var));
+            }
+            // Coal after the cap never exceeds coal before it.
+            prop_assert!(at(Var::CoalT) <= at(Var::CoalUncappedT) * (1.0 + 1e-12), "{year}: coal above its uncapped value");
         }
     }
 
@@ -78,7 +87,7 @@ proptest! {
         for t in 0..tr.n_years {
             let parts = tr.row(Var::SinkForest)[t] + tr.row(Var::SinkGrassland)[t] + tr.row(Var::SinkWetland)[t];
             prop_assert!(near(parts, tr.row(Var::SinkTotal)[t]));
-            prop_assert!(near(tr.row(Var::NetEmissions)[t], tr.row(Var::Co2)[t] - tr.row(Var::SinkTotal)[t]));
+            prop_assert!(near(tr.row(Var::NetEmissions)[t], tr.row(Var::Co2)[t] + tr.row(Var::Co2Process)[t] - tr.row(Var::SinkTotal)[t]));
         }
     }
 

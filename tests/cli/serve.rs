@@ -89,7 +89,7 @@ fn serve_api_end_to_end() {
         .unwrap();
     assert_eq!(
         (growth["min"].as_f64(), growth["max"].as_f64()),
-        (Some(0.02), Some(0.06))
+        (Some(0.01), Some(0.06))
     );
     let ranking = sc["influence"]["ranking"].as_array().unwrap();
     let uncertain = levers.iter().filter(|l| l["uncertain"] == true).count();

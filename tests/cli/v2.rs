@@ -142,8 +142,14 @@ fn neutral_v2_monte_carlo_equals_v1() {
     let p2 = csv_rows(out.join("o/peak.csv"));
     assert_eq!(p2.len(), p1.len() + 1);
     for (a, b) in p1.iter().zip(&p2).take(p1.len() - 1) {
+        // v3 names the base-year row for what it is (MODEL.md §7).
+        let label = if a["peak_year"] == "2020" {
+            "declining from 2020".to_string()
+        } else {
+            a["peak_year"].clone()
+        };
         assert_eq!(
-            (&a["peak_year"], &a["probability"]),
+            (&label, &a["probability"]),
             (&b["peak_year"], &b["probability"])
         );
     }
@@ -183,14 +189,14 @@ fn headline_goes_to_stdout_with_intervals_and_never_a_year_for_not_peaked() {
         "{}",
         r.stdout
     );
+    assert!(r.stdout.contains("assessed as fossil_only"), "{}", r.stdout);
+    // v3: P(peaked by 2030) in its two parts; the joint probability including assumed
+    // indicators is no headline (it stays in run.json and indicators.csv, labelled).
+    assert!(r.stdout.contains("P(declining from 2020) "), "{}", r.stdout);
     assert!(
-        r.stdout.contains("assessed as new_renewables_excluded"),
+        !r.stdout.contains("including assumed indicators"),
         "{}",
         r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains("including assumed indicators (rests on delivery assumptions")
     );
     assert!(!r.stdout.contains("results in"));
     assert!(r.stderr.contains("results in"), "{}", r.stderr);
@@ -211,7 +217,7 @@ fn headline_goes_to_stdout_with_intervals_and_never_a_year_for_not_peaked() {
     assert_eq!(run["central"]["peak"]["year"], serde_json::Value::Null);
     assert_eq!(run["central"]["peak"]["not_peaked"], true);
     let t = &run["monte_carlo"]["targets"]["2025"];
-    assert_eq!(t["assessment"], "new_renewables_excluded");
+    assert_eq!(t["assessment"], "fossil_only");
     let p = &t["all_modelled_binding"]["p_all_met"];
     let (pp, lo, hi) = (
         p["p"].as_f64().unwrap(),
@@ -284,7 +290,7 @@ fn indicators_are_marked_modelled_or_assumed_with_their_assumption() {
         "sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)"
     );
     let i1: Vec<_> = rows.iter().filter(|r| r["id"] == "1").collect();
-    assert_eq!(i1[0]["assessment"], "new_renewables_excluded");
+    assert_eq!(i1[0]["assessment"], "fossil_only");
     assert_eq!(i1[1]["assessment"], "fossil_only");
     assert!(
         rows.iter()
