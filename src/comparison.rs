@@ -363,6 +363,8 @@ pub fn source_text(src: &str, lang: Lang) -> String {
         }
         let (zh, en) = match t {
             "V" => ("已核实", "verified"),
+            "V2" => ("多个公开来源", "two or more public copies"),
+            "M" => ("广泛引用、未复核", "widely quoted, not re-checked"),
             "D" => ("推导", "derived"),
             "A" => ("假设", "assumption"),
             "PLAN" => ("规划", "plan"),
@@ -377,6 +379,8 @@ pub fn source_text(src: &str, lang: Lang) -> String {
         match t.strip_prefix("REF") {
             Some(rest) if lang == Lang::Zh => format!("参考资料{rest}"),
             Some(rest) => format!("REFERENCE.md{rest}"),
+            // A bracketed word that is no tag (a table name such as [[projects]]).
+            None if t.chars().any(|c| c.is_ascii_lowercase()) => String::new(),
             None => t.to_string(),
         }
     };

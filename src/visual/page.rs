@@ -125,9 +125,9 @@ pub fn report_html_with(
                     "Measures after their last milestone".into()
                 },
                 match (n, zh) {
-                    ("trend", true) => "按最后一段的速度延续 (trend)".into(),
+                    ("trend", true) => "按最后一段的速度延续".into(),
                     ("trend", false) => "continued at their last pace (trend)".into(),
-                    (_, true) => "保持不变 (hold)".into(),
+                    (_, true) => "保持不变".into(),
                     (_, false) => "held at their last milestone (hold)".into(),
                 },
             ));
@@ -214,7 +214,14 @@ pub fn report_html_with(
                 );
                 let cells: Vec<String> = names
                     .iter()
-                    .map(|n| format!("{n} {}", p(&r["p_met"][*n])))
+                    .map(|n| {
+                        let shown = match crate::model::Assessment::ALL.iter().find(|(k, _)| k == n)
+                        {
+                            Some((_, a)) if zh => a.name_zh(),
+                            _ => n,
+                        };
+                        format!("{shown} {}", p(&r["p_met"][*n]))
+                    })
                     .collect();
                 let id = r["indicator"].as_str().unwrap_or("");
                 let name = r[if zh { "name_zh" } else { "name_en" }]

@@ -15,6 +15,8 @@ const ALLOWED: &[&str] = &[
     "MWh",
     "GWh",
     "kWh",
+    // per year in units such as 万tce/yr (a project's energy at full output)
+    "yr",
     "kW",
     "GW",
     "t",
