@@ -550,7 +550,7 @@ pub fn parameters_diff(scs: &[&Scenario]) -> String {
         .flat_map(|m| m.keys())
         // A check's source is a note on where the figure comes from, not an input.
         .filter(|k| {
-            !k.starts_with("scenario.") && !(k.starts_with("checks.") && k.ends_with(".source"))
+            !(k.starts_with("scenario.") || (k.starts_with("checks.") && k.ends_with(".source")))
         })
         .collect();
     let mut s = String::from("# What differs between the compared scenarios\n\n");
