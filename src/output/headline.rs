@@ -196,7 +196,7 @@ pub fn declining_warning(sc: &Scenario, acc: &Accumulator, zh: bool) -> Option<S
 }
 
 /// Indicators 1 and 14 under every rule of MODEL.md §6a, per target year with a target.
-fn rules_json(sc: &Scenario, acc: &Accumulator) -> Value {
+pub fn rules_json(sc: &Scenario, acc: &Accumulator) -> Value {
     let n = acc.runs;
     let mut out = Vec::new();
     for (i, d) in INDICATORS.iter().enumerate() {
@@ -226,7 +226,7 @@ fn rules_json(sc: &Scenario, acc: &Accumulator) -> Value {
 }
 
 /// P(cap binds) per capped year (MODEL.md §4a), or null without a cap.
-fn cap_json(sc: &Scenario, acc: &Accumulator) -> Value {
+pub fn cap_json(sc: &Scenario, acc: &Accumulator) -> Value {
     let Some(cap) = &sc.spec.cap else {
         return Value::Null;
     };

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 mod headline;
 
 pub use headline::{
-    PeakParts, central_headline, check_line, checks_json, declining_warning, headline_text,
-    mc_headline_json, peak_label,
+    PeakParts, cap_json, central_headline, check_line, checks_json, declining_warning,
+    headline_text, mc_headline_json, peak_label, rules_json,
 };
 
 use crate::engine::{Accumulator, QUANTILES};

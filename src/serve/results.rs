@@ -127,6 +127,19 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
         })
         .collect();
 
+    let parts = crate::output::PeakParts::of(sc, acc);
+    let share = |c: u64| c as f64 / n.max(1) as f64;
+    let mut peak_bars: Vec<Value> = acc
+        .peak_hist
+        .iter()
+        .enumerate()
+        .map(|(t, &c)| {
+            let kind = if t == 0 { "declining" } else { "year" };
+            json!({ "year": spec.y0 + t as i32, "kind": kind, "p": share(c) })
+        })
+        .collect();
+    peak_bars
+        .push(json!({ "year": Value::Null, "kind": "not_peaked", "p": share(acc.not_peaked) }));
     json!({
         "scenario": { "id": sc.info.id, "name_zh": sc.info.name_zh, "name_en": sc.info.name_en, "content_sha256": sc.hash },
         "runs": n,
@@ -135,10 +148,20 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
         "peaked": {
             "by": spec.options.peak_by,
             "probability": prob(acc.peaked, n),
+            // P(peaked by …) in its two parts (MODEL.md §7).
+            "in_window": { "from": spec.y0 + 1, "to": spec.options.peak_by, "p": prob(parts.window, n) },
+            "declining_from_base_year": { "base_year": spec.y0, "p": prob(parts.declining, n) },
+            "declining_warning": { "en": crate::output::declining_warning(sc, acc, false), "zh": crate::output::declining_warning(sc, acc, true) },
             "not_peaked": prob(acc.not_peaked, n),
             "rebound": prob(acc.rebound, n),
+            "after_last_milestone": spec.options.after_last.name(),
         },
-        "peak_year": acc.peak_hist.iter().enumerate().map(|(t, &c)| json!({ "year": spec.y0 + t as i32, "p": c as f64 / n.max(1) as f64 })).collect::<Vec<_>>(),
+        // Every peak category has its bar: declining from the base year, each later year, not
+        // peaked within the horizon.
+        "peak_year": peak_bars,
+        "assessment_rules": crate::output::rules_json(sc, acc),
+        "cap": crate::output::cap_json(sc, acc),
+        "checks": crate::output::checks_json(sc, tr, Some(acc)),
         "headlines": headlines,
         "summary": summary,
         "indicators": indicators,

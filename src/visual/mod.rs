@@ -35,6 +35,9 @@ pub struct IndicatorRow {
     pub p_met: Option<f64>,
     /// Wilson 95 % interval of `p_met`.
     pub p_met_interval: Option<(f64, f64)>,
+    /// Indicators 1 and 14: P(met) under each rule of MODEL.md §6a (rule, p), or the central
+    /// run's value under each rule; empty for the others.
+    pub rules: Vec<(String, f64)>,
 }
 
 impl IndicatorRow {
@@ -199,6 +202,14 @@ impl RunData {
                 met: get(&r, "met"),
                 p_met: f(&get(&r, "p_met")),
                 p_met_interval: lo.zip(hi),
+                rules: crate::model::Assessment::ALL
+                    .iter()
+                    .filter_map(|(name, _)| {
+                        let p = f(&get(&r, &format!("p_met_{name}")))
+                            .or_else(|| f(&get(&r, &format!("value_{name}"))))?;
+                        Some((name.to_string(), p))
+                    })
+                    .collect(),
             });
         }
         let peak = if dir.join("peak.csv").exists() {
@@ -599,11 +610,43 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
                 });
             }
             if !r.assessment.is_empty() {
+                let rule_name = |n: &str| {
+                    crate::model::Assessment::ALL
+                        .iter()
+                        .find(|(k, _)| *k == n)
+                        .map_or(n.to_string(), |(k, a)| {
+                            if zh {
+                                a.name_zh().to_string()
+                            } else {
+                                k.to_string()
+                            }
+                        })
+                };
                 note.push(if zh {
-                    format!("口径 {}", r.assessment)
+                    format!("口径 {}", rule_name(&r.assessment))
                 } else {
                     format!("assessed: {}", r.assessment)
                 });
+                // The other two rules beside it (MODEL.md §6a): P(met), or the central value.
+                let others: Vec<String> = r
+                    .rules
+                    .iter()
+                    .filter(|(n, _)| *n != r.assessment)
+                    .map(|(n, p)| {
+                        if r.p_met.is_some() {
+                            format!("{} {:.1} %", rule_name(n), p * 100.0)
+                        } else {
+                            format!("{} {p:.2}", rule_name(n))
+                        }
+                    })
+                    .collect();
+                if !others.is_empty() {
+                    note.push(if zh {
+                        format!("其他口径: {}", others.join(", "))
+                    } else {
+                        format!("other rules: {}", others.join(", "))
+                    });
+                }
             }
 
             // An assumed indicator shows the delivery assumption it restates beside its

@@ -171,6 +171,24 @@ fn serve_api_end_to_end() {
         );
     }
     assert_eq!(base["peaked"]["rebound"]["p"], mc["peak"]["p_rebound"]["p"]);
+    // v3: P(peaked by 2030) in its two parts, every peak category a bar, the rules side by
+    // side, the cap and the checks: the same numbers as `run`.
+    assert_eq!(
+        base["peaked"]["in_window"]["p"]["p"],
+        mc["peak"]["p_peak_in_window"]["p"]["p"]
+    );
+    assert_eq!(
+        base["peaked"]["declining_from_base_year"]["p"]["p"],
+        mc["peak"]["p_declining_from_base_year"]["p"]["p"]
+    );
+    let bars = base["peak_year"].as_array().unwrap();
+    assert_eq!(bars[0]["kind"], "declining");
+    assert_eq!(bars[bars.len() - 1]["kind"], "not_peaked");
+    let total: f64 = bars.iter().map(|b| b["p"].as_f64().unwrap()).sum();
+    assert!((total - 1.0).abs() < 1e-9, "{total}");
+    assert_eq!(base["assessment_rules"], mc["assessment_rules"]);
+    assert_eq!(base["cap"], mc["cap"]);
+    assert_eq!(base["checks"], run_json["checks"]);
     let row = csv_rows(out.join("plan/summary.csv"))
         .into_iter()
         .find(|r| r["variable"] == "co2" && r["year"] == "2030")

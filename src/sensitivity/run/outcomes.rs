@@ -1,4 +1,5 @@
-//! The outcomes a sensitivity analysis explains (`VAR:YEAR`, `peak_year`, `met:ID:YEAR`;
+//! The outcomes a sensitivity analysis explains (`VAR:YEAR`, `peak_year`, `peaked_by_YYYY`,
+//! `met:ID:YEAR`;
 //! year ranges `VAR:FROM..TO` are expanded in `over_time`), parsed from the command line
 //! and evaluated on a run.
 
@@ -11,6 +12,9 @@ pub enum Outcome {
     Var(Var, i32),
     /// The peak year of energy CO₂.
     PeakYear,
+    /// 1.0 when the run peaked by the year (MODEL.md §7, declining from the base year
+    /// included), else 0.0.
+    PeakedBy(i32),
     /// 1.0 when indicator `INDICATORS[i]` meets its target in `TARGET_YEARS[k]`, else 0.0.
     Met(usize, usize),
 }
@@ -20,10 +24,22 @@ impl Outcome {
     /// with a "did you mean" for unknown names, and for years outside the horizon).
     pub fn parse(text: &str, sc: &Scenario) -> Result<Outcome> {
         let s = text.trim();
-        let forms = "expected VAR:YEAR (e.g. co2:2030), peak_year or met:ID:YEAR (e.g. met:5:2025)";
+        let forms = "expected VAR:YEAR (e.g. co2:2030), peak_year, peaked_by_YYYY (e.g. peaked_by_2030) or met:ID:YEAR (e.g. met:5:2025)";
         let bad = |m: String| Error::Input(format!("--outcome {text}: {m}"));
         if s == "peak_year" {
             return Ok(Outcome::PeakYear);
+        }
+        if let Some(y) = s.strip_prefix("peaked_by_") {
+            let y: i32 = y
+                .parse()
+                .map_err(|_| bad(format!("expected a year after peaked_by_, found \"{y}\"")))?;
+            if y < sc.spec.y0 || y > sc.spec.y1 {
+                return Err(bad(format!(
+                    "year {y} is outside the scenario's horizon {}–{}",
+                    sc.spec.y0, sc.spec.y1
+                )));
+            }
+            return Ok(Outcome::PeakedBy(y));
         }
         let parts: Vec<&str> = s.split(':').collect();
         let year = |y: &str| -> Result<i32> {
@@ -32,7 +48,7 @@ impl Outcome {
                 .map_err(|_| bad(format!("expected a year, found \"{y}\"")))
         };
         let mut names: Vec<&str> = VARS.iter().map(|v| v.name).collect();
-        names.extend(["peak_year", "met"]);
+        names.extend(["peak_year", "peaked_by_2030", "met"]);
         let hint = |name: &str| {
             crate::scenario::source::suggest(name, names.iter().copied())
                 .map(|h| format!(" (did you mean `{h}`?)"))
@@ -96,6 +112,7 @@ impl Outcome {
         match *self {
             Outcome::Var(v, y) => format!("{}:{y}", v.info().name),
             Outcome::PeakYear => "peak_year".into(),
+            Outcome::PeakedBy(y) => format!("peaked_by_{y}"),
             Outcome::Met(i, k) => format!("met:{}:{}", INDICATORS[i].id, TARGET_YEARS[k]),
         }
     }
@@ -119,7 +136,7 @@ impl Outcome {
                     "year"
                 }
             }
-            Outcome::Met(..) => "1/0",
+            Outcome::Met(..) | Outcome::PeakedBy(_) => "1/0",
         }
     }
 
@@ -132,6 +149,10 @@ impl Outcome {
             Outcome::PeakYear if zh => "达峰年份(末年仍未达峰的模拟记为末年+1)".into(),
             Outcome::PeakYear => {
                 "Peak year (a run not peaked by the last year counts as the year after)".into()
+            }
+            Outcome::PeakedBy(y) if zh => format!("{y}年前达峰 (含自基准年起下降)"),
+            Outcome::PeakedBy(y) => {
+                format!("Peaked by {y} (declining from the base year included)")
             }
             Outcome::Met(i, k) if zh => {
                 format!(
@@ -159,6 +180,10 @@ impl Outcome {
             // "not peaked", never as a year.
             Outcome::PeakYear => {
                 f64::from(tr.peak(&sc.spec.options).year.unwrap_or(sc.spec.y1 + 1))
+            }
+            Outcome::PeakedBy(y) => {
+                let p = tr.peak(&sc.spec.options);
+                f64::from(u8::from(p.year.is_some_and(|py| py <= y)))
             }
             Outcome::Met(i, k) => match sc.indicators.met(i, k, &sc.spec, values, tr) {
                 Some(true) => 1.0,

@@ -84,6 +84,24 @@ fn outcome_parsing() {
         Outcome::Var(Var::NonfossilShare, 2025)
     );
     assert_eq!(Outcome::parse("peak_year", &sc).unwrap(), Outcome::PeakYear);
+    // peaked_by_YYYY: 1 when the run's peak year (declining from the base year included) is
+    // at most YYYY, as `run` counts P(peaked by …).
+    let pb = Outcome::parse("peaked_by_2030", &sc).unwrap();
+    assert_eq!(pb, Outcome::PeakedBy(2030));
+    assert_eq!(
+        (pb.spec(), pb.file_stem()),
+        ("peaked_by_2030".into(), "peaked_by_2030".into())
+    );
+    assert!(Outcome::parse("peaked_by_2099", &sc).is_err());
+    assert!(Outcome::parse("peaked_by_x", &sc).is_err());
+    let med = sc.medians();
+    let tr = crate::engine::central(&sc);
+    let peak = tr.peak(&sc.spec.options);
+    assert_eq!(pb.eval(&sc, &med, &tr), f64::from(u8::from(peak.peaked_by)));
+    assert_eq!(
+        Outcome::PeakedBy(sc.spec.y0).eval(&sc, &med, &tr),
+        f64::from(u8::from(peak.year == Some(sc.spec.y0)))
+    );
     let m = Outcome::parse("met:5:2025", &sc).unwrap();
     assert_eq!(m, Outcome::Met(indicators::find("5").unwrap(), 0));
     assert_eq!(m.spec(), "met:5:2025");

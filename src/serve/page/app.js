@@ -10,7 +10,7 @@ const T = {
     base: '基准', points: '个百分点', running: '计算中…', done: '{n} 次模拟, {ms} 毫秒',
     influential: '对{y}年能源CO₂影响最大的输入', influentialNote: "按 Sobol' 总效应指数 ST 排序 (N = {n}, {r} 次模型运行, {s} 秒)",
     options: '核算选项', headlines: '约束性目标 (逐年)', allBinding: '全部约束性目标达成 (模型计算的指标)',
-    inclAssumed: '含假定指标 (取决于兑现率假设)', assumed: '假定', notPeaked: '至{y}年未达峰', rebound: '达峰后反弹', board: '指标达标概率 (★ 约束性)', noTarget: '无目标(待省市下达)',
+    assumed: '假定', notPeaked: '至{y}年未达峰', rebound: '达峰后反弹', inWindow: '{a}–{b}年间达峰', declining: '自{y}年起下降', rules: '指标1、14在三种考核口径下的达标概率 (第一项为本情景口径)', capBinds: '煤炭消费上限生效', check: '核对', expected: '规划预期', outside: '超出5–95 %区间', after: { trend: '末个节点后措施按最后速度延续', hold: '末个节点后措施保持不变' }, ruleNames: { total: '全口径', new_renewables_excluded: '扣除新增可再生能源', fossil_only: '仅计化石能源' }, board: '指标达标概率 (★ 约束性)', noTarget: '无目标(待省市下达)',
     noValue: '情景未给出', save: '另存为情景', saveName: '文件名', saveBtn: '保存',
     overwrite: '确认覆盖', saved: '已保存并通过校验: {path} ({n} 个参数, 其中 {u} 个不确定)',
     saveNote: '写入 {dir}/, 文件以 extends 继承当前情景, 只含改动的字段。', changed: '已改 {n} 项',
@@ -25,7 +25,7 @@ const T = {
     base: 'base', points: 'points', running: 'running…', done: '{n} runs in {ms} ms',
     influential: 'Inputs that matter most for energy CO₂ {y}', influentialNote: "ranked by Sobol' total effect ST (N = {n}, {r} model runs, {s} s)",
     options: 'Accounting options', headlines: 'Binding targets by year', allBinding: 'all modelled binding targets met',
-    inclAssumed: 'incl. assumed indicators (rests on delivery assumptions)', assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
+    assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', inWindow: 'peak in {a}–{b}', declining: 'declining from {y}', rules: 'Indicators 1 and 14 under each assessment rule (the scenario\'s first)', capBinds: 'coal cap binds', check: 'check', expected: 'expected', outside: 'outside the 5–95 % band', after: { trend: 'measures continued at their last pace after their last milestone', hold: 'measures held at their last milestone after it' }, ruleNames: { total: 'total', new_renewables_excluded: 'new_renewables_excluded', fossil_only: 'fossil_only' }, board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
     noValue: 'not modelled', save: 'Save as scenario', saveName: 'file name', saveBtn: 'Save',
     overwrite: 'Confirm overwrite', saved: 'Saved and validated: {path} ({n} parameters, {u} uncertain)',
     saveNote: 'Written into {dir}/: the file extends this scenario and holds only the changed fields.', changed: '{n} changed',
@@ -284,8 +284,14 @@ function render() {
   $('p-peak').dataset.p = pk.p;
   $('p-peak-ci').textContent = t('ci') + ': ' + pct(pk.lo) + ' – ' + pct(pk.hi) + ` (k = ${pk.k}, n = ${pk.n})`;
   const np = current.peaked.not_peaked, rb = current.peaked.rebound;
-  $('p-peak-more').textContent = t('notPeaked', { y: current.years[current.years.length - 1] }) + ' ' + pct(np.p) +
-    ' · ' + t('rebound') + ' ' + pct(rb.p) + ' [' + pct(rb.lo) + ' – ' + pct(rb.hi) + ']';
+  const iw = current.peaked.in_window, dc = current.peaked.declining_from_base_year;
+  const ci = (p) => pct(p.p) + ' [' + pct(p.lo) + ' – ' + pct(p.hi) + ']';
+  const warn = current.peaked.declining_warning[zh() ? 'zh' : 'en'];
+  $('p-peak-more').textContent = t('inWindow', { a: iw.from, b: iw.to }) + ' ' + ci(iw.p) +
+    ' · ' + t('declining', { y: dc.base_year }) + ' ' + ci(dc.p) +
+    ' · ' + t('notPeaked', { y: current.years[current.years.length - 1] }) + ' ' + ci(np) +
+    ' · ' + t('rebound') + ' ' + ci(rb) + ' (' + T[state.lang].after[current.peaked.after_last_milestone] + ')' +
+    (warn ? ' · ' + warn : '');
   const bd = $('p-peak-base');
   bd.className = 'delta';
   bd.textContent = '';
@@ -307,11 +313,26 @@ function renderHeadlines() {
     const row = (label, a, key) => el('tr', { 'data-headline': h.year + ':' + key }, el('td', { text: label }),
       ...(a ? [el('td', { class: 'num', text: ci(a) }), el('td', {}, pbar(a))] : [el('td', { colspan: 2, class: 'muted', text: t('noTarget') })]));
     tb.append(row(t('allBinding'), h.all_modelled_met, 'modelled'));
-    tb.append(row(t('inclAssumed'), h.all_binding_met_incl_assumed, 'all'));
     for (const b of h.binding) {
       const tag = b.kind === 'assumed' ? ' (' + t('assumed') + ')' : '';
       tb.append(el('tr', {}, el('td', { text: '★ ' + b.id + ' ' + (zh() ? b.name_zh : b.name_en) + tag }),
         el('td', { class: 'num', text: ci(b.p_met) }), el('td', {}, pbar(b.p_met))));
+    }
+    // Indicators 1 and 14 under every rule (MODEL.md §6a), the scenario's rule first.
+    for (const r of current.assessment_rules.filter((x) => x.year === h.year)) {
+      const names = [r.scenario_rule, ...['total', 'new_renewables_excluded', 'fossil_only'].filter((n) => n !== r.scenario_rule)];
+      const cells = names.map((n) => T[state.lang].ruleNames[n] + ' ' + ci(r.p_met[n])).join('; ');
+      tb.append(el('tr', { 'data-rules': h.year + ':' + r.indicator }, el('td', { text: r.indicator + ' ' + (zh() ? r.name_zh : r.name_en) }),
+        el('td', { colspan: 2, class: 'num', text: cells })));
+    }
+    if (current.cap) {
+      const c = current.cap.years.find((x) => x.year === h.year);
+      if (c) tb.append(row(t('capBinds'), c.p_binds, 'cap'));
+    }
+    for (const c of current.checks.filter((x) => x.year === h.year)) {
+      const band = c.p5 === null ? '' : ' [' + num(c.p5) + ' – ' + num(c.p95) + ']';
+      tb.append(el('tr', { 'data-check': c.variable + ':' + c.year }, el('td', { text: t('check') + ' ' + c.variable }),
+        el('td', { colspan: 2, class: 'num' + (c.outside_band ? ' down' : ''), text: t('expected') + ' ' + num(c.expected) + ' ' + c.unit + ' · ' + num(c.central) + band + (c.outside_band ? ' · ' + t('outside') : '') })));
     }
     cols.append(tb);
   }
@@ -426,12 +447,17 @@ function peakHist(r) {
   const bw = W / bars.length;
   const svg = s('svg', { viewBox: `0 0 ${W} ${H + 14}`, width: '100%', role: 'img', 'aria-label': t('peakHist') });
   svg.append(s('text', { x: 0, y: 10, 'font-size': 10, fill: '#555' }, t('peakHist')));
+  // Every category has its bar: declining from the base year (first, blue), the years, and
+  // not peaked within the horizon (last, grey).
+  const last = r.years[r.years.length - 1];
   bars.forEach((b, i) => {
     const h = (H - B - 8) * b.p / max;
-    const bar = s('rect', { x: i * bw + 1, y: H - B - h + 14, width: bw - 2, height: h, fill: b.year <= r.peaked.by ? '#2ca02c' : '#d62728' });
-    bar.append(s('title', {}, b.year + ': ' + pct(b.p)));
+    const fill = b.kind === 'declining' ? '#1f77b4' : b.kind === 'not_peaked' ? '#7f7f7f' : b.year <= r.peaked.by ? '#2ca02c' : '#d62728';
+    const label = b.kind === 'declining' ? t('declining', { y: b.year }) : b.kind === 'not_peaked' ? t('notPeaked', { y: last }) : String(b.year);
+    const bar = s('rect', { x: i * bw + 1, y: H - B - h + 14, width: bw - 2, height: h, fill, 'data-kind': b.kind });
+    bar.append(s('title', {}, label + ': ' + pct(b.p)));
     svg.append(bar);
-    if (b.year % 5 === 0) svg.append(s('text', { x: Math.min(Math.max(i * bw + bw / 2, 10), W - 12), y: H + 12, 'text-anchor': 'middle', 'font-size': 9, fill: '#555' }, String(b.year)));
+    if (b.kind === 'year' && b.year % 5 === 0) svg.append(s('text', { x: Math.min(Math.max(i * bw + bw / 2, 10), W - 12), y: H + 12, 'text-anchor': 'middle', 'font-size': 9, fill: '#555' }, String(b.year)));
   });
   return svg;
 }
