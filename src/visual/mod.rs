@@ -37,7 +37,7 @@ pub struct IndicatorRow {
     pub p_met_interval: Option<(f64, f64)>,
     /// Indicators 1 and 14: P(met) under each rule of MODEL.md §6a (rule, p), or the central
     /// run's value under each rule; empty for the others.
-    pub rules: Vec<(String, f64)>,
+    pub rules: Vec<(String, f64, Option<(f64, f64)>)>,
 }
 
 impl IndicatorRow {
@@ -205,9 +205,11 @@ impl RunData {
                 rules: crate::model::Assessment::ALL
                     .iter()
                     .filter_map(|(name, _)| {
+                        let ci = f(&get(&r, &format!("p_met_{name}_lo")))
+                            .zip(f(&get(&r, &format!("p_met_{name}_hi"))));
                         let p = f(&get(&r, &format!("p_met_{name}")))
                             .or_else(|| f(&get(&r, &format!("value_{name}"))))?;
-                        Some((name.to_string(), p))
+                        Some((name.to_string(), p, ci))
                     })
                     .collect(),
             });
@@ -515,19 +517,34 @@ fn peak_chart(d: &RunData, lang: Lang) -> Result<Option<String>, Error> {
     let pk = &mc["peak"];
     let p_by = json_pct(&pk["p_peaked_by"]["p"]).unwrap_or_default();
     let p_not = json_pct(&pk["p_not_peaked"]).unwrap_or_default();
+    let y0 = d.run["years"][0].as_i64().unwrap_or(2020);
+    let p_dec = json_pct(&pk["p_declining_from_base_year"]["p"]).unwrap_or_default();
+    let trend = pk["after_last_milestone"].as_str() == Some("trend");
     let (title, note) = if lang == Lang::Zh {
         (
-            "碳排放达峰年份分布",
-            format!("P({by}年前达峰) = {p_by}; P({y1}年前未达峰) = {p_not}"),
+            format!(
+                "碳排放达峰年份分布 (末个节点后措施{})",
+                if trend {
+                    "按最后速度延续"
+                } else {
+                    "保持不变"
+                }
+            ),
+            format!("P({by}年前达峰) {p_by}, 其中自{y0}年起下降 {p_dec}; 未达峰 {p_not}"),
         )
     } else {
         (
-            "Distribution of the peak year",
-            format!("P(peaked by {by}) = {p_by}; P(not peaked by {y1}) = {p_not}"),
+            format!(
+                "Distribution of the peak year (measures {} after their last milestone)",
+                if trend { "continued" } else { "held" }
+            ),
+            format!(
+                "P(peaked by {by}) {p_by}, of which declining from {y0} {p_dec}; not peaked {p_not}"
+            ),
         )
     };
     let bc = BarChart {
-        title: title.into(),
+        title,
         x_label: if lang == Lang::Zh {
             "达峰年份 (年); 最左一栏: 自基准年起下降; 最右一栏: 未达峰".into()
         } else {
@@ -572,7 +589,7 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
     let zh = lang == Lang::Zh;
     let board: Vec<BoardRow> = rows
         .iter()
-        .map(|r| {
+        .flat_map(|r| {
             let name = if zh { &r.name_zh } else { &r.name_en };
             let central_met = match r.met.as_str() {
                 "true" => Some(1.0),
@@ -627,25 +644,22 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
                 } else {
                     format!("assessed: {}", r.assessment)
                 });
-                // The other two rules beside it (MODEL.md §6a): P(met), or the central value.
-                let others: Vec<String> = r
-                    .rules
-                    .iter()
-                    .filter(|(n, _)| *n != r.assessment)
-                    .map(|(n, p)| {
-                        if r.p_met.is_some() {
-                            format!("{} {:.1} %", rule_name(n), p * 100.0)
+                // The central run: the other two rules' values beside it (a Monte Carlo board
+                // gives them rows of their own, below).
+                if r.p_met.is_none() {
+                    let others: Vec<String> = r
+                        .rules
+                        .iter()
+                        .filter(|(n, _, _)| *n != r.assessment)
+                        .map(|(n, v, _)| format!("{} {v:.2}", rule_name(n)))
+                        .collect();
+                    if !others.is_empty() {
+                        note.push(if zh {
+                            format!("其他口径: {}", others.join(", "))
                         } else {
-                            format!("{} {p:.2}", rule_name(n))
-                        }
-                    })
-                    .collect();
-                if !others.is_empty() {
-                    note.push(if zh {
-                        format!("其他口径: {}", others.join(", "))
-                    } else {
-                        format!("other rules: {}", others.join(", "))
-                    });
+                            format!("other rules: {}", others.join(", "))
+                        });
+                    }
                 }
             }
 
@@ -672,7 +686,7 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
                 None if note.is_empty() => None,
                 None => Some(note.join(" · ")),
             };
-            BoardRow {
+            let main = BoardRow {
                 label: format!("{} {} {}", r.id, name, r.year),
                 p_met: if r.met == "no target" || r.met == "no value" {
                     None
@@ -682,7 +696,46 @@ pub(crate) fn board(d: &RunData, lang: Lang, assumed: bool) -> Result<String, Er
                 binding: r.binding,
                 note,
                 central: r.p_met.is_none(),
+            };
+            // Indicators 1 and 14 under the other two rules of MODEL.md §6a, a row each.
+            let mut rows = vec![main];
+            if r.p_met.is_some() {
+                for (n, pr, ci) in r.rules.iter().filter(|(n, _, _)| *n != r.assessment) {
+                    let shown = crate::model::Assessment::ALL
+                        .iter()
+                        .find(|(k, _)| k == n)
+                        .map_or(n.to_string(), |(k, a)| {
+                            if zh {
+                                a.name_zh().to_string()
+                            } else {
+                                k.to_string()
+                            }
+                        });
+                    rows.push(BoardRow {
+                        label: if zh {
+                            format!("    ↳ {} {}年, {shown}", r.id, r.year)
+                        } else {
+                            format!("    ↳ {} {} under {shown}", r.id, r.year)
+                        },
+                        p_met: Some(*pr),
+                        binding: false,
+                        note: Some(match (ci, zh) {
+                            (Some((lo, hi)), true) => {
+                                format!("({:.1}–{:.1} %) · 其他考核口径", lo * 100.0, hi * 100.0)
+                            }
+                            (Some((lo, hi)), false) => format!(
+                                "({:.1}–{:.1} %) · another assessment rule",
+                                lo * 100.0,
+                                hi * 100.0
+                            ),
+                            (None, true) => "其他考核口径".into(),
+                            (None, false) => "another assessment rule".into(),
+                        }),
+                        central: false,
+                    });
+                }
             }
+            rows
         })
         .collect();
     let central = d.mc().is_none();
