@@ -294,9 +294,9 @@ fn print_mc(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, out: &Path, elaps
     if !sc.correlations.is_empty() {
         let n = sc.correlations.pairs.len();
         if zh {
-            eprintln!("相关输入：{n} 对（高斯连接函数，MODEL.md §2）");
+            eprintln!("相关输入：{n} 对（高斯连接函数，docs/model.md §2）");
         } else {
-            eprintln!("correlated inputs: {n} pairs (Gaussian copula, MODEL.md §2)");
+            eprintln!("correlated inputs: {n} pairs (Gaussian copula, docs/model.md §2)");
         }
     }
 }

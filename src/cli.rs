@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Scenario simulator for county carbon-peak plans (碳达峰实施方案)",
     long_about = "Scenario simulator for county carbon-peak plans (碳达峰实施方案).\n\n\
-        Runs the reference model of MODEL.md on scenario files (TOML), with Monte Carlo over \
+        Runs the reference model (docs/model.md) on scenario files (TOML), with Monte Carlo over \
         uncertain assumptions, and evaluates the plan's indicators. Without a scenario file, \
         commands use the Huzhu County plan scenario embedded in the binary.\n\n\
         Exit codes: 0 success, 2 bad input or usage, 1 anything else, 130 interrupted."

@@ -341,7 +341,7 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
 }
 
 /// The source comment of a parameter (`parameters.csv`) for a table in `lang`. Chinese: the
-/// comment's tags in words (参考资料 §6, 假设; the free text is in parameters.csv); English: the
+/// comment's tags in words (参考资料 §6, i.e. docs/sources.md §6, 假设; the free text is in parameters.csv); English: the
 /// comment without its Chinese words.
 pub fn source_text(src: &str, lang: Lang) -> String {
     let tag = |t: &str| -> String {
@@ -378,7 +378,7 @@ pub fn source_text(src: &str, lang: Lang) -> String {
         }
         match t.strip_prefix("REF") {
             Some(rest) if lang == Lang::Zh => format!("参考资料{rest}"),
-            Some(rest) => format!("REFERENCE.md{rest}"),
+            Some(rest) => format!("docs/sources.md{rest}"),
             // A bracketed word that is no tag (a table name such as [[projects]]).
             None if t.chars().any(|c| c.is_ascii_lowercase()) => String::new(),
             None => t.to_string(),

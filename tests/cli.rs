@@ -17,6 +17,8 @@ mod cluster;
 mod correlations;
 #[path = "cli/determinism.rs"]
 mod determinism;
+#[path = "cli/docs.rs"]
+mod docs;
 #[path = "cli/exit_codes.rs"]
 mod exit_codes;
 #[path = "cli/golden.rs"]

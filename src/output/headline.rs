@@ -184,12 +184,12 @@ pub fn declining_warning(sc: &Scenario, acc: &Accumulator, zh: bool) -> Option<S
     let p = crate::stats::percent_with_interval(parts.declining, acc.runs);
     Some(if zh {
         format!(
-            "警告: {p} 的模拟自{y0}年起即下降 (超过一半): 结论取决于{y0}–2025年的轨迹; 可检验它的观测值 ([observed.*], MODEL.md §11): {}",
+            "警告: {p} 的模拟自{y0}年起即下降 (超过一半): 结论取决于{y0}–2025年的轨迹; 可检验它的观测值 ([observed.*], docs/model.md §11): {}",
             wanted.join("; ")
         )
     } else {
         format!(
-            "warning: {p} of the runs decline from the base year {y0} (more than half): the answer rests on the {y0}–2025 trajectory; the observations that would test it ([observed.*], MODEL.md §11): {}",
+            "warning: {p} of the runs decline from the base year {y0} (more than half): the answer rests on the {y0}–2025 trajectory; the observations that would test it ([observed.*], docs/model.md §11): {}",
             wanted.join("; ")
         )
     })

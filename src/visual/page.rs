@@ -395,23 +395,23 @@ pub fn report_html_with(
         .collect();
     let methods = if zh {
         vec![
-            "模型: MODEL.md 参考模型(逐年; 能源需求、燃料结构、本地光伏/水电/风电、电力调入、CO₂与碳汇)。".to_string(),
+            "模型: 参考模型, 见 docs/model.md (逐年; 能源需求、燃料结构、本地光伏/水电/风电、电力调入、CO₂与碳汇)。".to_string(),
             format!(
                 "电力折标: {}; 电网排放因子口径: {}。",
                 report::option_value(d.run["model_options"]["electricity_accounting"].as_str().unwrap_or(""), lang),
                 report::option_value(basis, lang)
             ),
-            "来源: 情景文件中的标签: 已核实、推导、假设; 参考资料指 REFERENCE.md, 规划指本县实施方案。各参数注释原文见 parameters.csv。".to_string(),
+            "来源: 情景文件中的标签: 已核实、推导、假设; 参考资料指 docs/sources.md, 规划指本县实施方案。各参数注释原文见 parameters.csv。".to_string(),
             "蒙特卡洛: 每次模拟由 (种子, 序号) 生成 ChaCha8 随机流; 分位数来自相对误差≤0.4%的可合并草图。".to_string(),
         ]
     } else {
         vec![
-            "Model: the reference model of MODEL.md (yearly; energy demand, fuel mix, local PV/hydro/wind, grid imports, CO₂ and sinks).".to_string(),
+            "Model: the reference model as docs/model.md states it (yearly; energy demand, fuel mix, local PV/hydro/wind, grid imports, CO₂ and sinks).".to_string(),
             format!(
                 "Electricity in energy totals: {}; grid emission-factor basis: {basis}.",
                 report::option_value(d.run["model_options"]["electricity_accounting"].as_str().unwrap_or(""), lang)
             ),
-            "Sources: the tags of the scenario files: [V] verified, [D] derived, [A] assumption; REF is shared/REFERENCE.md, PLAN the county's plan. parameters.csv has each comment in full.".to_string(),
+            "Sources: the tags of the scenario files: [V] verified, [D] derived, [A] assumption; [REF §n] is section n of docs/sources.md, PLAN the county's plan. parameters.csv has each comment in full.".to_string(),
             "Monte Carlo: run i draws from a ChaCha8 stream keyed by (seed, i); quantiles from a mergeable sketch with ≤ 0.4 % relative error.".to_string(),
         ]
     };

@@ -26,6 +26,9 @@ const ALLOWED: &[&str] = &[
     "ha",
     "GDP",
     "yuan",
+    // the folder of the project's own documentation, cited as docs/model.md §n and
+    // docs/sources.md (参考资料)
+    "docs",
     // methods, estimators, symbols
     "PRIM",
     "LMDI",

@@ -17,7 +17,7 @@ const T = {
     median: '中位数', band50: '50 % 区间', band90: '90 % 区间', central: '中心情景', year: '年份',
     fixed: '固定值', undo: '复原', target: '目标', pmet: '达标概率', indicator: '指标', value: '中位值',
     peakHist: '达峰年份分布', current: '当前', error: '错误', fixedNote: '滑块把该输入固定为一个值; 文本框可填数字或分布, 如 triangular(0.02, 0.045, 0.06)',
-    foot: '每次改动以相同随机种子 {seed} 重新运行蒙特卡洛; 区间为 Wilson 95 % 区间 (MODEL.md §9)。情景: {src}',
+    foot: '每次改动以相同随机种子 {seed} 重新运行蒙特卡洛; 区间为 Wilson 95 % 区间 (docs/model.md §9)。情景: {src}',
   },
   en: {
     title: 'Carbon-peak lever explorer', runs: 'runs', compare: 'compare with base', reset: 'reset all',
@@ -32,7 +32,7 @@ const T = {
     median: 'median', band50: '50 % band', band90: '90 % band', central: 'central run', year: 'year',
     fixed: 'fixed', undo: 'reset', target: 'target', pmet: 'P(met)', indicator: 'indicator', value: 'median value',
     peakHist: 'Peak year', current: 'current', error: 'error', fixedNote: 'A slider pins the input to one value; the field takes a number or a distribution, e.g. triangular(0.02, 0.045, 0.06)',
-    foot: 'Every change reruns the Monte Carlo with the same seed {seed}; intervals are Wilson 95 % intervals (MODEL.md §9). Scenario: {src}',
+    foot: 'Every change reruns the Monte Carlo with the same seed {seed}; intervals are Wilson 95 % intervals (docs/model.md §9). Scenario: {src}',
   },
 };
 // Names of tables and fields of the scenario file.
