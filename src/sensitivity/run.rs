@@ -82,8 +82,9 @@ pub enum LangArg {
 #[derive(clap::Args, Debug, Clone)]
 #[command(
     after_help = "Outcomes: VAR:YEAR (a model variable of trajectories.csv, e.g. co2:2030, \
-    nonfossil_share:2025), peak_year, or met:ID:YEAR (1 when indicator ID meets its target in \
-    YEAR, else 0, e.g. met:5:2025). peak_year of a run that has not peaked within the horizon \
+    nonfossil_share:2025), peak_year, peaked_by_YYYY (1 when the run peaked by YYYY, declining \
+    from the base year included, else 0, e.g. peaked_by_2030), or met:ID:YEAR (1 when indicator \
+    ID meets its target in YEAR, else 0, e.g. met:5:2025). peak_year of a run that has not peaked within the horizon \
     counts as the year after the horizon (2036 for 2020–2035): later than any peak, and finite \
     so that variances and effects exist; tables show it as \"not peaked\".\n\n\
     Shards: run every `--shard K/N` into its own folder, then `peakpath sensitivity --merge \
@@ -96,7 +97,7 @@ pub struct SensitivityArgs {
     #[arg(long, value_enum, required_unless_present = "merge")]
     pub method: Option<Method>,
     /// Outcome to analyse (repeatable): VAR:YEAR, VAR:FROM..TO (every year, plus a table and
-    /// chart across the years), peak_year or met:ID:YEAR.
+    /// chart across the years), peak_year, peaked_by_YYYY or met:ID:YEAR.
     #[arg(
         long = "outcome",
         value_name = "OUTCOME",
