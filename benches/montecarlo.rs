@@ -73,7 +73,7 @@ fn one_run(c: &mut Criterion) {
             (v, t)
         })
         .collect();
-    let mut acc = Accumulator::new(sc.spec.n_years());
+    let mut acc = Accumulator::for_scenario(&sc);
     let mut k = 0usize;
     c.bench_function("statistics_only", |b| {
         b.iter(|| {

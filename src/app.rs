@@ -42,8 +42,16 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Serve(a) => cmd_serve(a),
-        Command::Indicators { lang } => {
-            print!("{}", output::indicator_table(lang == Lang::Zh));
+        Command::Indicators { scenario, lang } => {
+            let plan = match scenario {
+                Some(f) => Scenario::load(&f)
+                    .map_err(|d| AppError::Input(d.to_string()))?
+                    .indicators
+                    .plan
+                    .clone(),
+                None => peakpath::indicators::plan::HUZHU.clone(),
+            };
+            print!("{}", output::indicator_table(&plan, lang == Lang::Zh));
             Ok(())
         }
     }

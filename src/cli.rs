@@ -71,6 +71,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the plan's indicator table (指标体系).
     Indicators {
+        /// A scenario whose plan to list (its `plan = "…"`; default: the embedded Huzhu plan).
+        scenario: Option<std::path::PathBuf>,
         /// Language of the names.
         #[arg(long, value_enum, default_value_t = Lang::Zh)]
         lang: Lang,

@@ -33,6 +33,8 @@ mod merge;
 mod misc;
 #[path = "cli/over_time.rs"]
 mod over_time;
+#[path = "cli/plans.rs"]
+mod plans;
 #[path = "cli/precision.rs"]
 mod precision;
 #[path = "cli/properties.rs"]

@@ -7,7 +7,7 @@ use std::str::FromStr;
 use rayon::prelude::*;
 
 use crate::engine::{self, CHUNK};
-use crate::indicators::{INDICATORS, TARGET_YEARS, find};
+use crate::indicators::TARGET_YEARS;
 use crate::model::{self, Trajectory};
 use crate::scenario::Scenario;
 
@@ -77,8 +77,9 @@ impl Outcome {
                 Ok(Resolved::PeakedBy(*y))
             }
             Outcome::Met { id, year } => {
-                let i = find(id).ok_or_else(|| {
-                    let ids: Vec<&str> = INDICATORS.iter().map(|d| d.id).collect();
+                let i = sc.indicators.find(id).ok_or_else(|| {
+                    let ids: Vec<&str> =
+                        sc.indicators.defs().iter().map(|d| d.id.as_str()).collect();
                     format!(
                         "--outcome {self}: no indicator \"{id}\"; expected one of {}",
                         ids.join(", ")
@@ -123,7 +124,7 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolved {
     PeakedBy(i32),
-    /// Indicator index into `INDICATORS` and target-year index into `TARGET_YEARS`.
+    /// Indicator index into the scenario's plan and target-year index into `TARGET_YEARS`.
     Met {
         indicator: usize,
         target: usize,
@@ -269,7 +270,7 @@ mod tests {
             let tr = engine::central(&sc);
             let med = sc.medians();
             let mut n = 0;
-            for (i, d) in INDICATORS.iter().enumerate() {
+            for (i, d) in sc.indicators.defs().iter().enumerate() {
                 for (k, &year) in TARGET_YEARS.iter().enumerate() {
                     if sc.indicators.met(i, k, &sc.spec, &med, &tr).is_none() {
                         continue;

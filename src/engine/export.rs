@@ -26,7 +26,6 @@ pub fn monte_carlo_rows(
     row: &RowFn,
 ) -> Option<(Accumulator, Vec<f64>)> {
     let job = Job::new(sc, draws, seed);
-    let n_years = sc.spec.n_years();
     let chunks = chunks(range, CHUNK);
     let stopped = AtomicBool::new(false);
     let parts: Vec<Option<(Accumulator, Vec<f64>)>> = chunks
@@ -38,7 +37,7 @@ pub fn monte_carlo_rows(
                     stopped.store(true, Ordering::Relaxed);
                     return None;
                 }
-                let mut acc = Accumulator::new(n_years);
+                let mut acc = Accumulator::for_scenario(sc);
                 let mut rows = Vec::new();
                 for i in chunk.clone() {
                     let kept = job.run(i, &mut acc, values, tr);
@@ -54,7 +53,7 @@ pub fn monte_carlo_rows(
     if stopped.load(Ordering::Relaxed) || parts.iter().any(Option::is_none) {
         return None;
     }
-    let mut acc = Accumulator::new(n_years);
+    let mut acc = Accumulator::for_scenario(sc);
     let mut rows = Vec::new();
     for (a, r) in parts.into_iter().flatten() {
         acc.merge(&a);

@@ -19,7 +19,7 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::indicators::TARGET_YEARS;
 use crate::model::{self, Trajectory, VARS};
 use crate::scenario::Scenario;
 use crate::stats::SeriesStats;
@@ -141,13 +141,19 @@ impl Judged {
 }
 
 impl Accumulator {
-    pub fn new(n_years: usize) -> Self {
+    /// An empty accumulator for a scenario's horizon and plan.
+    pub fn for_scenario(sc: &Scenario) -> Self {
+        Self::new(sc.spec.n_years(), sc.indicators.defs().len())
+    }
+
+    /// An empty accumulator for `n_years` years and `n_indicators` indicators.
+    pub fn new(n_years: usize, n_indicators: usize) -> Self {
         Accumulator {
             runs: 0,
             n_years,
             series: vec![SeriesStats::new(); VARS.len() * n_years],
-            met: vec![[0, 0]; INDICATORS.len()],
-            indicator_values: vec![SeriesStats::new(); INDICATORS.len() * 2],
+            met: vec![[0, 0]; n_indicators],
+            indicator_values: vec![SeriesStats::new(); n_indicators * 2],
             peak_hist: vec![0; n_years],
             not_peaked: 0,
             peaked: 0,
@@ -156,7 +162,7 @@ impl Accumulator {
             all_binding: [0, 0],
             drawn: 0,
             rejected_by: Vec::new(),
-            rules_met: vec![[[0; 3]; 2]; INDICATORS.len()],
+            rules_met: vec![[[0; 3]; 2]; n_indicators],
             cap_binds: vec![0; n_years],
         }
     }
@@ -227,7 +233,7 @@ impl Accumulator {
         }
         let spec = &sc.spec;
         // Whether each indicator meets its target in each target year (for the headlines).
-        let mut met_k = [[false; 64]; 2];
+        let mut met_k = [[false; crate::indicators::plan::MAX_INDICATORS]; 2];
         for (i, m) in self.met.iter_mut().enumerate() {
             for (k, c) in m.iter_mut().enumerate() {
                 let Some(x) = sc.indicators.value(i, spec, values, tr, TARGET_YEARS[k]) else {
@@ -237,17 +243,15 @@ impl Accumulator {
                 if sc
                     .indicators
                     .target(i, k)
-                    .is_some_and(|t| INDICATORS[i].direction.met(x, t))
+                    .is_some_and(|t| sc.indicators.def(i).direction.met(x, t))
                 {
                     *c += 1;
-                    if i < 64 {
-                        met_k[k][i] = true;
-                    }
+                    met_k[k][i] = true;
                 }
             }
         }
         // Indicators 1 and 14 under every rule of MODEL.md §6a.
-        for (i, d) in INDICATORS.iter().enumerate() {
+        for (i, d) in sc.indicators.defs().iter().enumerate() {
             let Some(which) = crate::indicators::assessed_index(d) else {
                 continue;
             };
@@ -400,6 +404,7 @@ pub fn monte_carlo_with(
 ) -> Option<Accumulator> {
     let job = Job::new(sc, draws, seed);
     let n_years = sc.spec.n_years();
+    let n_ind = sc.indicators.defs().len();
     let chunks = chunks(range, CHUNK);
     let stopped = AtomicBool::new(false);
     let acc = chunks
@@ -407,7 +412,7 @@ pub fn monte_carlo_with(
         .fold(
             || {
                 (
-                    Accumulator::new(n_years),
+                    Accumulator::new(n_years, n_ind),
                     vec![0.0; sc.params.len()],
                     Trajectory::new(&sc.spec),
                 )
@@ -426,7 +431,7 @@ pub fn monte_carlo_with(
         )
         .map(|(acc, _, _)| acc)
         .reduce(
-            || Accumulator::new(n_years),
+            || Accumulator::new(n_years, n_ind),
             |mut a, b| {
                 a.merge(&b);
                 a
@@ -462,11 +467,11 @@ pub fn target_index(year: i32) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::indicators::find;
+    use crate::indicators::find_in_default as find;
 
     #[test]
     fn most_failing_binding_indicator_ties_go_to_the_first_in_the_table() {
-        let mut acc = Accumulator::new(16);
+        let mut acc = Accumulator::new(16, 29);
         acc.runs = 100;
         let (i1, i2, i5, i14) = (
             find("1").unwrap(),
@@ -495,7 +500,11 @@ mod tests {
     #[test]
     fn headline_sets_of_the_plan() {
         let sc = Scenario::embedded("plan.toml").unwrap();
-        let ids = |v: &[usize]| v.iter().map(|&i| INDICATORS[i].id).collect::<Vec<_>>();
+        let ids = |v: &[usize]| {
+            v.iter()
+                .map(|&i| sc.indicators.def(i).id.as_str())
+                .collect::<Vec<_>>()
+        };
         let m25 = sc.indicators.binding(0, true);
         assert_eq!(ids(&m25.judged), ["1", "2", "5", "14"]);
         let m30 = sc.indicators.binding(1, true);

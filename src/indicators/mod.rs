@@ -1,9 +1,11 @@
-//! The plan's 28 indicators (指标体系, indicator 10 as `10a` and `10b`) and how each is
-//! evaluated (MODEL.md §8).
+//! A plan's indicators (指标体系) and how each is evaluated (MODEL.md §8).
 //!
-//! The table is re-keyed from the plan's text (shared/seed/indicators.csv). Targets the plan
-//! leaves to the province or city (完成省市下达目标) or gives without a number (稳中有降) are
-//! `None` here: a scenario may supply them; without one the indicator reports "no target".
+//! The table is data: a plan file (`plan.rs`; the default is Huzhu's, `plans/huzhu-2023.toml`,
+//! re-keyed from the plan's text). Targets the plan leaves to the province or city
+//! (完成省市下达目标) or gives without a number (稳中有降) have no value: a scenario may supply
+//! them; without one the indicator reports "no target".
+
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -49,45 +51,43 @@ pub enum Source {
     Path,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IndicatorDef {
-    pub id: &'static str,
-    pub category_zh: &'static str,
-    pub category_en: &'static str,
-    pub name_zh: &'static str,
-    pub name_en: &'static str,
-    pub unit: &'static str,
-    /// The 2020 column as the plan prints it.
-    pub base_text: &'static str,
+    pub id: String,
+    pub category_zh: String,
+    pub category_en: String,
+    pub name_zh: String,
+    pub name_en: String,
+    pub unit: String,
+    /// The base year's column as the plan prints it.
+    pub base_text: String,
     pub base: Option<f64>,
     pub target_2025: Option<f64>,
     pub target_2030: Option<f64>,
     /// The target columns as the plan prints them.
-    pub target_text: [&'static str; 2],
+    pub target_text: [String; 2],
     pub direction: Direction,
     /// 约束性 (binding) or 预期性 (expected).
     pub binding: bool,
-    pub lead_zh: &'static str,
+    pub lead_zh: String,
     pub source: Source,
+    /// MODEL.md §8: computed by the model from several inputs (`modelled`: intensities, coal,
+    /// the non-fossil share), or one delivered path (`assumed`), whose probability restates
+    /// the delivery assumption. The plan file says which.
+    pub is_modelled: bool,
 }
 
 /// The years the plan sets targets for.
 pub use crate::model::TARGET_YEARS;
 
-mod table;
-pub use table::INDICATORS;
-
-/// MODEL.md §8: indicators the model computes from several inputs (intensities, coal, the
-/// non-fossil share). Every other indicator is `assumed`: its value is one delivered path
-/// (PV, hydro, forest and grassland cover, and the administrative indicators), so its
-/// probability restates the delivery assumption.
-pub const MODELLED: [&str; 5] = ["1", "2", "3", "5", "14"];
+pub mod plan;
+pub use plan::Plan;
 
 impl IndicatorDef {
     /// Whether the model computes the indicator (`modelled`) or it restates a delivered
     /// path (`assumed`).
     pub fn modelled(&self) -> bool {
-        MODELLED.contains(&self.id)
+        self.is_modelled
     }
     /// `modelled` or `assumed`, as written in `indicators.csv`.
     pub fn kind(&self) -> &'static str {
@@ -113,8 +113,10 @@ pub fn assessed_index(d: &IndicatorDef) -> Option<usize> {
     }
 }
 
-pub fn find(id: &str) -> Option<usize> {
-    INDICATORS.iter().position(|d| d.id == id)
+/// The index of indicator `id` in the embedded default plan (for tests and examples; a
+/// scenario's own plan is `IndicatorSet::find`).
+pub fn find_in_default(id: &str) -> Option<usize> {
+    plan::HUZHU.indicators.iter().position(|d| d.id == id)
 }
 
 /// What a scenario says about one indicator.
@@ -126,16 +128,33 @@ pub struct Setting {
     pub target: [Option<f64>; 2],
 }
 
-/// The indicators as one scenario evaluates them.
+/// The indicators as one scenario evaluates them: its plan's table and what the scenario
+/// says of each.
 #[derive(Debug, Clone)]
 pub struct IndicatorSet {
+    pub plan: Arc<Plan>,
     pub settings: Vec<Setting>,
 }
 
 impl IndicatorSet {
+    /// The plan's indicators, in its order.
+    pub fn defs(&self) -> &[IndicatorDef] {
+        &self.plan.indicators
+    }
+
+    /// The index of indicator `id`.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        self.defs().iter().position(|d| d.id == id)
+    }
+
+    /// Indicator `i`.
+    pub fn def(&self, i: usize) -> &IndicatorDef {
+        &self.plan.indicators[i]
+    }
+
     /// The target of indicator `i` in target year index `k` (0: 2025, 1: 2030).
     pub fn target(&self, i: usize, k: usize) -> Option<f64> {
-        let d = &INDICATORS[i];
+        let d = self.def(i);
         self.settings[i].target[k].or(if k == 0 { d.target_2025 } else { d.target_2030 })
     }
 
@@ -148,7 +167,7 @@ impl IndicatorSet {
         tr: &Trajectory,
         year: i32,
     ) -> Option<f64> {
-        let d = &INDICATORS[i];
+        let d = self.def(i);
         match d.source {
             Source::Decline(_) | Source::AssessedDecline(_) => {
                 let var = match d.source {
@@ -182,20 +201,20 @@ impl IndicatorSet {
     ) -> Option<bool> {
         let t = self.target(i, k)?;
         let x = self.value(i, spec, v, tr, TARGET_YEARS[k])?;
-        Some(INDICATORS[i].direction.met(x, t))
+        Some(self.def(i).direction.met(x, t))
     }
 
     /// Whether the scenario can give indicator `i` a value (a `Path` indicator needs its
     /// path).
     pub fn has_value(&self, i: usize) -> bool {
-        !matches!(INDICATORS[i].source, Source::Path) || self.settings[i].path.is_some()
+        !matches!(self.def(i).source, Source::Path) || self.settings[i].path.is_some()
     }
 
     /// The binding indicators of target year index `k` (0: 2025, 1: 2030), sorted as
     /// MODEL.md §9 lists them; `modelled_only` leaves out the assumed ones.
     pub fn binding(&self, k: usize, modelled_only: bool) -> BindingSet {
         let mut set = BindingSet::default();
-        for (i, d) in INDICATORS.iter().enumerate() {
+        for (i, d) in self.defs().iter().enumerate() {
             if !d.binding || (modelled_only && !d.modelled()) {
                 continue;
             }
@@ -232,7 +251,7 @@ impl IndicatorSet {
         spec: &ModelSpec,
         params: &[crate::scenario::ParamDef],
     ) -> Option<String> {
-        let d = &INDICATORS[i];
+        let d = self.def(i);
         if d.modelled() {
             return None;
         }
@@ -260,10 +279,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn table_matches_the_plan() {
-        assert_eq!(INDICATORS.len(), 29, "28 indicators with 10 split in two");
-        let binding = INDICATORS.iter().filter(|d| d.binding).count();
+    fn the_embedded_plan_matches_the_plans_table() {
+        let plan = &plan::HUZHU;
+        let defs = &plan.indicators;
+        assert_eq!(defs.len(), 29, "28 indicators with 10 split in two");
+        let binding = defs.iter().filter(|d| d.binding).count();
         assert_eq!(binding, 11, "the table marks 11 binding indicators");
+        let modelled: Vec<&str> = defs
+            .iter()
+            .filter(|d| d.modelled())
+            .map(|d| d.id.as_str())
+            .collect();
+        assert_eq!(modelled, ["1", "2", "3", "5", "14"]);
+        let find = |id: &str| defs.iter().find(|d| d.id == id).unwrap();
         // Cross-check against the re-keyed CSV of the plan.
         let csv = include_str!("../../tests/data/plan_indicators.csv");
         let mut rdr = csv::Reader::from_reader(csv.as_bytes());
@@ -276,7 +304,7 @@ mod tests {
                 vec![id]
             };
             for id in ids {
-                let d = &INDICATORS[find(id).unwrap()];
+                let d = find(id);
                 assert_eq!(d.base_text, &rec[6], "base of {id}");
                 assert_eq!(d.binding, &rec[10] == "约束性", "binding of {id}");
                 assert_eq!(d.direction.name(), &rec[9], "direction of {id}");
@@ -293,6 +321,28 @@ mod tests {
                 }
             }
         }
+        assert_eq!(plan.notes.len(), 5);
+    }
+
+    #[test]
+    fn a_bad_plan_file_names_the_file_line_and_field() {
+        let text =
+            plan::DEFAULT_PLAN.replacen("direction = \"at_least\"", "direction = \"above\"", 1);
+        let e = &plan::parse(&text, "p.toml").unwrap_err()[0];
+        assert_eq!(e.field, "indicators.1.direction");
+        assert!(
+            e.message.contains("found \"above\"") && e.line > 20,
+            "{e:?}"
+        );
+        let e = &plan::parse("[plan]\nid = 1\n", "p.toml").unwrap_err()[0];
+        assert_eq!(e.line, 2, "{e:?}");
+        let text = plan::DEFAULT_PLAN.replacen(
+            "evaluate = \"decline:co2_intensity\"",
+            "evaluate = \"decline:co3\"",
+            1,
+        );
+        let e = &plan::parse(&text, "p.toml").unwrap_err()[0];
+        assert_eq!(e.field, "indicators.2.evaluate");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use super::tests::{G1, G2, IND_E0, IND_ELAST, ONE, close, hand_spec, hand_values, run};
 use super::*;
-use crate::indicators::{INDICATORS, find};
+use crate::indicators::find_in_default as find;
 use crate::scenario::Scenario;
 
 /// The hand model with industry as a two-fuel sector switching from coal to electricity:
@@ -206,7 +206,7 @@ fn a_decline_compares_both_ends_under_the_same_rule_and_base() {
         got,
         100.0 * (1.0 - g(Var::AssessedIndustry2030, 2030) / start),
     );
-    assert!(INDICATORS[i1].assessed() && INDICATORS[i14].assessed());
+    assert!(sc.indicators.def(i1).assessed() && sc.indicators.def(i14).assessed());
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use super::tests::{G1, G2, IND_E0, IND_ELAST, ONE, ZERO, close, hand_spec, hand_values, run};
 use super::*;
-use crate::indicators::{IndicatorSet, Setting, find};
+use crate::indicators::{IndicatorSet, Setting, find_in_default as find};
 
 /// Index of the hand model's 2022 industry share (0.40) in `hand_values()` (private in
 /// tests.rs).
@@ -738,7 +738,8 @@ fn to_2025(rules: [Assessment; 2], feedstock: Option<f64>) -> (ModelSpec, Vec<f6
 fn assessed_declines_under_the_scenarios_own_rule_are_the_indicator_values() {
     use Assessment::*;
     let set = IndicatorSet {
-        settings: vec![Setting::default(); crate::indicators::INDICATORS.len()],
+        plan: crate::indicators::plan::HUZHU.clone(),
+        settings: vec![Setting::default(); crate::indicators::plan::HUZHU.indicators.len()],
     };
     let (i1, i14) = (find("1").unwrap(), find("14").unwrap());
     for rule in [Total, NewRenewablesExcluded, FossilOnly] {

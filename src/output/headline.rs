@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::engine::Accumulator;
-use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::indicators::TARGET_YEARS;
 use crate::model::{Peak, Trajectory, Var};
 use crate::scenario::Scenario;
 use crate::stats::{Z95, percent_with_interval, wilson};
@@ -31,8 +31,10 @@ pub fn peak_label(p: &Peak, y1: i32, zh: bool) -> String {
     }
 }
 
-fn ids(set: &[usize]) -> Vec<&'static str> {
-    set.iter().map(|&i| INDICATORS[i].id).collect()
+fn ids<'a>(sc: &'a Scenario, set: &[usize]) -> Vec<&'a str> {
+    set.iter()
+        .map(|&i| sc.indicators.def(i).id.as_str())
+        .collect()
 }
 
 /// Headline numbers of the central run, for `run.json`.
@@ -79,15 +81,18 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
         let m = sc.indicators.binding(k, true);
         let all = sc.indicators.binding(k, false);
         let blocking = acc.most_failing(&m.judged, k).map(|(i, met)| {
-            json!({ "indicator": INDICATORS[i].id, "name_en": INDICATORS[i].name_en, "name_zh": INDICATORS[i].name_zh, "p_met": prob(met, n) })
+            {
+                let d = sc.indicators.def(i);
+                json!({ "indicator": d.id, "name_en": d.name_en, "name_zh": d.name_zh, "p_met": prob(met, n) })
+            }
         });
         let modelled = if m.judged.is_empty() {
-            json!({ "headline": "no target", "indicators": [], "no_target": ids(&m.no_target), "no_value": ids(&m.no_value) })
+            json!({ "headline": "no target", "indicators": [], "no_target": ids(sc, &m.no_target), "no_value": ids(sc, &m.no_value) })
         } else {
             json!({
-                "indicators": ids(&m.judged),
-                "no_target": ids(&m.no_target),
-                "no_value": ids(&m.no_value),
+                "indicators": ids(sc, &m.judged),
+                "no_target": ids(sc, &m.no_target),
+                "no_value": ids(sc, &m.no_value),
                 "p_all_met": prob(acc.all_modelled[k], n),
                 "fails_most_often": blocking,
             })
@@ -97,8 +102,8 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
         } else {
             json!({
                 "label": "rests on delivery assumptions: assumed indicators restate their delivery ratio",
-                "indicators": ids(&all.judged),
-                "assumed": ids(&all.judged.iter().copied().filter(|&i| !INDICATORS[i].modelled()).collect::<Vec<_>>()),
+                "indicators": ids(sc, &all.judged),
+                "assumed": ids(sc, &all.judged.iter().copied().filter(|&i| !sc.indicators.def(i).modelled()).collect::<Vec<_>>()),
                 "p_all_met": prob(acc.all_binding[k], n),
             })
         };
@@ -199,7 +204,7 @@ pub fn declining_warning(sc: &Scenario, acc: &Accumulator, zh: bool) -> Option<S
 pub fn rules_json(sc: &Scenario, acc: &Accumulator) -> Value {
     let n = acc.runs;
     let mut out = Vec::new();
-    for (i, d) in INDICATORS.iter().enumerate() {
+    for (i, d) in sc.indicators.defs().iter().enumerate() {
         if crate::indicators::assessed_index(d).is_none() {
             continue;
         }
@@ -241,8 +246,8 @@ pub fn cap_json(sc: &Scenario, acc: &Accumulator) -> Value {
     json!({ "fuel": "coal", "capped_from": cap.from(), "years": years })
 }
 
-fn list(set: &[usize]) -> String {
-    ids(set).join(", ")
+fn list(sc: &Scenario, set: &[usize]) -> String {
+    ids(sc, set).join(", ")
 }
 
 /// The headline as text for standard output: the central run (peak in words, energy
@@ -392,19 +397,19 @@ pub fn headline_text(
             let head = if zh {
                 format!(
                     "  {year}年目标 (指标1、14按 {rule} 口径考核): P(约束性模型指标 {} 全部达成) = {}",
-                    list(&m.judged),
+                    list(sc, &m.judged),
                     pc(acc.all_modelled[k])
                 )
             } else {
                 format!(
                     "  {year} targets (indicators 1 and 14 assessed as {rule}): P(all binding modelled targets met: {}) = {}",
-                    list(&m.judged),
+                    list(sc, &m.judged),
                     pc(acc.all_modelled[k])
                 )
             };
             let block = match acc.most_failing(&m.judged, k) {
                 Some((i, met)) => {
-                    let d = &INDICATORS[i];
+                    let d = sc.indicators.def(i);
                     if zh {
                         format!("; 最常未达成: {} {} (达成 {})", d.id, d.name_zh, pc(met))
                     } else {
@@ -431,7 +436,7 @@ pub fn headline_text(
                 line,
                 "{}{}",
                 if zh { "; 无目标: " } else { "; no target: " },
-                list(&m.no_target)
+                list(sc, &m.no_target)
             );
         }
         if !m.no_value.is_empty() {
@@ -439,11 +444,11 @@ pub fn headline_text(
                 line,
                 "{}{}",
                 if zh { "; 无数值: " } else { "; no value: " },
-                list(&m.no_value)
+                list(sc, &m.no_value)
             );
         }
         let _ = writeln!(s, "{line}");
-        for (i, d) in INDICATORS.iter().enumerate() {
+        for (i, d) in sc.indicators.defs().iter().enumerate() {
             if crate::indicators::assessed_index(d).is_none() {
                 continue;
             }
@@ -467,7 +472,7 @@ pub fn headline_text(
                     format!("{name}{own} {}", pc(acc.rules_met[i][k][r]))
                 })
                 .collect();
-            let name = if zh { d.name_zh } else { d.name_en };
+            let name = if zh { &d.name_zh } else { &d.name_en };
             if zh {
                 let _ = writeln!(
                     s,

@@ -17,7 +17,7 @@ pub use headline::{
 };
 
 use crate::engine::{Accumulator, QUANTILES};
-use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, VARS};
 use crate::scenario::Scenario;
 use crate::stats::wilson;
@@ -118,7 +118,7 @@ pub fn p_cells(k: u64, n: u64) -> [String; 3] {
 /// The assessment rule of indicator `i` in target year index `k`, or "" when the rule
 /// does not apply to it.
 pub fn assessment_of(sc: &Scenario, i: usize, k: usize) -> &'static str {
-    if INDICATORS[i].assessed() {
+    if sc.indicators.def(i).assessed() {
         sc.spec.options.assessment[k].name()
     } else {
         ""
@@ -139,7 +139,7 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
         header.extend(INDICATOR_MC_COLUMNS);
     }
     let mut rows = Vec::new();
-    for (i, d) in INDICATORS.iter().enumerate() {
+    for (i, d) in sc.indicators.defs().iter().enumerate() {
         let assumption = sc
             .indicators
             .assumption(i, &sc.spec, &sc.params)
@@ -300,6 +300,15 @@ pub fn run_json_base(
         "version": env!("CARGO_PKG_VERSION"),
         "scenario": { "id": sc.info.id, "name_zh": sc.info.name_zh, "name_en": sc.info.name_en, "path": scenario_path, "files": sc.files, "content_sha256": sc.hash },
         "years": [sc.spec.y0, sc.spec.y1],
+        // The plan whose indicators the run judges, and its notes (inconsistencies of the
+        // plan and how the scenarios resolve them), which the report lists.
+        "plan": {
+            "id": sc.indicators.plan.id,
+            "name_zh": sc.indicators.plan.name_zh,
+            "name_en": sc.indicators.plan.name_en,
+            "file": sc.indicators.plan.file,
+            "notes": sc.indicators.plan.notes.iter().map(|(zh, en)| serde_json::json!({ "zh": zh, "en": en })).collect::<Vec<_>>(),
+        },
         "model_options": {
             "grid_emission_factor_basis": sc.spec.options.grid_basis.name(),
             "electricity_accounting": sc.spec.options.accounting,
@@ -324,7 +333,7 @@ pub fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
 }
 
 /// A table of the plan's indicators as text, for `peakpath indicators`.
-pub fn indicator_table(zh: bool) -> String {
+pub fn indicator_table(plan: &crate::indicators::Plan, zh: bool) -> String {
     let mut s = String::new();
     let (h_id, h_name, h_unit, h_base, h_25, h_30, h_bind, h_kind) = if zh {
         (
@@ -353,8 +362,8 @@ pub fn indicator_table(zh: bool) -> String {
         s,
         "{h_id}\t{h_name}\t{h_unit}\t{h_base}\t{h_25}\t{h_30}\t{h_bind}\t{h_kind}"
     );
-    for d in INDICATORS {
-        let name = if zh { d.name_zh } else { d.name_en };
+    for d in &plan.indicators {
+        let name = if zh { &d.name_zh } else { &d.name_en };
         let lang = if zh {
             crate::report::Lang::Zh
         } else {
@@ -378,10 +387,10 @@ pub fn indicator_table(zh: bool) -> String {
             "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             d.id,
             name,
-            crate::report::unit(d.unit, lang),
-            text(d.base_text),
-            text(d.target_text[0]),
-            text(d.target_text[1]),
+            crate::report::unit(&d.unit, lang),
+            text(&d.base_text),
+            text(&d.target_text[0]),
+            text(&d.target_text[1]),
             bind,
             kind
         );
@@ -423,7 +432,7 @@ pub fn out_file(dir: &Path, name: &str) -> PathBuf {
 pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let none = || [String::new(), String::new(), String::new()];
-    for (i, d) in INDICATORS.iter().enumerate() {
+    for (i, d) in sc.indicators.defs().iter().enumerate() {
         for (k, &year) in TARGET_YEARS.iter().enumerate() {
             let s = &acc.indicator_values[i * 2 + k];
             let has_value = s.count() > 0;

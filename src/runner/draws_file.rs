@@ -25,7 +25,7 @@ use ndarray::ArrayView2;
 use ndarray_npy::WritableElement;
 
 use crate::error::{Error, io as io_err};
-use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, Var};
 use crate::scenario::Scenario;
 
@@ -77,7 +77,7 @@ impl DrawsFile {
         ];
         outcome_columns.extend(TARGET_YEARS.iter().map(|y| format!("co2_{y}")));
         let mut met = Vec::new();
-        for (i, d) in INDICATORS.iter().enumerate() {
+        for (i, d) in sc.indicators.defs().iter().enumerate() {
             for (k, y) in TARGET_YEARS.iter().enumerate() {
                 if sc.indicators.target(i, k).is_some() {
                     met.push((i, k));

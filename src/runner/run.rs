@@ -240,7 +240,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         end: range.end,
         next: range.start,
         elapsed_s: 0.0,
-        acc: Accumulator::new(sc.spec.n_years()),
+        acc: Accumulator::for_scenario(&sc),
         precision: req.precision,
     };
     if req.resume {
@@ -532,6 +532,15 @@ pub(crate) fn check_partial(p: &Partial, sc: &Scenario, path: &Path) -> Result<(
             p.acc.n_years
         )));
     }
+    let n_ind = sc.indicators.defs().len();
+    if p.acc.met.len() != n_ind {
+        return Err(Error::Input(format!(
+            "{}: acc.met: expected {n_ind} indicators (the plan of scenario {}), found {}",
+            path.display(),
+            sc.info.id,
+            p.acc.met.len()
+        )));
+    }
     Ok(())
 }
 
@@ -539,7 +548,6 @@ pub(crate) fn check_partial(p: &Partial, sc: &Scenario, path: &Path) -> Result<(
 /// indicator and target year, every series holding one value per run, counts never above the
 /// runs, and the peak-year histogram summing to the runs.
 fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
-    use crate::indicators::INDICATORS;
     use crate::model::VARS;
     let n = acc.runs;
     let want = VARS.len() * acc.n_years;
@@ -564,12 +572,18 @@ fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
             s.count() + s.sketch().invalid()
         ));
     }
-    if acc.met.len() != INDICATORS.len() || acc.indicator_values.len() != 2 * INDICATORS.len() {
+    // One count, two value series and one rule count per indicator of the plan (checked
+    // against the scenario's plan in `check_partial`).
+    if acc.met.len() > crate::indicators::plan::MAX_INDICATORS
+        || acc.indicator_values.len() != 2 * acc.met.len()
+        || acc.rules_met.len() != acc.met.len()
+    {
         return Err(format!(
-            "acc.met: expected {} indicators, found {} (and {} value series)",
-            INDICATORS.len(),
+            "acc.met: expected one count, two value series and one rule count per indicator (at most {}), found {} counts, {} value series and {} rule counts",
+            crate::indicators::plan::MAX_INDICATORS,
             acc.met.len(),
-            acc.indicator_values.len()
+            acc.indicator_values.len(),
+            acc.rules_met.len()
         ));
     }
     if let Some(i) = acc.met.iter().position(|m| m[0] > n || m[1] > n) {

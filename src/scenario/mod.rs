@@ -19,7 +19,9 @@ use sha2::{Digest, Sha256};
 
 pub use dist::{Dist, Sampler};
 pub use schema::check_id;
-pub use source::{Diag, Diags, Disk, EMBEDDED, EMBEDDED_PREFIX, Embedded, Loc, Sources};
+pub use source::{
+    Diag, Diags, Disk, EMBEDDED, EMBEDDED_PREFIX, Embedded, Loc, SourceFile, Sources,
+};
 
 use crate::indicators::IndicatorSet;
 use crate::model::ModelSpec;
@@ -140,7 +142,8 @@ impl Scenario {
     }
 
     pub fn load_from(fs: &dyn source::FileSystem, path: &Path) -> Result<Scenario, Diags> {
-        let (tree, sources) = source::load_tree(fs, path)?;
+        let (tree, mut sources) = source::load_tree(fs, path)?;
+        load_plan(fs, &tree, &mut sources)?;
         Self::from_tree(&tree, &sources)
     }
 
@@ -155,7 +158,12 @@ impl Scenario {
             .map(|f| (f.name.clone(), f.text.clone()))
             .collect();
         sc.resolved = source::to_json(tree);
-        let text = serde_json::to_string(&sc.resolved).unwrap_or_default();
+        let mut text = serde_json::to_string(&sc.resolved).unwrap_or_default();
+        // A plan file of its own is part of what the scenario is.
+        if let Some(i) = sources.plan {
+            text.push('\n');
+            text.push_str(&sources.files[i].text);
+        }
         sc.hash = Sha256::digest(text.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -252,4 +260,46 @@ impl Scenario {
             "content": self.resolved,
         })
     }
+}
+
+/// Read the plan file a scenario names (`plan = "…"`, relative to the file that says it) into
+/// `sources`, where the schema finds it; without `plan` the embedded Huzhu plan is used.
+fn load_plan(
+    fs: &dyn source::FileSystem,
+    tree: &source::Node,
+    sources: &mut Sources,
+) -> Result<(), Diags> {
+    let Some(n) = tree.get("plan") else {
+        return Ok(());
+    };
+    let source::Kind::Str(rel) = &n.kind else {
+        return Err(Diags(vec![sources.diag(
+            n.at,
+            "plan",
+            format!(
+                "expected the plan file's name as a string, found {}",
+                n.found()
+            ),
+        )]));
+    };
+    let declared = Path::new(&sources.files[n.at.file].name)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(rel);
+    let text = fs.read(&declared).map_err(|e| {
+        Diags(vec![sources.diag(
+            n.at,
+            "plan",
+            format!(
+                "expected a readable plan file at {}, found: {e}",
+                fs.display(&declared)
+            ),
+        )])
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    sources.plan = Some(sources.files.len());
+    sources
+        .files
+        .push(SourceFile::new(fs.display(&declared), text));
+    Ok(())
 }

@@ -7,7 +7,7 @@
 use super::dist::{Dist, SYNTAX};
 use super::source::{Diag, Diags, Kind, Loc, Node, Sources, is_year_key, show_num, suggest};
 use super::{ParamDef, Scenario, ScenarioInfo};
-use crate::indicators::{self, INDICATORS, IndicatorSet, Setting};
+use crate::indicators::{self, IndicatorSet, Setting};
 use crate::model::{
     Accounting, AfterLast, Assessment, GridBasis, IndustryDriver, ModelSpec, Options, P, PathSpec,
     PeakOn, Periods, SECTORS, SectorSpec, TECHS, TechSpec,
@@ -241,6 +241,7 @@ const TOP: &[&str] = &[
     "caps",
     "projects",
     "checks",
+    "plan",
 ];
 
 /// Read a merged tree into a validated scenario.
@@ -577,20 +578,44 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let wetland_ha = r.param(sk, "wetland_area_ha", "sinks", "ha", NONNEG);
     let wetland_rate = r.param(sk, "wetland_rate", "sinks", "tCO2/ha/yr", rate);
 
+    // The plan the scenario names (read into `src` by the loader), else the embedded one.
+    let plan = match src.plan {
+        None => indicators::plan::HUZHU.clone(),
+        Some(i) => {
+            let f = &src.files[i];
+            match indicators::plan::parse(&f.text, &f.name) {
+                Ok(p) => std::sync::Arc::new(p),
+                Err(errs) => {
+                    for e in errs {
+                        r.diags.push(Diag {
+                            file: f.name.clone(),
+                            line: e.line,
+                            col: e.col,
+                            field: e.field,
+                            message: e.message,
+                        });
+                    }
+                    return Err(Diags(r.diags));
+                }
+            }
+        }
+    };
+    let defs = &plan.indicators;
     // [indicators.<id>]
-    let mut settings = vec![Setting::default(); INDICATORS.len()];
+    let mut settings = vec![Setting::default(); defs.len()];
     if let Some(it) = r.table(root, "indicators", "") {
-        let ids: Vec<&str> = INDICATORS.iter().map(|d| d.id).collect();
+        let ids: Vec<&str> = defs.iter().map(|d| d.id.as_str()).collect();
         r.keys(it, "indicators", &ids);
-        for (i, d) in INDICATORS.iter().enumerate() {
+        for (i, d) in defs.iter().enumerate() {
             let path = format!("indicators.{}", d.id);
-            let Some(t) = r.table(it, d.id, "indicators") else {
+            let Some(t) = r.table(it, &d.id, "indicators") else {
                 continue;
             };
             r.keys(t, &path, &["path", "target_2025", "target_2030"]);
             if t.get("path").is_some() {
                 if matches!(d.source, indicators::Source::Path) {
-                    let mut p = r.path(t, "path", &path, d.unit, ANY);
+                    let unit = indicators::plan::intern(&d.unit);
+                    let mut p = r.path(t, "path", &path, unit, ANY);
                     if d.unit == "%" {
                         p.trend = r.trend_bounds((0.0, 100.0));
                     }
@@ -691,7 +716,13 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         projects,
         process_co2,
     };
-    let mut sc = Scenario::assemble(info, spec, IndicatorSet { settings }, r.params, r.warnings);
+    let mut sc = Scenario::assemble(
+        info,
+        spec,
+        IndicatorSet { plan, settings },
+        r.params,
+        r.warnings,
+    );
     sc.actions = actions;
     sc.correlations = correlations;
     sc.observed = observed;

@@ -106,6 +106,8 @@ pub struct Loc {
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
     pub files: Vec<SourceFile>,
+    /// The index in `files` of the plan file the scenario names (`plan = "…"`), if any.
+    pub plan: Option<usize>,
 }
 
 impl Sources {

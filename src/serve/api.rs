@@ -262,7 +262,7 @@ async fn run(State(st): State<Shared>, body: Bytes) -> Response {
             // In batches of one chunk per worker, so that a long run does not hold the pool
             // (statistics merge exactly: the same numbers as one batch).
             let batch = engine::CHUNK * pool.current_num_threads() as u64;
-            let mut acc = engine::Accumulator::new(sc.spec.n_years());
+            let mut acc = engine::Accumulator::for_scenario(&sc);
             // The samplers once per request: their tables for correlated inputs take tens
             // of milliseconds to build, as long as thousands of runs.
             let draws = engine::Draws::new(&sc);

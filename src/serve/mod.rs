@@ -99,7 +99,7 @@ pub fn serve(opts: ServeOptions, log: Log) -> Result<(), Error> {
         "levers": levers::levers(&base, &inf),
         "options": levers::options(&base),
         "charted": results::charted_meta(),
-        "indicators": crate::indicators::INDICATORS.iter().map(|d| json!({
+        "indicators": base.indicators.defs().iter().map(|d| json!({
             "id": d.id, "name_zh": d.name_zh, "name_en": d.name_en, "unit": d.unit, "binding": d.binding,
         })).collect::<Vec<_>>(),
     });

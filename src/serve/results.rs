@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::engine::{Accumulator, QUANTILES};
-use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, Var};
 use crate::scenario::Scenario;
 use crate::stats::wilson;
@@ -76,7 +76,7 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
         .collect();
 
     let mut indicators = Vec::new();
-    for (i, d) in INDICATORS.iter().enumerate() {
+    for (i, d) in sc.indicators.defs().iter().enumerate() {
         for (k, &year) in TARGET_YEARS.iter().enumerate() {
             let target = sc.indicators.target(i, k);
             let s = &acc.indicator_values[i * 2 + k];
@@ -114,7 +114,7 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
                 .iter()
                 .filter(|&&i| evaluable(sc, acc, i, k))
                 .map(|&i| {
-                    let d = &INDICATORS[i];
+                    let d = sc.indicators.def(i);
                     json!({ "id": d.id, "name_zh": d.name_zh, "name_en": d.name_en, "kind": d.kind(), "p_met": prob(acc.met[i][k], n) })
                 })
                 .collect();

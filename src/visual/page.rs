@@ -7,30 +7,16 @@ use crate::error::{Error, io};
 use crate::output::write_atomic;
 use crate::report::{self, Lang};
 
-/// The inconsistencies of the plan and how the shipped scenarios resolve them.
-pub fn inconsistencies(lang: Lang) -> Vec<String> {
-    let zh = [
-        "光伏装机2025年目标: 指标表与正文为300 MW, 附件第12行为500 MW。规划情景采用300 MW (2030年500 MW), 强化情景采用附件的500 MW。",
-        "水电装机: 指标表为118.74 MW, 正文与附件第19行为“118.74万千瓦”(1187.4 MW)。按2020年基数103.74 MW判断为单位笔误, 采用MW。",
-        "约束性指标个数: 表注称12项约束性、16项预期性, 表中实际标注11项约束性、17项预期性。以表中标注为准(11项)。",
-        "指标10: 2020年列为“40和30”, 目标为较2018年减少“30和20”。拆分为10a(化肥)与10b(农药); 2020年基数含义不明, 情景中按假设给出。",
-        "多项指标缺少2020年基数(“--”、“二级以上”、“70以上”), 多项目标为“完成省市下达目标”: 均作为情景输入; 未给出时报告为“无目标”。",
-    ];
-    let en = [
-        "PV capacity 2025: 300 MW in the indicator table and main text, 500 MW in annex row 12. The plan scenario uses 300 MW (500 MW by 2030); the enhanced scenario takes the annex's 500 MW by 2025.",
-        "Hydro capacity: 118.74 MW in the table, \"118.74 × 10⁴ kW\" (1,187.4 MW) in the text and annex row 19. The 2020 base of 103.74 MW shows a unit slip; MW is used.",
-        "Binding indicators: the note says 12 binding and 16 expected, the table marks 11 and 17. The table's marks (11 binding) are used.",
-        "Indicator 10: the 2020 column reads \"40 and 30\" while the targets are \"30 and 20\" reductions vs 2018. Split into 10a (fertiliser) and 10b (pesticide); the 2020 bases are assumptions in the scenarios.",
-        "Missing or non-numeric 2020 baselines (\"--\", \"grade II or better\", \"70 or more\") and targets \"as set by the province and city\" are scenario inputs; without one an indicator reports \"no target\".",
-    ];
-    (if lang == Lang::Zh {
-        zh.to_vec()
-    } else {
-        en.to_vec()
-    })
-    .into_iter()
-    .map(String::from)
-    .collect()
+/// The notes of the run's plan (its inconsistencies and how the scenarios resolve them), as
+/// `run.json` carries them, in `lang`.
+pub fn inconsistencies(run: &serde_json::Value, lang: Lang) -> Vec<String> {
+    let key = if lang == Lang::Zh { "zh" } else { "en" };
+    run["plan"]["notes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n[key].as_str().map(String::from))
+        .collect()
 }
 
 /// The three points a planner needs to read the headline, in words.
@@ -38,15 +24,15 @@ pub fn explanations(lang: Lang) -> Vec<String> {
     if lang == Lang::Zh {
         vec![
             "终端用能效率: 同一份服务(取暖、运输), 电力所需的终端能源远少于燃煤或燃油(热泵约为煤炉的4倍, 电动车约为燃油车的4倍)。模型按有用能(服务)推演需求, 因此以电代煤会降低能耗, 而不是像按终端能源不变推演那样提高能耗。".into(),
-            "目标按考核口径评估: 能耗强度(指标1、14)不按全部能源消费考核。“十四五”期间新增可再生能源和原料用能不纳入(2025年目标), 2024年起重点控制化石能源(2030年目标)。报告同时给出实物量与考核口径两个数值, 并注明所用口径。".into(),
-            "“未达峰”单列: 到情景末年排放仍在最高点(平台)上的模拟, 记为“未达峰”, 不记作末年。达峰后到末年又高于达峰期限年份的, 记为“反弹”。".into(),
+            "目标按考核口径评估: 能耗强度(指标1、14)的考核口径先后变化过三次(全口径; 扣除新增可再生能源; 仅计化石能源, 发改环资〔2024〕113号)。标题采用本情景口径, 另两种口径的达标概率并列给出; 同时给出实物量与考核口径两个数值。".into(),
+            "“未达峰”与“自基准年起下降”单列: 到情景末年排放仍在最高点(平台)上的模拟, 记为“未达峰”, 不记作末年; 排放从未高于基准年的模拟, 记为“自基准年起下降”(模型无法判断更早的峰值年份)。达峰后到末年又高于达峰期限年份的, 记为“反弹”。".into(),
             "模型计算指标与假设指标分开: 能耗强度、碳强度、煤炭、非化石能源比重由模型从多项输入算出, 是模型的结论; 森林覆盖率、培训比例等只是一条交付路径, 其达标概率只是复述交付比例的假设。所有概率都附蒙特卡洛误差(Wilson 95 %区间)。".into(),
         ]
     } else {
         vec![
             "End-use efficiency: the same service (heat, transport) needs far less final energy from electricity than from coal or oil (a heat pump about four times less than a coal stove, an electric car about four times less than an engine). The model carries the service forward and derives final energy from the fuel mix, so switching to electricity lowers energy use instead of raising it.".into(),
-            "Targets assessed as they are assessed: energy-intensity targets (indicators 1 and 14) do not count all energy. For 2025 (14th five-year plan) new renewable energy and feedstock are left out; from 2024 control centres on fossil energy (the 2030 targets). Both the physical and the assessed value are shown, with the rule named.".into(),
-            "\"Not peaked\" is its own answer: a run whose emissions are still at their maximum (on the plateau) in the last year has not peaked within the horizon, and is never reported as that year. A run that peaked by the deadline but ends above the deadline year's level is a rebound.".into(),
+            "Targets assessed as they are assessed: the energy counted by the energy-intensity targets (indicators 1 and 14) has changed three times (all energy; new renewables excluded; fossil energy only, 发改环资〔2024〕113号). The headline uses the scenario's rule and gives the other two beside it; both the physical and the assessed value are shown.".into(),
+            "\"Not peaked\" and \"declining from the base year\" are answers of their own: a run whose emissions are still at their maximum (on the plateau) in the last year has not peaked within the horizon, and is never reported as that year; a run whose emissions never rise above the base year is declining from it (the model cannot say when such a peak was). A run that peaked by the deadline but ends above the deadline year's level is a rebound.".into(),
             "Modelled and assumed indicators apart: energy and CO₂ intensity, coal and the non-fossil share are computed by the model from many inputs and are findings; forest cover, training ratios and the like are one delivered path each, so their probability only restates the delivery assumption. Every probability carries its Monte Carlo error (Wilson 95 % interval).".into(),
         ]
     }
@@ -461,7 +447,7 @@ pub fn report_html_with(
         charts,
         outside_charts: extra,
         assumptions,
-        inconsistencies: inconsistencies(lang),
+        inconsistencies: inconsistencies(&d.run, lang),
         methods,
     };
     Ok(report::render_report(&data, lang))

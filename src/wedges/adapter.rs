@@ -2,7 +2,7 @@
 //! their API is adapted here and nowhere else.
 
 use crate::engine::{Accumulator, Judged};
-use crate::indicators::{INDICATORS, TARGET_YEARS};
+use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, Var};
 use crate::scenario::Scenario;
 
@@ -43,7 +43,7 @@ pub fn all_binding_met(
         };
         sc.indicators
             .value(i, &sc.spec, values, tr, TARGET_YEARS[k])
-            .is_some_and(|x| INDICATORS[i].direction.met(x, t))
+            .is_some_and(|x| sc.indicators.def(i).direction.met(x, t))
     })
 }
 
@@ -66,7 +66,7 @@ mod tests {
         let samplers = engine::Draws::new(&sc);
         let b = binding(&sc);
         let judged = Judged::of(&sc);
-        let mut acc = Accumulator::new(sc.spec.n_years());
+        let mut acc = Accumulator::for_scenario(&sc);
         let mut values = vec![0.0; sc.params.len()];
         let mut tr = model::Trajectory::new(&sc.spec);
         let (mut met, mut pk) = ([0u64; 2], 0u64);

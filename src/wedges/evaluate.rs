@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::engine::{self, Observer};
 use crate::error::Error;
-use crate::indicators::{INDICATORS, find};
+
 use crate::model::{self, Trajectory, Var};
 use crate::scenario::{Sampler, Scenario};
 
@@ -33,7 +33,7 @@ pub enum Kind {
     Co2,
     /// Energy CO₂ summed over `from..=year`.
     Co2Cumulative { from: i32 },
-    /// An indicator's value in a target year (index into `INDICATORS`).
+    /// An indicator's value in a target year (index into the scenario's plan).
     Indicator(usize),
     /// P(energy CO₂ peaked by `options.peak_by`).
     PPeaked,
@@ -52,12 +52,10 @@ pub struct Measure {
     pub kind: Kind,
 }
 
-/// The indicators attributed besides CO₂: energy intensity (1), CO₂ intensity (2) and the
-/// non-fossil share (5).
-pub const INDICATOR_IDS: [&str; 3] = ["1", "2", "5"];
-
-/// The measures of the central runs, for a horizon `y0..=y1`.
-pub fn central_measures(y0: i32, y1: i32) -> Vec<Measure> {
+/// The measures of the central runs, for a horizon `y0..=y1`: energy CO₂ every year, its sum
+/// over 2021–2030, and every modelled indicator of the plan (for Huzhu's: energy and CO₂
+/// intensity, coal, the non-fossil share, industrial energy intensity) in each target year.
+pub fn central_measures(y0: i32, y1: i32, ind: &crate::indicators::IndicatorSet) -> Vec<Measure> {
     let mut m: Vec<Measure> = (y0..=y1)
         .map(|y| Measure {
             id: "co2".into(),
@@ -78,14 +76,13 @@ pub fn central_measures(y0: i32, y1: i32) -> Vec<Measure> {
             kind: Kind::Co2Cumulative { from: 2021 },
         });
     }
-    for id in INDICATOR_IDS {
-        let Some(i) = find(id) else { continue };
-        let d = &INDICATORS[i];
+    for (i, d) in ind.defs().iter().enumerate().filter(|(_, d)| d.modelled()) {
+        let id = &d.id;
         for y in crate::indicators::TARGET_YEARS {
             m.push(Measure {
                 id: format!("indicator_{id}"),
                 year: y,
-                unit: d.unit,
+                unit: crate::indicators::plan::intern(&d.unit),
                 zh: format!("指标{id} {} {y}", d.name_zh),
                 en: format!("Indicator {id} {} {y}", d.name_en),
                 kind: Kind::Indicator(i),
@@ -167,7 +164,7 @@ fn spread(game: &Game, active_vals: &[f64]) -> Vec<f64> {
 /// Attribute the central-run measures.
 pub fn attribute_central(game: &Game) -> Vec<Attribution> {
     let spec = &game.combos[0].spec;
-    let measures = central_measures(spec.y0, spec.y1);
+    let measures = central_measures(spec.y0, spec.y1, &game.combos[0].indicators);
     let k = game.active.len();
     // values[mask][measure]
     let table: Vec<Vec<f64>> = game

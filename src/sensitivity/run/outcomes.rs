@@ -15,8 +15,9 @@ pub enum Outcome {
     /// 1.0 when the run peaked by the year (MODEL.md §7, declining from the base year
     /// included), else 0.0.
     PeakedBy(i32),
-    /// 1.0 when indicator `INDICATORS[i]` meets its target in `TARGET_YEARS[k]`, else 0.0.
-    Met(usize, usize),
+    /// 1.0 when indicator `i` of the scenario's plan meets its target in `TARGET_YEARS[k]`,
+    /// else 0.0; the third field is its id and names (zh, en), kept for labels.
+    Met(usize, usize, (&'static str, &'static str, &'static str)),
 }
 
 impl Outcome {
@@ -56,8 +57,8 @@ impl Outcome {
         };
         match parts[..] {
             ["met", id, y] => {
-                let Some(i) = indicators::find(id.trim()) else {
-                    let ids = INDICATORS.iter().map(|d| d.id);
+                let Some(i) = sc.indicators.find(id.trim()) else {
+                    let ids = sc.indicators.defs().iter().map(|d| d.id.as_str());
                     let h = crate::scenario::source::suggest(id.trim(), ids)
                         .map(|h| format!(" (did you mean `{h}`?)"))
                         .unwrap_or_default();
@@ -81,7 +82,13 @@ impl Outcome {
                         sc.info.id
                     )));
                 }
-                Ok(Outcome::Met(i, k))
+                let d = sc.indicators.def(i);
+                let intern = indicators::plan::intern;
+                Ok(Outcome::Met(
+                    i,
+                    k,
+                    (intern(&d.id), intern(&d.name_zh), intern(&d.name_en)),
+                ))
             }
             [name, y] => {
                 let Some(v) = Var::by_name(name.trim()) else {
@@ -113,7 +120,7 @@ impl Outcome {
             Outcome::Var(v, y) => format!("{}:{y}", v.info().name),
             Outcome::PeakYear => "peak_year".into(),
             Outcome::PeakedBy(y) => format!("peaked_by_{y}"),
-            Outcome::Met(i, k) => format!("met:{}:{}", INDICATORS[i].id, TARGET_YEARS[k]),
+            Outcome::Met(_, k, (id, _, _)) => format!("met:{id}:{}", TARGET_YEARS[k]),
         }
     }
 
@@ -154,17 +161,11 @@ impl Outcome {
             Outcome::PeakedBy(y) => {
                 format!("Peaked by {y} (declining from the base year included)")
             }
-            Outcome::Met(i, k) if zh => {
-                format!(
-                    "指标 {} {} {} 年达标",
-                    INDICATORS[i].id, INDICATORS[i].name_zh, TARGET_YEARS[k]
-                )
+            Outcome::Met(_, k, (id, name_zh, _)) if zh => {
+                format!("指标 {id} {name_zh} {} 年达标", TARGET_YEARS[k])
             }
-            Outcome::Met(i, k) => {
-                format!(
-                    "Indicator {} met in {} ({})",
-                    INDICATORS[i].id, TARGET_YEARS[k], INDICATORS[i].name_en
-                )
+            Outcome::Met(_, k, (id, _, name_en)) => {
+                format!("Indicator {id} met in {} ({name_en})", TARGET_YEARS[k])
             }
         }
     }
@@ -185,7 +186,7 @@ impl Outcome {
                 let p = tr.peak(&sc.spec.options);
                 f64::from(u8::from(p.year.is_some_and(|py| py <= y)))
             }
-            Outcome::Met(i, k) => match sc.indicators.met(i, k, &sc.spec, values, tr) {
+            Outcome::Met(i, k, _) => match sc.indicators.met(i, k, &sc.spec, values, tr) {
                 Some(true) => 1.0,
                 Some(false) => 0.0,
                 None => f64::NAN,

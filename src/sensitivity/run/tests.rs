@@ -103,7 +103,18 @@ fn outcome_parsing() {
         f64::from(u8::from(peak.year == Some(sc.spec.y0)))
     );
     let m = Outcome::parse("met:5:2025", &sc).unwrap();
-    assert_eq!(m, Outcome::Met(indicators::find("5").unwrap(), 0));
+    assert_eq!(
+        m,
+        Outcome::Met(
+            indicators::find_in_default("5").unwrap(),
+            0,
+            (
+                "5",
+                "非化石能源消费比重",
+                "Non-fossil share of energy consumption"
+            )
+        )
+    );
     assert_eq!(m.spec(), "met:5:2025");
     assert_eq!(m.file_stem(), "met_5_2025");
     assert_eq!(

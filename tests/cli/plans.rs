@@ -1,0 +1,212 @@
+//! A county's plan as a file (issue 22): the indicator table, its notes and the scenario's
+//! `plan = "…"`.
+
+use crate::util::{TempDir, csv_rows, peakpath, read, read_string, root};
+
+/// A scenario that names the embedded plan's own file gives the same bytes as one that names
+/// none: the table moved out of the code unchanged.
+#[test]
+fn naming_the_huzhu_plan_file_changes_nothing() {
+    let tmp = TempDir::new("plan-same");
+    let plans = root().join("plans/huzhu-2023.toml");
+    let scen = tmp.join("s.toml");
+    std::fs::write(
+        &scen,
+        format!(
+            "extends = {:?}\nplan = {:?}\n",
+            root().join("scenarios/plan.toml").display().to_string(),
+            plans.display().to_string()
+        ),
+    )
+    .unwrap();
+    peakpath([
+        "run",
+        "scenarios/plan.toml",
+        "--central",
+        "--out",
+        &tmp.arg("a"),
+    ])
+    .ok();
+    peakpath([
+        "run",
+        &scen.display().to_string(),
+        "--central",
+        "--out",
+        &tmp.arg("b"),
+    ])
+    .ok();
+    for f in ["trajectories.csv", "indicators.csv"] {
+        assert!(
+            read(tmp.join("a").join(f)) == read(tmp.join("b").join(f)),
+            "{f}"
+        );
+    }
+    let run: serde_json::Value =
+        serde_json::from_str(&read_string(tmp.join("b/run.json"))).unwrap();
+    assert_eq!(run["plan"]["id"], "huzhu-2023");
+    assert_eq!(run["plan"]["notes"].as_array().unwrap().len(), 5);
+}
+
+/// A plan of its own: other ids, names and notes; its indicators are the ones judged, and the
+/// scenario sets targets by the plan's ids.
+#[test]
+fn a_plan_of_its_own_is_what_the_run_judges() {
+    let tmp = TempDir::new("plan-own");
+    let plan = r#"
+[plan]
+id = "test-county"
+name_zh = "测试县碳达峰实施方案"
+name_en = "Test county carbon-peak plan"
+target_years = [2025, 2030]
+
+[[indicators]]
+id = "E1"
+category_zh = "综合"
+category_en = "Overall"
+name_zh = "单位GDP二氧化碳排放下降"
+name_en = "CO2 intensity decline"
+unit = "%"
+base_text = "--"
+targets = { 2025 = { value = 10.0, text = "10" }, 2030 = { text = "待定" } }
+direction = "at_least"
+binding = true
+lead = "县发改局"
+evaluate = "decline:co2_intensity"
+kind = "modelled"
+
+[[indicators]]
+id = "coal-cap"
+category_zh = "能源"
+category_en = "Energy"
+name_zh = "煤炭消费量"
+name_en = "Coal use"
+unit = "万t"
+base_text = "23.92"
+base = 23.92
+targets = { 2025 = { value = 30.0, text = "30" }, 2030 = { value = 30.0, text = "30" } }
+direction = "at_most"
+binding = false
+lead = "县住建局"
+evaluate = "level:coal_t"
+kind = "modelled"
+
+[[notes]]
+zh = "测试用的说明"
+en = "A note for the test"
+"#;
+    std::fs::write(tmp.join("plan.toml"), plan).unwrap();
+    // The shipped scenarios set targets and paths of Huzhu's ids, which this plan lacks: a
+    // scenario on another plan writes its own [indicators.*] (and actions over them). Copies
+    // without either:
+    let strip = |name: &str| -> String {
+        let text = read_string(root().join("scenarios").join(name));
+        text.split("\n[")
+            .filter(|t| !t.starts_with("indicators.") && !t.starts_with("actions."))
+            .collect::<Vec<_>>()
+            .join("\n[")
+    };
+    std::fs::write(tmp.join("baseline.toml"), strip("baseline.toml")).unwrap();
+    std::fs::write(tmp.join("parent.toml"), strip("plan.toml")).unwrap();
+    std::fs::write(
+        tmp.join("s.toml"),
+        "extends = \"parent.toml\"\nplan = \"plan.toml\"\n[indicators.E1]\ntarget_2030 = 15\n",
+    )
+    .unwrap();
+    let s = tmp.arg("s.toml");
+    peakpath(["validate", &s]).ok();
+    peakpath([
+        "run",
+        &s,
+        "--runs",
+        "500",
+        "--no-charts",
+        "--out",
+        &tmp.arg("o"),
+    ])
+    .ok();
+    let rows = csv_rows(tmp.join("o/indicators.csv"));
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids, ["E1", "E1", "coal-cap", "coal-cap"]);
+    let e1_2030 = rows
+        .iter()
+        .find(|r| r["id"] == "E1" && r["year"] == "2030")
+        .unwrap();
+    assert_eq!(e1_2030["target"], "15");
+    let run: serde_json::Value =
+        serde_json::from_str(&read_string(tmp.join("o/run.json"))).unwrap();
+    assert_eq!(run["plan"]["id"], "test-county");
+    assert_eq!(
+        run["monte_carlo"]["targets"]["2025"]["all_modelled_binding"]["indicators"],
+        serde_json::json!(["E1"])
+    );
+    // The report lists this plan's notes, not Huzhu's.
+    peakpath([
+        "run",
+        &s,
+        "--runs",
+        "200",
+        "--report",
+        "--lang",
+        "en",
+        "--out",
+        &tmp.arg("r"),
+    ])
+    .ok();
+    let html = read_string(tmp.join("r/report.html"));
+    assert!(html.contains("A note for the test"));
+    assert!(
+        !html.contains("annex row 12"),
+        "Huzhu's inconsistencies are not this plan's"
+    );
+    // `indicators SCENARIO` lists the scenario's plan.
+    let t = peakpath(["indicators", &s, "--lang", "en"]).ok();
+    assert!(
+        t.stdout.contains("coal-cap") && !t.stdout.contains("Farmland"),
+        "{}",
+        t.stdout
+    );
+}
+
+/// A bad plan file is bad input: exit 2, naming the file, line, field, expected and found.
+#[test]
+fn a_bad_plan_file_is_named_with_its_line_and_field() {
+    let tmp = TempDir::new("plan-bad");
+    let text = read_string(root().join("plans/huzhu-2023.toml")).replacen(
+        "evaluate = \"decline:co2_intensity\"",
+        "evaluate = \"decline:co2_intensty\"",
+        1,
+    );
+    std::fs::write(tmp.join("p.toml"), text).unwrap();
+    std::fs::write(
+        tmp.join("s.toml"),
+        format!(
+            "extends = {:?}\nplan = \"p.toml\"\n",
+            root().join("scenarios/plan.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let r = peakpath(["validate", &tmp.arg("s.toml")]).expect_code(2);
+    assert!(
+        r.stderr.contains("p.toml:")
+            && r.stderr.contains("indicators.2.evaluate")
+            && r.stderr.contains("co2_intensty"),
+        "{}",
+        r.stderr
+    );
+    let r = peakpath(["validate", &tmp.arg("missing.toml")]).expect_code(2);
+    assert!(!r.stderr.is_empty());
+    std::fs::write(
+        tmp.join("m.toml"),
+        format!(
+            "extends = {:?}\nplan = \"nowhere.toml\"\n",
+            root().join("scenarios/plan.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let r = peakpath(["validate", &tmp.arg("m.toml")]).expect_code(2);
+    assert!(
+        r.stderr.contains("plan") && r.stderr.contains("nowhere.toml"),
+        "{}",
+        r.stderr
+    );
+}
