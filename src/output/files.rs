@@ -168,7 +168,10 @@ impl DirLock {
 
     fn open_and_lock(dir: &Path, no_follow: bool) -> Result<DirLock, Error> {
         let cannot = |e: std::io::Error| {
-            Error::Input(format!("{}: cannot lock the output folder ({e})", dir.display()))
+            Error::Input(format!(
+                "{}: cannot lock the output folder ({e})",
+                dir.display()
+            ))
         };
         #[cfg(unix)]
         let file = {

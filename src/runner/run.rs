@@ -154,10 +154,8 @@ impl Resumable for McJob<'_> {
                 // The checkpoint's counts were verified against its runs (check_acc), so
                 // this sum fits; were it not to, the run stops rather than keep a wrapped one.
                 if let Err(why) = self.p.acc.merge(&acc) {
-                    self.save_error = Some(Error::Input(format!(
-                        "{}: {why}",
-                        self.p.scenario_path
-                    )));
+                    self.save_error =
+                        Some(Error::Input(format!("{}: {why}", self.p.scenario_path)));
                     return false;
                 }
                 self.p.next = hi;
@@ -363,13 +361,8 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         save_error: None,
     };
     if let Some(f) = &req.save_draws {
-        let df = draws_file::DrawsFile::create(
-            f,
-            &sc,
-            job.p.start,
-            job.p.end,
-            job.p.draws.as_ref(),
-        )?;
+        let df =
+            draws_file::DrawsFile::create(f, &sc, job.p.start, job.p.end, job.p.draws.as_ref())?;
         job.p.draws = Some(df.parts());
         job.save = Some(df);
     }

@@ -117,7 +117,10 @@ async fn read_body(req: Request, next: Next) -> Response {
         ),
         Ok(Err(e)) => {
             // http-body-util's LengthLimitError, seen through axum's error.
-            let text = format!("{e}: {}", std::error::Error::source(&e).map_or(String::new(), |s| s.to_string()));
+            let text = format!(
+                "{e}: {}",
+                std::error::Error::source(&e).map_or(String::new(), |s| s.to_string())
+            );
             if text.contains("length limit") {
                 too_large()
             } else {
@@ -220,7 +223,8 @@ async fn accept_loop(listener: TcpListener, app: Router, log: &Log) {
         let mut stopping = stop_rx.clone();
         conns.spawn(async move {
             let mut b = hyper::server::conn::http1::Builder::new();
-            b.timer(TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+            b.timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT);
             let conn = b.serve_connection(TokioIo::new(stream), svc);
             tokio::pin!(conn);
             tokio::select! {
@@ -371,19 +375,20 @@ async fn run(State(st): State<Shared>, body: Bytes) -> Response {
     // on a blocking thread, so that large bodies never stall the async threads that answer
     // everyone else.
     let s = st.clone();
-    let checked = tokio::task::spawn_blocking(move || -> Result<(RunBody, u64, Scenario), String> {
-        let req: RunBody = parse(&body, &["overrides", "runs"])?;
-        let runs = req.runs.unwrap_or(s.opts.runs);
-        if runs == 0 || runs > s.opts.max_runs {
-            return Err(format!(
-                "runs: expected 1 to {} runs (the server's --max-runs), found {runs}",
-                s.opts.max_runs
-            ));
-        }
-        let sc = overrides::apply(&s.base, &req.overrides)?;
-        Ok((req, runs, sc))
-    })
-    .await;
+    let checked =
+        tokio::task::spawn_blocking(move || -> Result<(RunBody, u64, Scenario), String> {
+            let req: RunBody = parse(&body, &["overrides", "runs"])?;
+            let runs = req.runs.unwrap_or(s.opts.runs);
+            if runs == 0 || runs > s.opts.max_runs {
+                return Err(format!(
+                    "runs: expected 1 to {} runs (the server's --max-runs), found {runs}",
+                    s.opts.max_runs
+                ));
+            }
+            let sc = overrides::apply(&s.base, &req.overrides)?;
+            Ok((req, runs, sc))
+        })
+        .await;
     let (req, runs, sc) = match checked {
         Ok(Ok(r)) => r,
         Ok(Err(m)) => return error(StatusCode::BAD_REQUEST, m),
@@ -455,8 +460,8 @@ struct SaveBody {
 async fn save_handler(State(st): State<Shared>, body: Bytes) -> Response {
     let s = st.clone();
     let r = tokio::task::spawn_blocking(move || {
-        let req: SaveBody = parse(&body, &["name", "overrides", "overwrite"])
-            .map_err(SaveError::Input)?;
+        let req: SaveBody =
+            parse(&body, &["name", "overrides", "overwrite"]).map_err(SaveError::Input)?;
         save::save(
             &s.base,
             s.base_file.as_deref(),

@@ -460,7 +460,15 @@ fn csv_cells_from_user_text_are_formula_safe() {
             1,
         )
     });
-    peakpath(["run", "--central", &plan, "--out", &tmp.arg("c"), "--no-charts"]).ok();
+    peakpath([
+        "run",
+        "--central",
+        &plan,
+        "--out",
+        &tmp.arg("c"),
+        "--no-charts",
+    ])
+    .ok();
     peakpath(["wedges", &plan, "--out", &tmp.arg("w")]).ok();
     for f in ["c/parameters.csv", "w/wedges.csv", "w/wedges_by_lead.csv"] {
         let text = read_string(tmp.join(f));
@@ -481,7 +489,10 @@ fn csv_cells_from_user_text_are_formula_safe() {
     }
     // Numbers stay numbers: the central run's negative medians are written as such.
     let params = read_string(tmp.join("c/parameters.csv"));
-    assert!(!params.contains(",'-0") && !params.contains(",'-1"), "{params}");
+    assert!(
+        !params.contains(",'-0") && !params.contains(",'-1"),
+        "{params}"
+    );
 }
 
 #[test]
@@ -647,7 +658,11 @@ fn fixed_temporary_names_are_gone() {
             .collect();
         hs.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    assert_eq!(answers.iter().filter(|&&s| s == 201).count(), 1, "{answers:?}");
+    assert_eq!(
+        answers.iter().filter(|&&s| s == 201).count(),
+        1,
+        "{answers:?}"
+    );
     assert!(answers.iter().all(|&s| s == 201 || s == 409), "{answers:?}");
     peakpath(["validate", &saves.join("same.toml").display().to_string()]).ok();
 }
@@ -719,6 +734,8 @@ fn resume_with_draws_keeps_its_word() {
             "--out".into(),
             tmp.arg("f"),
             "--no-charts".into(),
+            "--lang".into(),
+            "en".into(),
         ];
         a.extend(extra.iter().map(|s| s.to_string()));
         peakpath(a)
@@ -726,7 +743,11 @@ fn resume_with_draws_keeps_its_word() {
     run(&[]).ok();
     let out = run(&["--resume", "--save-draws", &tmp.arg("f.npz")]).expect_code(2);
     assert!(!out.stderr.contains("draws written"), "{}", out.stderr);
-    assert!(out.stderr.contains("draws were not saved"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("draws were not saved"),
+        "{}",
+        out.stderr
+    );
     assert!(!tmp.join("f.npz").exists());
     // A finished run that did save them: nothing to do, and it says the file is the old one.
     run(&["--force", "--save-draws", &tmp.arg("g.npz")]).ok();
@@ -742,9 +763,17 @@ fn resume_with_draws_keeps_its_word() {
 fn a_finished_sensitivity_resumes_like_run() {
     let tmp = TempDir::new("sens-done");
     let args = |resume: bool| {
-        let mut v: Vec<String> = ["sensitivity", "--method", "tornado", "--outcome", "peak_year"]
-            .map(String::from)
-            .to_vec();
+        let mut v: Vec<String> = [
+            "sensitivity",
+            "--method",
+            "tornado",
+            "--outcome",
+            "peak_year",
+            "--lang",
+            "en",
+        ]
+        .map(String::from)
+        .to_vec();
         v.push("--out".into());
         v.push(tmp.arg("s"));
         if resume {
@@ -859,7 +888,8 @@ fn the_server_times_out_half_sent_requests_and_stops_in_bounded_time() {
     assert!(r.error().contains("at most"), "{}", r.body);
     // Half-sent headers: the server closes the connection after its header timeout.
     let mut half = std::net::TcpStream::connect(&srv.addr).unwrap();
-    half.write_all(b"GET /api/scenario HTTP/1.1\r\nHost: ").unwrap();
+    half.write_all(b"GET /api/scenario HTTP/1.1\r\nHost: ")
+        .unwrap();
     half.set_read_timeout(Some(std::time::Duration::from_secs(30)))
         .unwrap();
     let started = std::time::Instant::now();
