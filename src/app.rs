@@ -116,12 +116,17 @@ fn cmd_run(a: RunArgs) -> Result<()> {
         save_draws: a.save_draws.clone(),
         xlsx: a.xlsx,
     };
-    print_result(
-        &runner::run(&req)?,
-        req.look.lang == peakpath::report::Lang::Zh,
-    );
+    let result = runner::run(&req)?;
+    print_result(&result, req.look.lang == peakpath::report::Lang::Zh);
     if let Some(f) = &a.save_draws {
-        if req.look.lang == peakpath::report::Lang::Zh {
+        if matches!(result, runner::RunResult::AlreadyComplete { .. }) {
+            // Nothing was written now: the finished run's file is there (checked by run).
+            if req.look.lang == peakpath::report::Lang::Zh {
+                eprintln!("抽样与结果此前已写入 {}", f.display());
+            } else {
+                eprintln!("draws: {} (written by the finished run)", f.display());
+            }
+        } else if req.look.lang == peakpath::report::Lang::Zh {
             eprintln!("抽样与结果已写入 {}", f.display());
         } else {
             eprintln!("draws written to {} (experiments, outcomes)", f.display());

@@ -171,9 +171,6 @@ fn end_json(s: &State, shown: &str) -> serde_json::Value {
 /// `decomposition.csv`: `effect,sector,value_wan_t_co2`; each effect for `all` sectors and
 /// per sector, then `total,all,ΔCO₂`.
 pub fn decomposition_csv(d: &Decomposition) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
     let mut rows = vec![[
         "effect".to_string(),
         "sector".into(),
@@ -186,10 +183,7 @@ pub fn decomposition_csv(d: &Decomposition) -> Vec<u8> {
         }
     }
     rows.push(["total".into(), "all".into(), num(d.total())]);
-    for r in rows {
-        w.write_record(&r).expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory flush")
+    crate::output::csv_records(rows)
 }
 
 fn print_summary(d: &Decomposition, s0: &State, s1: &State, out: &Path, zh: bool) {

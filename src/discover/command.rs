@@ -321,13 +321,7 @@ fn finite(x: f64) -> Option<f64> {
 }
 
 fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    for r in rows {
-        w.write_record(&r).expect("in-memory write");
-    }
-    w.into_inner().expect("in-memory flush")
+    crate::output::csv_records(rows)
 }
 
 /// `prim_trajectory.csv`: `step,coverage,density,mass,n_restricted`, step 0 unrestricted.

@@ -56,7 +56,7 @@ pub fn monte_carlo_rows(
     let mut acc = Accumulator::for_scenario(sc);
     let mut rows = Vec::new();
     for (a, r) in parts.into_iter().flatten() {
-        acc.merge(&a);
+        acc.merge_drawn(&a);
         rows.extend(r);
     }
     Some((acc, rows))

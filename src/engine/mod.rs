@@ -184,45 +184,61 @@ impl Accumulator {
         }
     }
 
-    pub fn merge(&mut self, o: &Accumulator) {
-        self.runs += o.runs;
+    /// Add `o`'s runs into `self`. Counts are added with checked arithmetic: counts read
+    /// from a file (a shard, a checkpoint, a partial result) whose sums do not fit in a `u64`
+    /// are refused with the field that overflowed, never kept as a wrapped sum; `self` is then
+    /// unspecified and must be discarded.
+    pub fn merge(&mut self, o: &Accumulator) -> Result<(), String> {
+        use crate::stats::add_count;
+        let field = |f: &'static str| move |e: crate::stats::CountOverflow| format!("acc.{f}: {e}");
+        add_count(&mut self.runs, o.runs).map_err(field("runs"))?;
         for (a, b) in self.series.iter_mut().zip(&o.series) {
-            a.merge(b);
+            a.merge(b).map_err(field("series"))?;
         }
         for (a, b) in self.met.iter_mut().zip(&o.met) {
-            a[0] += b[0];
-            a[1] += b[1];
+            for k in 0..2 {
+                add_count(&mut a[k], b[k]).map_err(field("met"))?;
+            }
         }
         for (a, b) in self.indicator_values.iter_mut().zip(&o.indicator_values) {
-            a.merge(b);
+            a.merge(b).map_err(field("indicator_values"))?;
         }
         for (a, b) in self.peak_hist.iter_mut().zip(&o.peak_hist) {
-            *a += b;
+            add_count(a, *b).map_err(field("peak_hist"))?;
         }
-        self.not_peaked += o.not_peaked;
-        self.peaked += o.peaked;
-        self.rebound += o.rebound;
+        add_count(&mut self.not_peaked, o.not_peaked).map_err(field("not_peaked"))?;
+        add_count(&mut self.peaked, o.peaked).map_err(field("peaked"))?;
+        add_count(&mut self.rebound, o.rebound).map_err(field("rebound"))?;
         for k in 0..2 {
-            self.all_modelled[k] += o.all_modelled[k];
-            self.all_binding[k] += o.all_binding[k];
+            add_count(&mut self.all_modelled[k], o.all_modelled[k])
+                .map_err(field("all_modelled"))?;
+            add_count(&mut self.all_binding[k], o.all_binding[k]).map_err(field("all_binding"))?;
         }
-        self.drawn += o.drawn;
+        add_count(&mut self.drawn, o.drawn).map_err(field("drawn"))?;
         if self.rejected_by.len() < o.rejected_by.len() {
             self.rejected_by.resize(o.rejected_by.len(), 0);
         }
         for (a, b) in self.rejected_by.iter_mut().zip(&o.rejected_by) {
-            *a += b;
+            add_count(a, *b).map_err(field("rejected_by"))?;
         }
         for (a, b) in self.rules_met.iter_mut().zip(&o.rules_met) {
             for (ak, bk) in a.iter_mut().zip(b) {
                 for (x, y) in ak.iter_mut().zip(bk) {
-                    *x += y;
+                    add_count(x, *y).map_err(field("rules_met"))?;
                 }
             }
         }
         for (a, b) in self.cap_binds.iter_mut().zip(&o.cap_binds) {
-            *a += b;
+            add_count(a, *b).map_err(field("cap_binds"))?;
         }
+        Ok(())
+    }
+
+    /// [`merge`](Self::merge) for the accumulators of runs drawn in this process: their counts
+    /// are bounded by the number of run indices (a `u64`), so they always fit.
+    pub fn merge_drawn(&mut self, o: &Accumulator) {
+        self.merge(o)
+            .expect("the counts of runs drawn in one process fit in a u64");
     }
 
     /// Add one run's results.
@@ -433,7 +449,7 @@ pub fn monte_carlo_with(
         .reduce(
             || Accumulator::new(n_years, n_ind),
             |mut a, b| {
-                a.merge(&b);
+                a.merge_drawn(&b);
                 a
             },
         );

@@ -190,7 +190,7 @@ impl<'a> ShardSet<'a> {
             missing.push((1, lo - 1));
         }
         for w in self.spans.windows(2) {
-            if w[1].first > w[0].last + 1 {
+            if w[1].first > w[0].last.saturating_add(1) {
                 missing.push((w[0].last + 1, w[1].first - 1));
             }
         }

@@ -1,5 +1,7 @@
 //! Files and folders, safely: every file is written to a fresh temporary file in its folder
-//! (created exclusively, so a planted symlink is never followed) and renamed into place; an
+//! ([`temp_file`]: created exclusively under a random name, so a planted symlink is never
+//! followed and two writers never share one; readable by others as the umask allows, 0644
+//! under the usual 022) and renamed into place ([`write_atomic`], [`write_new`]); an
 //! output folder is locked while a command writes into it; files that peakpath reads back
 //! (checkpoints, shard results) carry a SHA-256 of their content and are refused when it does
 //! not match.
@@ -21,20 +23,45 @@ fn parent_of(path: &Path) -> &Path {
         .unwrap_or(Path::new("."))
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder and a rename. The
-/// temporary file is created with `O_EXCL` under a random name (never through a link) and is
-/// removed on every error path, a full disk included; the destination is replaced whole or
-/// not at all.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// The one way peakpath creates a file: a new temporary file in the folder of `path`, named
+/// `.NAME.XXXXXX.tmp` (`suffix` replaces `.tmp`), created with `O_EXCL` under a random name
+/// (never through a planted link, never shared by two writers) and removed when dropped
+/// unless persisted, so every error path (a full disk included) leaves nothing behind. Its
+/// mode is 0666 less the umask (0644 under the usual 022), as for any file a program creates,
+/// so a results folder can be read by colleagues and web servers.
+pub fn temp_file(path: &Path, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
     let dir = parent_of(path);
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let prefix = format!(".{name}.");
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix).suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // Passed to open(2), which applies the umask.
+        b.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    b.tempfile_in(dir)
+}
+
+/// Write `bytes` to `path` through a [`temp_file`] in the same folder and a rename: the
+/// destination is replaced whole or not at all.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = temp_file(path, ".tmp")?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Write `bytes` to `path` through a [`temp_file`], never replacing a file that exists: the
+/// file appears whole or not at all, and `AlreadyExists` when `path` is taken (even by a file
+/// that appeared meanwhile).
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut tmp = temp_file(path, ".tmp")?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist_noclobber(path).map_err(|e| e.error)?;
     Ok(())
 }
 
@@ -114,39 +141,72 @@ pub fn child_dir(parent: &Path, name: &str) -> Result<PathBuf, Error> {
     Ok(p)
 }
 
-/// An output folder locked for the lifetime of the value (an OS advisory lock on
-/// `dir/.peakpath.lock`): a second command writing into the same folder is refused at once.
+/// An output folder locked for the lifetime of the value: an OS advisory lock (`flock`) on
+/// the folder itself, so a second command writing into the same folder is refused at once and
+/// no lock file is left in the folder. (Where folders cannot be opened as files, not Unix,
+/// the lock is on `dir/.peakpath.lock`, opened without following links.)
 #[derive(Debug)]
 pub struct DirLock {
     _file: File,
 }
 
-/// Name of the lock file in a locked output folder.
+/// Name of the lock file where a folder itself cannot be locked (not Unix).
+#[cfg_attr(unix, allow(dead_code))]
 pub const LOCK_FILE: &str = ".peakpath.lock";
 
 impl DirLock {
     /// Lock `dir` (which must exist) or fail with an exit-2 error naming it.
     pub fn acquire(dir: &Path) -> Result<DirLock, Error> {
-        let path = dir.join(LOCK_FILE);
-        let mut opts = std::fs::OpenOptions::new();
-        opts.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            // O_NOFOLLOW: never opened through a planted symlink.
-            opts.custom_flags(libc::O_NOFOLLOW);
-        }
-        let file = opts.open(&path).map_err(|e| {
+        Self::open_and_lock(dir, false)
+    }
+
+    /// Lock `dir`, a folder that peakpath chose inside one the user named (`compare`'s
+    /// `OUT/<id>`): refused when `dir` is a symbolic link, which is never followed.
+    pub fn acquire_no_follow(dir: &Path) -> Result<DirLock, Error> {
+        Self::open_and_lock(dir, true)
+    }
+
+    fn open_and_lock(dir: &Path, no_follow: bool) -> Result<DirLock, Error> {
+        let cannot = |e: std::io::Error| {
             Error::Input(format!(
-                "{}: cannot lock the output folder ({}: {e})",
-                dir.display(),
-                path.display()
+                "{}: cannot lock the output folder ({e})",
+                dir.display()
             ))
-        })?;
+        };
+        #[cfg(unix)]
+        let file = {
+            use std::os::unix::fs::OpenOptionsExt;
+            let mut flags = libc::O_DIRECTORY;
+            if no_follow {
+                flags |= libc::O_NOFOLLOW;
+            }
+            std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(flags)
+                .open(dir)
+                .map_err(cannot)?
+        };
+        #[cfg(not(unix))]
+        let file = {
+            if no_follow
+                && dir
+                    .symlink_metadata()
+                    .is_ok_and(|m| m.file_type().is_symlink())
+            {
+                return Err(cannot(std::io::Error::other("a symbolic link")));
+            }
+            std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(dir.join(LOCK_FILE))
+                .map_err(cannot)?
+        };
         match file.try_lock() {
             Ok(()) => Ok(DirLock { _file: file }),
             Err(std::fs::TryLockError::WouldBlock) => Err(Error::Input(format!(
-                "{}: another peakpath command is writing into this folder (it holds {LOCK_FILE}); wait for it to finish or choose another --out",
+                "{}: another peakpath command is writing into this folder (it holds the folder's lock); wait for it to finish or choose another --out",
                 dir.display()
             ))),
             Err(std::fs::TryLockError::Error(e)) => Err(Error::Other(format!(

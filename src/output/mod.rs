@@ -26,7 +26,7 @@ mod files;
 
 pub use files::{
     DirLock, MARKER, child_dir, prepare_dir, read_json, read_sealed, remove_stale,
-    remove_stale_charts, write_atomic, write_sealed,
+    remove_stale_charts, temp_file, write_atomic, write_new, write_sealed,
 };
 
 /// `f64` as CSV text: shortest round-trip; empty for NaN.
@@ -43,16 +43,54 @@ pub fn csv_table(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -
     csv_bytes(header, rows)
 }
 
-/// A CSV file in memory, `\n`-terminated, quoted where needed.
-fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP's list).
+const FORMULA_LEADS: &[char] = &['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV cell made formula-safe (OWASP's rule): text that starts with `=`, `+`, `-`, `@`,
+/// tab or carriage return gets a leading `'`, so a spreadsheet shows it as text instead of
+/// evaluating it. A cell that reads as a number (`-0.5`, `-inf`) is data and stays as it is.
+/// Every CSV file peakpath writes passes through here ([`csv_bytes`], [`csv_records`]).
+pub fn csv_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_LEADS) && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// A cell of a CSV file that peakpath wrote, as the text it was written from: the `'` that
+/// [`csv_safe`] put before a formula-like cell is taken off again.
+pub fn csv_unsafe(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_LEADS) && rest.parse::<f64>().is_err() => rest,
+        _ => cell,
+    }
+}
+
+/// A CSV file in memory from records (the first is the header), `\n`-terminated, quoted
+/// where needed, every cell made formula-safe by [`csv_safe`].
+pub fn csv_records<R, C>(rows: impl IntoIterator<Item = R>) -> Vec<u8>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
-    w.write_record(header).expect("in-memory write");
     for r in rows {
-        w.write_record(&r).expect("in-memory write");
+        let cells: Vec<String> = r
+            .into_iter()
+            .map(|c| csv_safe(c.as_ref()).into_owned())
+            .collect();
+        w.write_record(&cells).expect("in-memory write");
     }
     w.into_inner().expect("in-memory flush")
+}
+
+/// A CSV file in memory from a header and rows (see [`csv_records`]).
+fn csv_bytes(header: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Vec<u8> {
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    csv_records(std::iter::once(header).chain(rows))
 }
 
 /// `trajectories.csv`: `scenario,variable,unit,year,value` for every variable and year.

@@ -98,7 +98,11 @@ fn read_table(path: &Path) -> Result<Table, Error> {
                 path.display()
             ))
         })?;
-        rows.push(rec.iter().map(str::to_string).collect());
+        rows.push(
+            rec.iter()
+                .map(|c| super::csv_unsafe(c).to_string())
+                .collect(),
+        );
     }
     Ok(Table { header, rows })
 }

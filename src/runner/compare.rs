@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use super::{Look, RUN_FILES, Result, RunResult, finish, write_mc};
+use super::{CHECKPOINT, Look, RUN_FILES, Result, RunResult, finish, write_mc};
 use crate::engine::{self, Accumulator};
 use crate::error::{Error, io as io_err};
 use crate::output::{self, write_atomic};
@@ -53,17 +53,36 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
     }
     output::prepare_dir(&req.out, req.force, RUN_FILES).map_err(Error::Input)?;
     let _lock = output::DirLock::acquire(&req.out)?;
+    // Each scenario's folder `OUT/<id>`, before any Monte Carlo, as `run --out` checks its
+    // own: never a link planted there, never another run's results or unfinished checkpoint
+    // without --force, and locked (a `run` writing there is waited for by no one: refused).
+    let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();
+    let mut dirs = Vec::new();
+    let mut _locks = Vec::new();
+    for (sc, _) in &scs {
+        let dir = output::child_dir(&req.out, &sc.info.id)?;
+        if dir
+            .symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return Err(Error::Input(format!(
+                "{}: expected the scenario's output folder, found a symbolic link (never followed); remove it or choose another --out",
+                dir.display()
+            )));
+        }
+        output::prepare_dir(&dir, req.force, &own).map_err(Error::Input)?;
+        _locks.push(output::DirLock::acquire_no_follow(&dir)?);
+        dirs.push(dir);
+    }
     let pool = engine::pool(req.threads)?;
     let mut data = Vec::new();
     let mut rows = Vec::new();
     let mut peak_rows = Vec::new();
     let mut results = Vec::new();
-    for (sc, spath) in &scs {
+    for ((sc, spath), dir) in scs.iter().zip(dirs) {
         let started = Instant::now();
         let acc = mc_all(sc, req.seed, req.runs, &pool)?;
         let tr = engine::central(sc);
-        let dir = output::child_dir(&req.out, &sc.info.id)?;
-        output::prepare_dir(&dir, true, RUN_FILES).map_err(Error::Input)?;
         write_mc(
             sc,
             spath,
@@ -78,7 +97,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             .into_iter()
             .chain(req.xlsx.then_some(output::xlsx::WORKBOOK))
             .collect();
-        output::remove_stale(&dir, RUN_FILES, &written).map_err(io_err(&dir))?;
+        output::remove_stale(&dir, &own, &written).map_err(io_err(&dir))?;
         rows.extend(output::comparison_rows(sc, &acc));
         peak_rows.extend(output::peak_rows(sc, &acc).into_iter().map(|r| {
             let mut row = vec![sc.info.id.clone()];

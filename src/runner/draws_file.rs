@@ -16,6 +16,12 @@
 //! by `ndarray_npy::write_zeroed_npy`, each row written at its place), so memory does not
 //! grow with the number of runs; at the end they are copied into `FILE.npz` and removed. A
 //! shard writes the rows of its own run indices (give each shard its own file).
+//!
+//! Every file here is created as peakpath creates any file ([`crate::output::temp_file`]:
+//! exclusively, under a random name in `FILE`'s folder, never through a planted link); the
+//! parts' names are kept in the run's checkpoint, so `--resume` finds exactly them, and
+//! `FILE.npz` is renamed into place whole. The target is checked before any run is drawn
+//! ([`check_target`]).
 
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
@@ -47,27 +53,89 @@ pub struct DrawsFile {
     met: Vec<(usize, usize)>,
 }
 
-fn part(path: &Path, name: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(format!(".{name}.npy.part"));
-    PathBuf::from(s)
+/// The folder of `path` (`.` for a bare file name).
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Check a `--save-draws` target before any run is drawn: a name ending in `.npz`, not a
+/// folder, in a folder that exists and can take new files. Anything else is bad input
+/// (exit 2), found out before the Monte Carlo, not after it.
+pub fn check_target(path: &Path) -> Result<(), Error> {
+    if path.extension().and_then(|e| e.to_str()) != Some("npz") {
+        return Err(Error::Input(format!(
+            "--save-draws: expected a file name ending in .npz, found {}",
+            path.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(Error::Input(format!(
+            "--save-draws: expected a file name, found the folder {}",
+            path.display()
+        )));
+    }
+    let dir = folder_of(path);
+    if !dir.is_dir() {
+        return Err(Error::Input(format!(
+            "--save-draws: expected {} in an existing folder, found no folder {}",
+            path.display(),
+            dir.display()
+        )));
+    }
+    tempfile::tempfile_in(dir).map_err(|e| {
+        Error::Input(format!(
+            "--save-draws: {}: the folder cannot take new files: {e}",
+            dir.display()
+        ))
+    })?;
+    Ok(())
+}
+
+/// The parts of an unfinished draws file, recorded in the run's checkpoint: the target as
+/// given and the names of its two parts in the target's folder.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct DrawsParts {
+    pub file: PathBuf,
+    pub parts: [String; 2],
+}
+
+/// Open a part recorded in a checkpoint: a plain name in `dir`, never through a link.
+fn reopen(dir: &Path, name: &str) -> Result<(PathBuf, File), Error> {
+    let p = dir.join(name);
+    if name.contains('/') || name.contains('\\') || name.starts_with("..") || name.is_empty() {
+        return Err(Error::Input(format!(
+            "--resume --save-draws: expected the name of a part of the draws file, found {name:?}"
+        )));
+    }
+    let mut o = OpenOptions::new();
+    o.read(true).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NOFOLLOW);
+    }
+    let f = o.open(&p).map_err(|e| {
+        Error::Input(format!(
+            "{}: --resume --save-draws: expected the rows the interrupted run wrote, found none ({e}); rerun without --resume (and --force) to draw every run again",
+            p.display()
+        ))
+    })?;
+    Ok((p, f))
 }
 
 impl DrawsFile {
-    /// Prepare `path` for runs `start..end` of `sc`; with `resume`, keep rows already written.
+    /// Prepare `path` for runs `start..end` of `sc`; with the parts of an interrupted run
+    /// (`resume`, from its checkpoint), keep the rows already written.
     pub fn create(
         path: &Path,
         sc: &Scenario,
         start: u64,
         end: u64,
-        resume: bool,
+        resume: Option<&DrawsParts>,
     ) -> Result<Self, Error> {
-        if path.extension().and_then(|e| e.to_str()) != Some("npz") {
-            return Err(Error::Input(format!(
-                "--save-draws: expected a file name ending in .npz, found {}",
-                path.display()
-            )));
-        }
+        check_target(path)?;
         let mut experiment_columns = vec!["run".to_string()];
         experiment_columns.extend(sc.uncertain.iter().map(|&p| sc.params[p].path.clone()));
         let mut outcome_columns = vec![
@@ -87,29 +155,45 @@ impl DrawsFile {
         }
         let widths = [experiment_columns.len(), outcome_columns.len()];
         let rows = end - start;
-        let parts = [part(path, "experiments"), part(path, "outcomes")];
+        let dir = folder_of(path);
         let mut data_at = [0u64; 2];
         let mut open = Vec::new();
-        for (j, p) in parts.iter().enumerate() {
+        let mut parts = Vec::new();
+        for (j, name) in ["experiments", "outcomes"].iter().enumerate() {
             let bytes = rows * widths[j] as u64 * 8;
-            let reuse = resume
-                && std::fs::metadata(p).is_ok_and(|m| m.len() >= bytes && m.len() - bytes < 4096);
-            let f = if reuse {
-                OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .open(p)
-                    .map_err(io_err(p))?
-            } else {
-                let f = File::create(p).map_err(io_err(p))?;
-                ndarray_npy::write_zeroed_npy::<f64, _>(&f, (rows as usize, widths[j]))
-                    .map_err(|e| Error::Other(format!("{}: {e}", p.display())))?;
-                f
+            let (p, f) = match resume {
+                Some(r) => {
+                    let (p, f) = reopen(dir, &r.parts[j])?;
+                    let len = f.metadata().map_err(io_err(&p))?.len();
+                    if !(len >= bytes && len - bytes < 4096) {
+                        return Err(Error::Input(format!(
+                            "{}: --resume --save-draws: expected a part of {bytes} bytes of rows and its header, found {len} bytes; rerun without --resume (and --force) to draw every run again",
+                            p.display()
+                        )));
+                    }
+                    (p, f)
+                }
+                None => {
+                    let t = crate::output::temp_file(path, &format!(".{name}.npy.part"))
+                        .map_err(io_err(dir))?;
+                    // Kept past this process: an interrupted run resumes into it.
+                    let (f, p) = t.keep().map_err(|e| io_err(dir)(e.error))?;
+                    ndarray_npy::write_zeroed_npy::<f64, _>(&f, (rows as usize, widths[j]))
+                        .map_err(|e| {
+                            let _ = std::fs::remove_file(&p);
+                            Error::Other(format!("{}: {e}", p.display()))
+                        })?;
+                    (p, f)
+                }
             };
-            let len = f.metadata().map_err(io_err(p))?.len();
+            let len = f.metadata().map_err(io_err(&p))?.len();
             data_at[j] = len - bytes;
             open.push(f);
+            parts.push(p);
         }
+        let parts: [PathBuf; 2] = parts
+            .try_into()
+            .map_err(|_| Error::Other("draws file".into()))?;
         let [a, b]: [File; 2] = open
             .try_into()
             .map_err(|_| Error::Other("draws file".into()))?;
@@ -154,6 +238,19 @@ impl DrawsFile {
         }
     }
 
+    /// What a checkpoint records to resume into these parts.
+    pub fn parts(&self) -> DrawsParts {
+        let name = |p: &PathBuf| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        DrawsParts {
+            file: self.path.clone(),
+            parts: [name(&self.parts[0]), name(&self.parts[1])],
+        }
+    }
+
     /// Row width as [`crate::engine::export::monte_carlo_rows`] produces it.
     pub fn width(&self) -> usize {
         self.widths[0] + self.widths[1]
@@ -186,20 +283,19 @@ impl DrawsFile {
         Ok(())
     }
 
-    /// Copy the parts into `FILE.npz` with the column names, and remove them.
+    /// Copy the parts into `FILE.npz` with the column names (through a [`temp_file`] renamed
+    /// into place: on any error nothing is left but the parts), and remove the parts.
+    ///
+    /// [`temp_file`]: crate::output::temp_file
     pub fn finish(self) -> Result<PathBuf, Error> {
         let out = &self.path;
-        let tmp = {
-            let mut s = out.as_os_str().to_owned();
-            s.push(".tmp");
-            PathBuf::from(s)
-        };
+        let tmp = crate::output::temp_file(out, ".tmp").map_err(io_err(out))?;
         let err = |e: zip::result::ZipError| Error::Other(format!("{}: {e}", out.display()));
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored)
             .large_file(true)
             .last_modified_time(zip::DateTime::default());
-        let mut z = zip::ZipWriter::new(File::create(&tmp).map_err(io_err(&tmp))?);
+        let mut z = zip::ZipWriter::new(tmp.as_file());
         for (j, name) in ["experiments", "outcomes"].iter().enumerate() {
             z.start_file(format!("{name}.npy"), opts).map_err(err)?;
             let mut f = File::open(&self.parts[j]).map_err(io_err(&self.parts[j]))?;
@@ -214,7 +310,8 @@ impl DrawsFile {
             z.write_all(&unicode_npy(cols)).map_err(io_err(out))?;
         }
         z.finish().map_err(err)?;
-        std::fs::rename(&tmp, out).map_err(io_err(out))?;
+        tmp.as_file().sync_all().map_err(io_err(out))?;
+        tmp.persist(out).map_err(|e| io_err(out)(e.error))?;
         for p in &self.parts {
             let _ = std::fs::remove_file(p);
         }

@@ -112,7 +112,9 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
         let part_acc = std::mem::replace(&mut p.acc, Accumulator::new(0, 0));
         match &mut acc {
             None => acc = Some(part_acc),
-            Some(a) => a.merge(&part_acc),
+            Some(a) => a
+                .merge(&part_acc)
+                .map_err(|why| Error::Input(format!("{}: {why}", path.display())))?,
         }
         if head.is_none() {
             head = Some((d.clone(), p));

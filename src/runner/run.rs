@@ -102,6 +102,11 @@ pub(crate) struct Partial {
     /// `--precision H` of the run, if any (the end shrinks to where it was reached).
     #[serde(default)]
     pub precision: Option<f64>,
+    /// In a checkpoint of a run with `--save-draws`: the draws file and the parts holding
+    /// the rows of the runs done, which `--resume` continues; absent otherwise (and in a
+    /// shard's result).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draws: Option<draws_file::DrawsParts>,
 }
 
 /// Monte Carlo runs of a scenario as a [`Resumable`] job on a thread pool.
@@ -146,7 +151,13 @@ impl Resumable for McJob<'_> {
         };
         match result {
             Some(acc) => {
-                self.p.acc.merge(&acc);
+                // The checkpoint's counts were verified against its runs (check_acc), so
+                // this sum fits; were it not to, the run stops rather than keep a wrapped one.
+                if let Err(why) = self.p.acc.merge(&acc) {
+                    self.save_error =
+                        Some(Error::Input(format!("{}: {why}", self.p.scenario_path)));
+                    return false;
+                }
                 self.p.next = hi;
                 // --precision: stop at the end of the first batch that is precise enough.
                 if let Some(h) = self.p.precision
@@ -175,6 +186,10 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         ));
     }
     let shard = req.shard.as_deref().map(engine::parse_shard).transpose()?;
+    // The draws file's target before anything else: not after the whole Monte Carlo.
+    if let Some(f) = &req.save_draws {
+        draws_file::check_target(f)?;
+    }
     let out = match &req.out {
         Some(o) => o.clone(),
         None => output::child_dir(Path::new("outputs"), &sc.info.id)?,
@@ -183,6 +198,13 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
     let own: Vec<&str> = RUN_FILES.iter().copied().chain([CHECKPOINT]).collect();
     if req.resume && !out.join(CHECKPOINT).exists() {
         if let Some(file) = finished_same_run(&out, &sc, req, shard)? {
+            if let Some(f) = req.save_draws.as_ref().filter(|f| !f.is_file()) {
+                return Err(Error::Input(format!(
+                    "{}: --resume --save-draws: the run is already complete ({}) but its draws were not saved; rerun without --resume (and with --force) to save them",
+                    f.display(),
+                    file.display()
+                )));
+            }
             return Ok(RunResult::AlreadyComplete { out, file });
         }
         return Err(Error::Input(format!(
@@ -242,6 +264,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         elapsed_s: 0.0,
         acc: Accumulator::for_scenario(&sc),
         precision: req.precision,
+        draws: None,
     };
     if req.resume {
         let path = out.join(CHECKPOINT);
@@ -275,6 +298,18 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
                 req.precision, cp.precision
             ));
         }
+        match (&req.save_draws, &cp.draws) {
+            (None, Some(d)) => differs.push(format!(
+                "save-draws: expected none, found {} (resume with --save-draws {0})",
+                d.file.display()
+            )),
+            (Some(f), Some(d)) if *f != d.file => differs.push(format!(
+                "save-draws: expected {}, found {}",
+                f.display(),
+                d.file.display()
+            )),
+            _ => {}
+        }
         if !differs.is_empty() {
             return Err(Error::Input(format!(
                 "{}: --resume: the checkpoint is of another run; rerun with the checkpoint's settings, or without --resume (and --force) to start over: {}",
@@ -283,6 +318,14 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
             )));
         }
         check_partial(&cp, &sc, &path)?;
+        if req.save_draws.is_some() && cp.draws.is_none() && cp.next > cp.start {
+            return Err(Error::Input(format!(
+                "{}: --resume --save-draws: the runs {}..{} of this checkpoint were drawn without --save-draws, so their rows cannot be written; resume without --save-draws, or rerun without --resume (and with --force) to save every run's draws",
+                path.display(),
+                cp.start,
+                cp.next
+            )));
+        }
         partial = cp;
     }
 
@@ -318,30 +361,60 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         save_error: None,
     };
     if let Some(f) = &req.save_draws {
-        job.save = Some(draws_file::DrawsFile::create(
-            f,
-            &sc,
-            job.p.start,
-            job.p.end,
-            req.resume,
-        )?);
+        let df =
+            draws_file::DrawsFile::create(f, &sc, job.p.start, job.p.end, job.p.draws.as_ref())?;
+        job.p.draws = Some(df.parts());
+        job.save = Some(df);
     }
     let driven = drive(&mut job, &sched, &obs);
     if let Some(e) = job.save_error.take() {
         return Err(e);
     }
     driven?;
-    if let Some(df) = job.save.take() {
-        df.finish()?;
-    }
+    let draws = job.save.take();
+    // A checkpoint of the finished runs, kept when the draws file cannot be written at the
+    // end (a full disk): `--resume --save-draws` then writes it without drawing again.
+    let checkpoint = draws
+        .as_ref()
+        .map(|_| Resumable::save(&mut job, &out.join(CHECKPOINT)));
     let mut partial = job.p;
     let elapsed_s = elapsed_before + started.elapsed().as_secs_f64();
     partial.elapsed_s = elapsed_s;
+    partial.draws = None;
+    // The results first, then the draws file: a failure there keeps both the results and
+    // the checkpoint.
+    let finish_draws = |written: &[&str]| -> Result<()> {
+        let Some(df) = draws else {
+            return clean_up(&out, req, written);
+        };
+        match df.finish() {
+            Ok(_) => clean_up(&out, req, written),
+            Err(e) => {
+                let mut kept: Vec<&str> = written.to_vec();
+                if matches!(checkpoint, Some(Ok(()))) {
+                    kept.push(CHECKPOINT);
+                }
+                clean_up(&out, req, &kept)?;
+                Err(Error::Other(format!(
+                    "{e}; the results are written in {}{}",
+                    out.display(),
+                    if matches!(checkpoint, Some(Ok(()))) {
+                        format!(
+                            ", and {} is kept: rerun with --resume --save-draws to write the draws file",
+                            out.join(CHECKPOINT).display()
+                        )
+                    } else {
+                        String::new()
+                    }
+                )))
+            }
+        }
+    };
 
     if let Some((k, n)) = shard {
         output::write_sealed(&out.join(SHARD_FILE), PARTIAL_FORMAT, &partial)
             .map_err(io_err(&out))?;
-        clean_up(&out, req, &[SHARD_FILE])?;
+        finish_draws(&[SHARD_FILE])?;
         return Ok(RunResult::Shard {
             k,
             n,
@@ -363,7 +436,7 @@ pub fn run(req: &RunRequest) -> Result<RunResult> {
         serde_json::json!({ "elapsed_s": elapsed_s, "threads": threads, "precision": precision }),
     )?;
     finish(&out, req.look, req.report, req.xlsx)?;
-    clean_up(&out, req, &history::own_files(&sc, MC_FILES))?;
+    finish_draws(&history::own_files(&sc, MC_FILES))?;
     Ok(RunResult::MonteCarlo {
         sc: Box::new(sc),
         tr,
@@ -559,17 +632,15 @@ fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
             acc.series.len()
         ));
     }
-    if let Some(i) = acc
-        .series
-        .iter()
-        .position(|s| s.count() + s.sketch().invalid() != n)
-    {
+    let values = |s: &crate::stats::SeriesStats| s.count().checked_add(s.sketch().invalid());
+    if let Some(i) = acc.series.iter().position(|s| values(s) != Some(n)) {
         let s = &acc.series[i];
         return Err(format!(
-            "acc.series[{i}] ({} {}): expected {n} values (one per run), found {}",
+            "acc.series[{i}] ({} {}): expected {n} values (one per run), found {} finite and {} invalid",
             VARS[i / acc.n_years].name,
             i % acc.n_years,
-            s.count() + s.sketch().invalid()
+            s.count(),
+            s.sketch().invalid()
         ));
     }
     // One count, two value series and one rule count per indicator of the plan (checked
@@ -595,11 +666,34 @@ fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
     if let Some(i) = acc
         .indicator_values
         .iter()
-        .position(|s| s.count() + s.sketch().invalid() > n)
+        .position(|s| values(s).is_none_or(|v| v > n))
     {
         return Err(format!(
             "acc.indicator_values[{i}]: expected at most {n} values, found {}",
             acc.indicator_values[i].count()
+        ));
+    }
+    if let Some(i) = acc
+        .rules_met
+        .iter()
+        .position(|m| m.iter().flatten().any(|&c| c > n))
+    {
+        return Err(format!(
+            "acc.rules_met[{i}]: expected counts of at most {n} runs, found {:?}",
+            acc.rules_met[i]
+        ));
+    }
+    if let Some(t) = acc.cap_binds.iter().position(|&c| c > n) {
+        return Err(format!(
+            "acc.cap_binds[{t}]: expected a count of at most {n} runs, found {}",
+            acc.cap_binds[t]
+        ));
+    }
+    let drawn = acc.drawn.max(n);
+    if let Some(k) = acc.rejected_by.iter().position(|&c| c > drawn) {
+        return Err(format!(
+            "acc.rejected_by[{k}]: expected a count of at most {drawn} drawn runs, found {}",
+            acc.rejected_by[k]
         ));
     }
     if acc.peak_hist.len() != acc.n_years {
@@ -609,7 +703,15 @@ fn check_acc(acc: &Accumulator) -> std::result::Result<(), String> {
             acc.peak_hist.len()
         ));
     }
-    let peaks: u64 = acc.peak_hist.iter().sum::<u64>() + acc.not_peaked;
+    // Checked sums: counts raised by 2^63 must not wrap into the runs.
+    let Some(peaks) = crate::stats::sum_counts(&acc.peak_hist)
+        .ok()
+        .and_then(|s| s.checked_add(acc.not_peaked))
+    else {
+        return Err(format!(
+            "acc: expected the peak-year counts (not peaked included) to sum to the {n} runs, found counts whose sum does not fit in 64 bits"
+        ));
+    };
     let counts = [
         acc.peaked,
         acc.rebound,

@@ -485,6 +485,27 @@ fn load_rec(
             "expected a scenario (TOML tables such as [economy]), found only comments and blank lines".into(),
         ));
     }
+    // `extends` belongs at the top of a file; one inside a table would be dropped silently.
+    if let Kind::Table(entries) = &parsed.kind {
+        let mut nested = Vec::new();
+        for (k, _, v) in entries {
+            nested_extends(v, k, &mut nested);
+        }
+        if !nested.is_empty() {
+            return Err(Diags(
+                nested
+                    .into_iter()
+                    .map(|(field, at)| {
+                        sources.diag(
+                            at,
+                            &field,
+                            "expected `extends` only at the top of the file (before any [table]), found it inside a table",
+                        )
+                    })
+                    .collect(),
+            ));
+        }
+    }
     let Some(ext) = parsed.get("extends") else {
         return Ok(parsed);
     };
@@ -500,6 +521,27 @@ fn load_rec(
     let parent = load_rec(fs, &parent_path, Some(ext.at), sources, stack)?;
     stack.pop();
     Ok(merge(parent, parsed))
+}
+
+/// Every `extends` key below the top of a file, as (field path, where the key stands).
+fn nested_extends(n: &Node, path: &str, out: &mut Vec<(String, Loc)>) {
+    match &n.kind {
+        Kind::Table(e) => {
+            for (k, kl, v) in e {
+                let p = format!("{path}.{k}");
+                if k == "extends" {
+                    out.push((p.clone(), *kl));
+                }
+                nested_extends(v, &p, out);
+            }
+        }
+        Kind::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                nested_extends(v, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn offset_diag(sources: &Sources, file: usize, offset: usize, msg: String) -> Diags {

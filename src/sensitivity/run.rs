@@ -486,6 +486,37 @@ impl runner::Resumable for SensJob<'_> {
     }
 }
 
+/// With `--resume` and no checkpoint: the file of the finished results of this very analysis
+/// (`sensitivity.json` of a whole analysis, the shard file of a shard) when the folder holds
+/// them; `None` when it holds neither.
+fn finished_same_analysis(out: &Path, sc: &Scenario, p: &Partial) -> Result<Option<PathBuf>> {
+    if p.shard.is_some() {
+        let f = out.join(SHARD_FILE);
+        if !f.exists() {
+            return Ok(None);
+        }
+        let done = read_partial(&f)?;
+        let same = done.scenario_sha256 == p.scenario_sha256
+            && done.setup == p.setup
+            && done.shard == p.shard
+            && done.shard_last.is_none()
+            && done.next == done.end;
+        return Ok(same.then_some(f));
+    }
+    let f = out.join(SUMMARY);
+    if !f.exists() {
+        return Ok(None);
+    }
+    let v: serde_json::Value = output::read_json(&f, "a peakpath sensitivity.json")?;
+    let s = &p.setup;
+    let same = v["scenario"]["content_sha256"].as_str() == Some(sc.hash.as_str())
+        && v["method"].as_str() == Some(s.method.name())
+        && v["samples"].as_u64() == s.samples
+        && v["seed"].as_u64() == Some(s.seed)
+        && v["evaluations"].as_u64() == Some(s.rows);
+    Ok(same.then_some(f))
+}
+
 fn default_out(sc: &Scenario, method: Method) -> Result<PathBuf> {
     Ok(output::child_dir(Path::new("outputs"), &sc.info.id)?
         .join(format!("sensitivity-{}", method.name())))
@@ -541,6 +572,23 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     if a.resume {
         let cpath = out.join(CHECKPOINT);
         if !cpath.exists() {
+            // A finished analysis of the same setup: nothing to resume (exit 0, like `run`).
+            if let Some(file) = finished_same_analysis(&out, &sc, &partial)? {
+                if a.lang == LangArg::Zh {
+                    eprintln!(
+                        "{}：该分析已完成（{}），无需继续",
+                        out.display(),
+                        file.display()
+                    );
+                } else {
+                    eprintln!(
+                        "{}: the analysis is already complete ({}): nothing to resume",
+                        out.display(),
+                        file.display()
+                    );
+                }
+                return Ok(());
+            }
             return Err(Error::Input(format!(
                 "{}: --resume: expected a checkpoint file, found none",
                 cpath.display()
@@ -591,9 +639,11 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
         started,
         elapsed_before,
     };
+    // This session's model runs: from where the checkpoint stopped (all of them when fresh).
+    let next_before = job.p.next;
     runner::drive(&mut job, &sched, &obs)?;
     let mut partial = job.p;
-    let evaluated = partial.end - partial.start;
+    let evaluated = partial.next.saturating_sub(next_before);
     let eval_s = started.elapsed().as_secs_f64();
     partial.elapsed_s = elapsed_before + eval_s;
 

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
@@ -48,6 +48,15 @@ pub(crate) struct Conn {
     local: Option<SocketAddr>,
 }
 
+/// How long a client may take to send a request's headers (and, idle, to start the next
+/// request on a kept-alive connection) before the connection is closed.
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may take to send a request's body once its headers are in: 408 after.
+pub(crate) const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a stopping server waits for the answers in flight before it drops them (their
+/// runs are told to stop) and exits.
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 impl Connected<IncomingStream<'_, TcpListener>> for Conn {
     fn connect_info(s: IncomingStream<'_, TcpListener>) -> Self {
         Conn {
@@ -66,8 +75,63 @@ pub(crate) fn router(st: Shared) -> Router {
         .route("/api/save", post(save_handler))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(safety::MAX_BODY_BYTES))
+        .layer(middleware::from_fn(read_body))
         .layer(middleware::from_fn_with_state(st.clone(), guard))
         .with_state(st)
+}
+
+/// Every request's body, read whole before any handler runs: within [`BODY_TIMEOUT`] (408
+/// after: a half-sent body never holds a connection), at most [`safety::MAX_BODY_BYTES`]
+/// (413), each refusal answered in JSON like every other error.
+async fn read_body(req: Request, next: Next) -> Response {
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "request body: expected at most {} bytes, found more",
+                safety::MAX_BODY_BYTES
+            ),
+        )
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > safety::MAX_BODY_BYTES as u64) {
+        return too_large();
+    }
+    let (parts, body) = req.into_parts();
+    match tokio::time::timeout(
+        BODY_TIMEOUT,
+        axum::body::to_bytes(body, safety::MAX_BODY_BYTES),
+    )
+    .await
+    {
+        Err(_) => error(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "request body: expected it whole within {} s, found it unfinished",
+                BODY_TIMEOUT.as_secs()
+            ),
+        ),
+        Ok(Err(e)) => {
+            // http-body-util's LengthLimitError, seen through axum's error.
+            let text = format!(
+                "{e}: {}",
+                std::error::Error::source(&e).map_or(String::new(), |s| s.to_string())
+            );
+            if text.contains("length limit") {
+                too_large()
+            } else {
+                error(StatusCode::BAD_REQUEST, format!("request body: {e}"))
+            }
+        }
+        Ok(Ok(bytes)) => {
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+                .await
+        }
+    }
 }
 
 /// Listen as the options say, print the address, answer until Ctrl-C or SIGTERM.
@@ -86,7 +150,12 @@ pub(crate) async fn listen(st: Shared) -> Result<(), Error> {
         .local_addr()
         .map_err(|e| Error::Other(format!("cannot read the address listened on: {e}")))?;
     let url = if addr.ip().is_unspecified() {
-        format!("http://127.0.0.1:{}/", addr.port())
+        // An address that answers: loopback of the family listened on.
+        if addr.is_ipv6() {
+            format!("http://[::1]:{}/", addr.port())
+        } else {
+            format!("http://127.0.0.1:{}/", addr.port())
+        }
     } else {
         format!("http://{addr}/")
     };
@@ -111,12 +180,78 @@ pub(crate) async fn listen(st: Shared) -> Result<(), Error> {
         open_browser(&url, &st.log);
     }
     let app = router(st.clone());
-    axum::serve(listener, app.into_make_service_with_connect_info::<Conn>())
-        .with_graceful_shutdown(stop_signal())
-        .await
-        .map_err(|e| Error::Other(format!("server: {e}")))?;
+    accept_loop(listener, app, &st.log).await;
     (st.log)("stopped".into());
     Ok(())
+}
+
+/// Answer connections until Ctrl-C or SIGTERM. Each is served by hyper's HTTP/1 with a
+/// header read timeout ([`HEADER_TIMEOUT`]: a half-sent request, or an idle kept-alive
+/// connection, is closed), so no number of silent clients keeps others from being answered.
+/// On a stop: no new connections, the answers in flight get [`SHUTDOWN_GRACE`] to finish,
+/// then every connection is dropped (half-open ones included) and the process exits.
+async fn accept_loop(listener: TcpListener, app: Router, log: &Log) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let mut conns = tokio::task::JoinSet::new();
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        let (stream, _) = tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, do not spin.
+                    log(format!("cannot accept a connection: {e}"));
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+        };
+        while conns.try_join_next().is_some() {}
+        let info = ConnectInfo(Conn {
+            local: stream.local_addr().ok(),
+        });
+        let svc = hyper_util::service::TowerToHyperService::new(app.clone().map_request(
+            move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(info);
+                req
+            },
+        ));
+        let mut stopping = stop_rx.clone();
+        conns.spawn(async move {
+            let mut b = hyper::server::conn::http1::Builder::new();
+            b.timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT);
+            let conn = b.serve_connection(TokioIo::new(stream), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stopping.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    let in_flight = conns.len();
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while conns.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        log(format!(
+            "stopping: {} of {in_flight} connection(s) still open after {} s: closed",
+            conns.len(),
+            SHUTDOWN_GRACE.as_secs()
+        ));
+        conns.abort_all();
+        while conns.join_next().await.is_some() {}
+    }
 }
 
 async fn stop_signal() {
@@ -236,23 +371,33 @@ struct RunBody {
 }
 
 async fn run(State(st): State<Shared>, body: Bytes) -> Response {
-    let req: RunBody = match parse(&body, &["overrides", "runs"]) {
-        Ok(r) => r,
-        Err(m) => return error(StatusCode::BAD_REQUEST, m),
-    };
-    let runs = req.runs.unwrap_or(st.opts.runs);
-    if runs == 0 || runs > st.opts.max_runs {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "runs: expected 1 to {} runs (the server's --max-runs), found {runs}",
-                st.opts.max_runs
-            ),
-        );
-    }
-    let sc = match overrides::apply(&st.base, &req.overrides) {
-        Ok(sc) => sc,
-        Err(m) => return error(StatusCode::BAD_REQUEST, m),
+    // Parsing and validating the overrides (a scenario rebuilt and checked) is CPU work:
+    // on a blocking thread, so that large bodies never stall the async threads that answer
+    // everyone else.
+    let s = st.clone();
+    let checked =
+        tokio::task::spawn_blocking(move || -> Result<(RunBody, u64, Scenario), String> {
+            let req: RunBody = parse(&body, &["overrides", "runs"])?;
+            let runs = req.runs.unwrap_or(s.opts.runs);
+            if runs == 0 || runs > s.opts.max_runs {
+                return Err(format!(
+                    "runs: expected 1 to {} runs (the server's --max-runs), found {runs}",
+                    s.opts.max_runs
+                ));
+            }
+            let sc = overrides::apply(&s.base, &req.overrides)?;
+            Ok((req, runs, sc))
+        })
+        .await;
+    let (req, runs, sc) = match checked {
+        Ok(Ok(r)) => r,
+        Ok(Err(m)) => return error(StatusCode::BAD_REQUEST, m),
+        Err(e) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("run failed: {e}"),
+            );
+        }
     };
     let seed = st.opts.seed;
     let started = Instant::now();
@@ -269,7 +414,7 @@ async fn run(State(st): State<Shared>, body: Bytes) -> Response {
             let mut lo = 0;
             while lo < runs {
                 let hi = (lo + batch).min(runs);
-                acc.merge(
+                acc.merge_drawn(
                     &pool.install(|| engine::monte_carlo_with(&sc, &draws, seed, lo..hi, obs))?,
                 );
                 lo = hi;
@@ -313,12 +458,10 @@ struct SaveBody {
 }
 
 async fn save_handler(State(st): State<Shared>, body: Bytes) -> Response {
-    let req: SaveBody = match parse(&body, &["name", "overrides", "overwrite"]) {
-        Ok(r) => r,
-        Err(m) => return error(StatusCode::BAD_REQUEST, m),
-    };
     let s = st.clone();
     let r = tokio::task::spawn_blocking(move || {
+        let req: SaveBody =
+            parse(&body, &["name", "overrides", "overwrite"]).map_err(SaveError::Input)?;
         save::save(
             &s.base,
             s.base_file.as_deref(),

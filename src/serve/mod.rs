@@ -124,5 +124,8 @@ pub fn serve(opts: ServeOptions, log: Log) -> Result<(), Error> {
         .enable_all()
         .build()
         .map_err(|e| Error::Other(format!("cannot start the server's runtime: {e}")))?;
-    rt.block_on(api::listen(state))
+    let r = rt.block_on(api::listen(state));
+    // Runs still going were told to stop (their requests were dropped): do not wait on them.
+    rt.shutdown_timeout(std::time::Duration::from_secs(2));
+    r
 }

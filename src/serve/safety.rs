@@ -23,6 +23,9 @@ pub const MAX_NAME_CHARS: usize = 64;
 
 /// The `Host` values this server answers to, for a connection that arrived at `local`.
 pub fn allowed_hosts(local: SocketAddr, host_arg: Option<&str>) -> Vec<String> {
+    // A connection to 127.0.0.1 on a socket bound to `::` arrives at ::ffff:127.0.0.1: the
+    // address the client named is 127.0.0.1 (so `--host ::` answers the address it prints).
+    let local = SocketAddr::new(local.ip().to_canonical(), local.port());
     let port = local.port();
     let mut v = vec![local.to_string().to_ascii_lowercase()];
     if local.ip().is_loopback() {

@@ -142,45 +142,45 @@ pub fn save(
     if base_file.is_none() {
         for ((_, t), p) in base.texts.iter().zip(&chain) {
             if !p.exists() {
-                write_new(p, t.as_bytes())?;
-                also_written.push(p.clone());
+                match write_new(p, t.as_bytes()) {
+                    Ok(()) => also_written.push(p.clone()),
+                    // Written meanwhile by a concurrent save: the check from disk below
+                    // compares what it holds.
+                    Err(SaveError::Exists(_)) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
     }
 
     // … then from disk, exactly as `peakpath validate` would read it, through a temporary file
     // beside the target (same folder, so `extends` resolves the same way).
-    let tmp = dir.join(format!(".{file}.{}.tmp", std::process::id()));
-    std::fs::write(&tmp, &text).map_err(|e| SaveError::Io(format!("{}: {e}", tmp.display())))?;
-    let on_disk = Scenario::load(&tmp);
+    // The temporary file is peakpath's one kind (output::temp_file): exclusive, randomly
+    // named, never through a planted link, never shared by two saves, removed on every error.
+    let io = |e: std::io::Error| SaveError::Io(format!("{}: {e}", target.display()));
+    let mut tmp = crate::output::temp_file(&target, ".toml").map_err(io)?;
+    tmp.write_all(text.as_bytes()).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    let on_disk = Scenario::load(tmp.path());
     let checked = match on_disk {
-        Err(d) => Err(SaveError::Input(
-            d.to_string()
-                .replace(&tmp.display().to_string(), &target.display().to_string()),
-        )),
+        Err(d) => Err(SaveError::Input(d.to_string().replace(
+            &tmp.path().display().to_string(),
+            &target.display().to_string(),
+        ))),
         Ok(sc) if content(&sc) != content(&in_memory) => Err(SaveError::Input(format!(
             "{}: the scenario it extends on disk ({extends}) differs from the one this server runs; save under another folder (--save-dir) or restart the server on that file",
             target.display()
         ))),
         Ok(sc) => Ok(sc),
     };
-    let scenario = match checked {
-        Ok(sc) => sc,
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    };
-    let placed = if overwrite {
-        std::fs::rename(&tmp, &target)
-            .map_err(|e| SaveError::Io(format!("{}: {e}", target.display())))
+    let scenario = checked?;
+    if overwrite {
+        tmp.persist(&target).map_err(|e| io(e.error))?;
     } else {
-        // Never replace a file that appeared meanwhile.
-        let r = write_new(&target, text.as_bytes());
-        let _ = std::fs::remove_file(&tmp);
-        r
-    };
-    placed?;
+        // Never replace a file that appeared meanwhile (a concurrent save of the same name).
+        tmp.persist_noclobber(&target)
+            .map_err(|e| exists_or_io(&target, e.error))?;
+    }
     Ok(Saved {
         path: target,
         extends,
@@ -190,20 +190,19 @@ pub fn save(
     })
 }
 
+/// A new file written whole or not at all (a full disk leaves nothing), never replacing one.
 fn write_new(p: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(p)
-    {
-        Ok(mut f) => f
-            .write_all(bytes)
-            .map_err(|e| SaveError::Io(format!("{}: {e}", p.display()))),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(SaveError::Exists(format!(
+    crate::output::write_new(p, bytes).map_err(|e| exists_or_io(p, e))
+}
+
+fn exists_or_io(p: &Path, e: std::io::Error) -> SaveError {
+    if e.kind() == std::io::ErrorKind::AlreadyExists {
+        SaveError::Exists(format!(
             "{}: exists; send \"overwrite\": true to replace it",
             p.display()
-        ))),
-        Err(e) => Err(SaveError::Io(format!("{}: {e}", p.display()))),
+        ))
+    } else {
+        SaveError::Io(format!("{}: {e}", p.display()))
     }
 }
 

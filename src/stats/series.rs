@@ -57,10 +57,12 @@ impl SeriesStats {
         self.sketch.insert(x);
     }
 
-    /// Merge another accumulator into `self` (exact, order independent).
-    pub fn merge(&mut self, other: &SeriesStats) {
-        self.sketch.merge(&other.sketch);
+    /// Merge another accumulator into `self` (exact, order independent). Counts whose sum
+    /// does not fit are refused ([`super::CountOverflow`]); `self` is then unspecified.
+    pub fn merge(&mut self, other: &SeriesStats) -> Result<(), super::CountOverflow> {
+        self.sketch.merge(&other.sketch)?;
         self.sum_fixed = self.sum_fixed.wrapping_add(other.sum_fixed);
+        Ok(())
     }
 
     /// Number of finite values pushed.
@@ -111,7 +113,7 @@ mod tests {
             parts[r.random_range(0..7usize)].push(x);
         }
         let mut m = SeriesStats::new();
-        parts.iter().rev().for_each(|p| m.merge(p));
+        parts.iter().rev().for_each(|p| m.merge(p).unwrap());
         assert_eq!(m, all);
         assert_eq!(m.mean().to_bits(), all.mean().to_bits());
         assert_eq!(m.quantile(0.5).to_bits(), all.quantile(0.5).to_bits());

@@ -116,14 +116,15 @@ impl Store {
         }
     }
 
-    fn total(&self) -> u64 {
-        self.counts.iter().sum()
+    /// The sum of the counts; `None` when it does not fit in a `u64` (a tampered file).
+    fn total(&self) -> Option<u64> {
+        super::sum_counts(&self.counts).ok()
     }
 
-    fn merge(&mut self, other: &Store) {
+    fn merge(&mut self, other: &Store) -> Result<(), super::CountOverflow> {
         let (off, counts) = other.trimmed();
         if counts.is_empty() {
-            return;
+            return Ok(());
         }
         self.grow_to(off, off + counts.len() as u64 - 1);
         let start = (off - self.offset) as usize;
@@ -131,8 +132,9 @@ impl Store {
             .iter_mut()
             .zip(counts)
         {
-            *a += b;
+            super::add_count(a, *b)?;
         }
+        Ok(())
     }
 }
 
@@ -254,19 +256,21 @@ impl QuantileSketch {
         }
     }
 
-    /// Add all of `other` into `self` (associative, commutative, exact).
-    pub fn merge(&mut self, other: &QuantileSketch) {
-        self.count += other.count;
-        self.invalid += other.invalid;
-        self.zero += other.zero;
+    /// Add all of `other` into `self` (associative, commutative, exact). Counts whose sum
+    /// does not fit are refused ([`super::CountOverflow`]); `self` is then unspecified and
+    /// must be discarded.
+    pub fn merge(&mut self, other: &QuantileSketch) -> Result<(), super::CountOverflow> {
+        super::add_count(&mut self.count, other.count)?;
+        super::add_count(&mut self.invalid, other.invalid)?;
+        super::add_count(&mut self.zero, other.zero)?;
         if other.min < self.min {
             self.min = other.min;
         }
         if other.max > self.max {
             self.max = other.max;
         }
-        self.pos.merge(&other.pos);
-        self.neg.merge(&other.neg);
+        self.pos.merge(&other.pos)?;
+        self.neg.merge(&other.neg)
     }
 
     /// Number of (finite) values inserted.
@@ -380,10 +384,11 @@ impl<'de> Deserialize<'de> for QuantileSketch {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let r = SketchRepr::deserialize(d)?;
-        let total = r
-            .zero
-            .checked_add(r.pos.total())
-            .and_then(|t| t.checked_add(r.neg.total()));
+        let total = (|| {
+            r.zero
+                .checked_add(r.pos.total()?)?
+                .checked_add(r.neg.total()?)
+        })();
         if total != Some(r.count) {
             return Err(D::Error::custom("bucket counts do not sum to count"));
         }
@@ -597,10 +602,10 @@ mod tests {
                 let sk = split(&values, parts, 100 + seed);
                 // forward
                 let mut a = QuantileSketch::new();
-                sk.iter().for_each(|s| a.merge(s));
+                sk.iter().for_each(|s| a.merge(s).unwrap());
                 // reverse
                 let mut b = QuantileSketch::new();
-                sk.iter().rev().for_each(|s| b.merge(s));
+                sk.iter().rev().for_each(|s| b.merge(s).unwrap());
                 // pairwise tree, starting from the last part
                 let mut level = sk.clone();
                 while level.len() > 1 {
@@ -608,7 +613,7 @@ mod tests {
                     for pair in level.chunks(2).rev() {
                         let mut m = pair[pair.len() - 1].clone();
                         if pair.len() == 2 {
-                            m.merge(&pair[0]);
+                            m.merge(&pair[0]).unwrap();
                         }
                         next.push(m);
                     }

@@ -86,7 +86,8 @@ fn read_table(
     }
     let rows = r
         .records()
-        .collect::<Result<Vec<_>, _>>()
+        .map(|rec| rec.map(|rec| rec.iter().map(crate::output::csv_unsafe).collect()))
+        .collect::<Result<Vec<csv::StringRecord>, _>>()
         .map_err(|e| bad(format!("expected a peakpath CSV file, found: {e}")))?;
     for (i, row) in rows.iter().enumerate() {
         for (k, cell) in row.iter().enumerate() {

@@ -16,7 +16,7 @@ const T = {
     saveNote: '写入 {dir}/, 文件以 extends 继承当前情景, 只含改动的字段。', changed: '已改 {n} 项',
     median: '中位数', band50: '50 % 区间', band90: '90 % 区间', central: '中心情景', year: '年份',
     fixed: '固定值', undo: '复原', target: '目标', pmet: '达标概率', indicator: '指标', value: '中位值',
-    peakHist: '达峰年份分布', current: '当前', error: '错误', fixedNote: '滑块把该输入固定为一个值; 文本框可填数字或分布, 如 triangular(0.02, 0.045, 0.06)',
+    peakHist: '达峰年份分布', current: '当前', error: '错误', ignored: '链接中的 {keys} 不是本页的杠杆或选项, 未应用 (页面只运行它能显示为已更改的内容)', fixedNote: '滑块把该输入固定为一个值; 文本框可填数字或分布, 如 triangular(0.02, 0.045, 0.06)',
     foot: '每次改动以相同随机种子 {seed} 重新运行蒙特卡洛; 区间为 Wilson 95 % 区间 (docs/model.md §9)。情景: {src}',
   },
   en: {
@@ -31,7 +31,7 @@ const T = {
     saveNote: 'Written into {dir}/: the file extends this scenario and holds only the changed fields.', changed: '{n} changed',
     median: 'median', band50: '50 % band', band90: '90 % band', central: 'central run', year: 'year',
     fixed: 'fixed', undo: 'reset', target: 'target', pmet: 'P(met)', indicator: 'indicator', value: 'median value',
-    peakHist: 'Peak year', current: 'current', error: 'error', fixedNote: 'A slider pins the input to one value; the field takes a number or a distribution, e.g. triangular(0.02, 0.045, 0.06)',
+    peakHist: 'Peak year', current: 'current', error: 'error', ignored: 'The link sets {keys}, which is not a lever or option on this page: not applied (the page runs only what it can show as changed)', fixedNote: 'A slider pins the input to one value; the field takes a number or a distribution, e.g. triangular(0.02, 0.045, 0.06)',
     foot: 'Every change reruns the Monte Carlo with the same seed {seed}; intervals are Wilson 95 % intervals (docs/model.md §9). Scenario: {src}',
   },
 };
@@ -66,6 +66,8 @@ const UNITS = {
 
 const state = { lang: 'zh', runs: null, compare: false, variable: 'co2', overrides: {} };
 let meta = null, current = null, base = null, inflight = null, seq = 0, timer = null, pendingSave = null;
+// What a link set that the page cannot show as a changed lever or option: refused, and said.
+let ignoredNote = null;
 const $ = (id) => document.getElementById(id);
 const zh = () => state.lang === 'zh';
 const t = (k, args) => (T[state.lang][k] || k).replace(/\{(\w+)\}/g, (_, a) => (args && a in args ? args[a] : ''));
@@ -248,7 +250,7 @@ async function runNow() {
       $('status').textContent = t('error');
       return;
     }
-    showError(null);
+    showError(ignoredNote);
     current = r.j;
     render();
     document.body.dataset.state = 'done';
@@ -503,6 +505,11 @@ async function start() {
   const r = await fetch('/api/scenario');
   meta = await r.json();
   for (const lv of meta.levers) leverByPath[lv.path] = lv;
+  // A link changes only what the page shows as changed: any other key is refused, not run.
+  const shown = (k) => k in leverByPath || (meta.options || []).some((o) => o.path === k);
+  const ignored = Object.keys(state.overrides).filter((k) => !shown(k));
+  for (const k of ignored) delete state.overrides[k];
+  if (ignored.length) ignoredNote = t('ignored', { keys: ignored.map((k) => 'set.' + k).join(', ') });
   $('runs').value = state.runs || meta.defaults.runs;
   $('runs').max = meta.defaults.max_runs;
   $('compare').checked = state.compare;
