@@ -419,12 +419,17 @@ async fn run(State(st): State<Shared>, body: Bytes) -> Response {
                 );
                 lo = hi;
             }
+            // Observations that reject every run: bad input, as on the command line (exit 2).
+            if let Err(e) = crate::runner::history::check_kept(&sc, &acc) {
+                return Some(Err(e.to_string()));
+            }
             let tr = engine::central(&sc);
-            Some(results::run_json(&sc, &tr, &acc, seed))
+            Some(Ok(results::run_json(&sc, &tr, &acc, seed)))
         })
         .await;
     match r {
-        Ok(mut v) => {
+        Ok(Err(m)) => error(StatusCode::UNPROCESSABLE_ENTITY, m),
+        Ok(Ok(mut v)) => {
             v["overrides"] = Value::Object(req.overrides);
             v["elapsed_ms"] = json!(started.elapsed().as_secs_f64() * 1000.0);
             answer(StatusCode::OK, v)

@@ -168,6 +168,7 @@ pub fn wedges_json(
             "seed": seed,
             "rng": "ChaCha8 (rand_chacha 0.10): key = SeedableRng::seed_from_u64(seed), stream = run index, word position = FNV-1a(field path) mod 2^44 · 2^24: the same draw of a parameter in every combination (common random numbers)",
             "error": "shapley_mc_se: standard error of the mean of the runs' own Shapley values (each run a 0/1 game)",
+            "inputs": "drawn independently: the scenario's correlations and observed history are not imposed (as in sensitivity analysis), so these probabilities differ from run's",
             "binding_measure": "p_all_binding_met: all binding modelled targets of the year met, the indicators the run headline judges (docs/model.md §9), decided exactly as run's all_modelled count",
         })),
         "levels": levels,
