@@ -37,8 +37,12 @@ pub struct IndicatorRow {
     pub p_met_interval: Option<(f64, f64)>,
     /// Indicators 1 and 14: P(met) under each rule of MODEL.md §6a (rule, p), or the central
     /// run's value under each rule; empty for the others.
-    pub rules: Vec<(String, f64, Option<(f64, f64)>)>,
+    pub rules: Vec<RuleCell>,
 }
+
+/// One assessment rule's cell of an indicator row: the rule, P(met) (or the central value),
+/// and P(met)'s Wilson 95 % interval.
+pub type RuleCell = (String, f64, Option<(f64, f64)>);
 
 impl IndicatorRow {
     pub fn assumed(&self) -> bool {
