@@ -190,6 +190,40 @@ impl<'s> Reader<'s> {
         self.push(field, unit, dist, r, Some(n.at))
     }
 
+    /// A field named after the base year (`gdp_base`, `energy_base`), also accepted under its
+    /// old name (`gdp_2020`, `energy_2020`) with a note; both at once is an error.
+    fn param_renamed(
+        &mut self,
+        parent: &Node,
+        key: &str,
+        old: &str,
+        path: &str,
+        unit: &'static str,
+        r: Range,
+    ) -> P {
+        match (parent.get(key), parent.get(old)) {
+            (Some(_), Some(n)) => {
+                self.err(
+                    n.at,
+                    &join(path, old),
+                    format!("expected one of `{key}` and `{old}` (its old name), found both"),
+                );
+                self.param(parent, key, path, unit, r)
+            }
+            (None, Some(n)) => {
+                self.warn(
+                    n.at,
+                    &join(path, old),
+                    format!(
+                        "note: `{old}` is the old name of `{key}` (the value of the base year, whatever it is); it is read as `{key}`"
+                    ),
+                );
+                self.param(parent, old, path, unit, r)
+            }
+            _ => self.param(parent, key, path, unit, r),
+        }
+    }
+
     fn param(&mut self, parent: &Node, key: &str, path: &str, unit: &'static str, r: Range) -> P {
         let field = join(path, key);
         match parent.get(key) {
@@ -374,8 +408,19 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
 
     // [economy]
     let ec = r.table(root, "economy", "").unwrap_or(&empty);
-    r.keys(ec, "economy", &["gdp_2020", "growth", "industry_share"]);
-    let gdp0 = r.param(ec, "gdp_2020", "economy", "亿元", Range(1e-6, 1e9));
+    r.keys(
+        ec,
+        "economy",
+        &["gdp_base", "gdp_2020", "growth", "industry_share"],
+    );
+    let gdp0 = r.param_renamed(
+        ec,
+        "gdp_base",
+        "gdp_2020",
+        "economy",
+        "亿元",
+        Range(1e-6, 1e9),
+    );
     let growth = r.periods(ec, "growth", "economy", "fraction per year", GROWTH);
     for &(_, p) in &growth.ends {
         r.warn_above(p, 0.2, "a growth rate");
@@ -405,6 +450,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             }
         };
         let mut allowed = vec![
+            "energy_base",
             "energy_2020",
             "elasticity",
             "efficiency_gain",
@@ -418,7 +464,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         r.keys(t, &path, &allowed);
         // Parameters in file order (Monte Carlo draws follow it): do not reorder.
         let sec = SectorSpec {
-            energy0: r.param(t, "energy_2020", &path, "万tce", NONNEG),
+            energy0: r.param_renamed(t, "energy_base", "energy_2020", &path, "万tce", NONNEG),
             elasticity: r.param(t, "elasticity", &path, "ratio", Range(-2.0, 3.0)),
             efficiency: r.periods(
                 t,
@@ -448,11 +494,11 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     {
         let at = de
             .get("industry")
-            .and_then(|t| t.get("energy_2020"))
+            .and_then(|t| t.get("energy_base").or_else(|| t.get("energy_2020")))
             .map_or(de.at, |n| n.at);
         r.err(
             at,
-            "demand.industry.energy_2020",
+            "demand.industry.energy_base",
             format!(
                 "expected a positive base-year final energy in at least one sector, found 0 in {}",
                 SECTORS.join(", ")

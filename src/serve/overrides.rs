@@ -368,9 +368,9 @@ mod tests {
             e.contains("did you mean \"power.pv.capacity_mw.2030\""),
             "{e}"
         );
-        let e = apply(&base, &ov(&[("economy.gdp_2020.x", 1.into())])).unwrap_err();
+        let e = apply(&base, &ov(&[("economy.gdp_base.x", 1.into())])).unwrap_err();
         assert!(
-            e.contains("economy.gdp_2020 is a number, not a table"),
+            e.contains("economy.gdp_base is a number, not a table"),
             "{e}"
         );
         let e = apply(&base, &ov(&[("economy.growth.2030", Value::Array(vec![]))])).unwrap_err();

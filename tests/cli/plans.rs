@@ -210,3 +210,38 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
         r.stderr
     );
 }
+
+/// Fields named after the base year (issue 22): `gdp_base`, `energy_base`; the old names
+/// (`gdp_2020`, `energy_2020`) are still read, with a note, and both at once is an error.
+#[test]
+fn base_year_field_names_and_their_old_names() {
+    let r = peakpath(["validate", "tests/fixtures/v2/baseline.toml"]).ok();
+    assert!(
+        r.stderr
+            .contains("economy.gdp_2020: note: `gdp_2020` is the old name of `gdp_base`"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("demand.industry.energy_2020: note:"),
+        "{}",
+        r.stderr
+    );
+    let tmp = TempDir::new("base-names");
+    std::fs::write(
+        tmp.join("both.toml"),
+        format!(
+            "extends = {:?}\n[economy]\ngdp_2020 = 118.0\n",
+            root().join("scenarios/plan.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let r = peakpath(["validate", &tmp.arg("both.toml")]).expect_code(2);
+    assert!(
+        r.stderr.contains(
+            "economy.gdp_2020: expected one of `gdp_base` and `gdp_2020` (its old name), found both"
+        ),
+        "{}",
+        r.stderr
+    );
+}
