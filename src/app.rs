@@ -42,6 +42,23 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Serve(a) => cmd_serve(a),
+        Command::Init { dir, force, lang } => {
+            let written = peakpath::init::init(&dir, force)?;
+            for p in &written {
+                eprintln!("{}", p.display());
+            }
+            let d = dir.display();
+            if lang == Lang::Zh {
+                eprintln!(
+                    "已写入新县的起点文件。下一步: 用统计局数据替换 {d}/baseline.toml 中的数值, 在 {d}/plan.toml 中录入规划的指标体系, 然后运行 peakpath validate {d}/scenario.toml 与 peakpath run {d}/scenario.toml --out {d}/out"
+                );
+            } else {
+                eprintln!(
+                    "A starting point for a new county is written. Next: replace the numbers of {d}/baseline.toml with the statistics bureau's, enter the plan's indicator table in {d}/plan.toml, then peakpath validate {d}/scenario.toml and peakpath run {d}/scenario.toml --out {d}/out"
+                );
+            }
+            Ok(())
+        }
         Command::Indicators { scenario, lang } => {
             let plan = match scenario {
                 Some(f) => Scenario::load(&f)

@@ -69,6 +69,19 @@ pub enum Command {
     Wedges(peakpath::wedges::WedgesArgs),
     /// A lever explorer in the browser: every change runs a new Monte Carlo (see README, "serve").
     Serve(ServeArgs),
+    /// Write a commented starting point for a new county into DIR: plan.toml (its indicator
+    /// table), baseline.toml and scenario.toml (every field explained) and observed.toml (an
+    /// observed-history template). They validate and run as written.
+    Init {
+        /// The folder (created if missing).
+        dir: std::path::PathBuf,
+        /// Replace files of the same names already there.
+        #[arg(long)]
+        force: bool,
+        /// Language of the notes printed on the terminal.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
+    },
     /// Print the plan's indicator table (指标体系).
     Indicators {
         /// A scenario whose plan to list (its `plan = "…"`; default: the embedded Huzhu plan).

@@ -21,6 +21,7 @@ pub mod discover;
 pub mod engine;
 pub mod error;
 pub mod indicators;
+pub mod init;
 pub mod model;
 pub mod output;
 pub mod report;

@@ -13,8 +13,9 @@
 
 use serde::Serialize;
 
-use super::source::{Diag, Kind, Loc, Node, Sources, is_year_key, suggest};
-use crate::model::{VARS, Var};
+use super::observed::{horizon_year, number, variable};
+use super::source::{Diag, Kind, Loc, Node, Sources, is_year_key};
+use crate::model::Var;
 
 /// One expected figure.
 #[derive(Debug, Clone, Serialize)]
@@ -36,14 +37,6 @@ impl Check {
     }
 }
 
-fn number(n: &Node) -> Option<f64> {
-    match n.kind {
-        Kind::Int(i) => Some(i as f64),
-        Kind::Float(f) if f.is_finite() => Some(f),
-        _ => None,
-    }
-}
-
 /// Read `[checks.*]`; problems go to `diags`.
 pub fn read(root: &Node, src: &Sources, y0: i32, y1: i32, diags: &mut Vec<Diag>) -> Vec<Check> {
     let mut out = Vec::new();
@@ -61,18 +54,16 @@ pub fn read(root: &Node, src: &Sources, y0: i32, y1: i32, diags: &mut Vec<Diag>)
         ));
         return out;
     };
-    let names: Vec<&str> = VARS.iter().map(|v| v.name).collect();
     for (name, kl, t) in vars {
         let field = format!("checks.{name}");
-        let Some(var) = Var::by_name(name) else {
-            let hint = suggest(name, names.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            diags.push(src.diag(
-                *kl,
-                &field,
-                format!("unknown variable: expected a variable of trajectories.csv (e.g. elec_consumption, coal_t, tec), found `{name}`{hint}"),
-            ));
+        let Some(var) = variable(
+            src,
+            diags,
+            name,
+            *kl,
+            &field,
+            "elec_consumption, coal_t, tec",
+        ) else {
             continue;
         };
         let Some(entries) = t.entries() else {
@@ -106,28 +97,9 @@ pub fn read(root: &Node, src: &Sources, y0: i32, y1: i32, diags: &mut Vec<Diag>)
                 continue;
             }
             let f = format!("{field}.{k}");
-            if !is_year_key(k) {
-                let hint = suggest(k, ["source"])
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                diags.push(src.diag(
-                    *kl,
-                    &f,
-                    format!(
-                        "unknown field: expected a year ({y0}–{y1}) or source, found `{k}`{hint}"
-                    ),
-                ));
+            let Some(year) = horizon_year(src, diags, k, *kl, &f, (y0, y1), "source") else {
                 continue;
-            }
-            let year: i32 = k.parse().unwrap_or(0);
-            if year < y0 || year > y1 {
-                diags.push(src.diag(
-                    *kl,
-                    &f,
-                    format!("expected a year of the horizon {y0}–{y1}, found {year}"),
-                ));
-                continue;
-            }
+            };
             let Some(expected) = number(v) else {
                 diags.push(src.diag(
                     v.at,

@@ -58,12 +58,70 @@ pub fn check(obs: &[Observation], tr: &Trajectory, mut failed: impl FnMut(usize)
     ok
 }
 
-fn number(n: &Node) -> Option<f64> {
+pub(super) fn number(n: &Node) -> Option<f64> {
     match n.kind {
         Kind::Int(i) => Some(i as f64),
         Kind::Float(f) if f.is_finite() => Some(f),
         _ => None,
     }
+}
+
+/// The variable of a `[observed.<variable>]` or `[checks.<variable>]` table, or an error with
+/// a "did you mean" (`table` names the table in the message).
+pub(super) fn variable(
+    src: &Sources,
+    diags: &mut Vec<Diag>,
+    name: &str,
+    at: Loc,
+    field: &str,
+    example: &str,
+) -> Option<Var> {
+    Var::by_name(name).or_else(|| {
+        let names: Vec<&str> = VARS.iter().map(|v| v.name).collect();
+        let hint = suggest(name, names.iter().copied())
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        diags.push(src.diag(
+            at,
+            field,
+            format!("unknown variable: expected a variable of trajectories.csv (e.g. {example}), found `{name}`{hint}"),
+        ));
+        None
+    })
+}
+
+/// A year key of such a table, inside the horizon `y0..=y1`; `other` is the one non-year key
+/// the table also takes (`tolerance`, `source`), for the message.
+pub(super) fn horizon_year(
+    src: &Sources,
+    diags: &mut Vec<Diag>,
+    key: &str,
+    at: Loc,
+    field: &str,
+    (y0, y1): (i32, i32),
+    other: &str,
+) -> Option<i32> {
+    if !is_year_key(key) {
+        let hint = suggest(key, [other])
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        diags.push(src.diag(
+            at,
+            field,
+            format!("unknown field: expected a year ({y0}–{y1}) or {other}, found `{key}`{hint}"),
+        ));
+        return None;
+    }
+    let year: i32 = key.parse().unwrap_or(0);
+    if year < y0 || year > y1 {
+        diags.push(src.diag(
+            at,
+            field,
+            format!("expected a year of the horizon {y0}–{y1}, found {year}"),
+        ));
+        return None;
+    }
+    Some(year)
 }
 
 /// Read `[observed.*]`; problems go to `diags`.
@@ -86,18 +144,9 @@ pub fn read(
         ));
         return out;
     };
-    let names: Vec<&str> = VARS.iter().map(|v| v.name).collect();
     for (name, kl, t) in vars {
         let field = format!("observed.{name}");
-        let Some(var) = Var::by_name(name) else {
-            let hint = suggest(name, names.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            diags.push(src.diag(
-                *kl,
-                &field,
-                format!("unknown variable: expected a variable of trajectories.csv (e.g. gdp, co2, tec), found `{name}`{hint}"),
-            ));
+        let Some(var) = variable(src, diags, name, *kl, &field, "gdp, co2, tec") else {
             continue;
         };
         let Some(entries) = t.entries() else {
@@ -132,28 +181,9 @@ pub fn read(
                 continue;
             }
             let f = format!("{field}.{k}");
-            if !is_year_key(k) {
-                let hint = suggest(k, ["tolerance"])
-                    .map(|s| format!(" (did you mean `{s}`?)"))
-                    .unwrap_or_default();
-                diags.push(src.diag(
-                    *kl,
-                    &f,
-                    format!(
-                        "unknown field: expected a year ({y0}–{y1}) or tolerance, found `{k}`{hint}"
-                    ),
-                ));
+            let Some(year) = horizon_year(src, diags, k, *kl, &f, (y0, y1), "tolerance") else {
                 continue;
-            }
-            let year: i32 = k.parse().unwrap_or(0);
-            if year < y0 || year > y1 {
-                diags.push(src.diag(
-                    *kl,
-                    &f,
-                    format!("expected a year of the horizon {y0}–{y1}, found {year}"),
-                ));
-                continue;
-            }
+            };
             let (value, tol) = match &v.kind {
                 Kind::Table(_) => {
                     for (kk, kkl, _) in v.entries().unwrap_or_default() {

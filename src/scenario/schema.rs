@@ -201,16 +201,22 @@ impl<'s> Reader<'s> {
         unit: &'static str,
         r: Range,
     ) -> P {
-        match (parent.get(key), parent.get(old)) {
-            (Some(_), Some(n)) => {
+        // Files merge before they are read: where both names are given, the one of the file
+        // that extends the other wins (files are numbered root first); both in one file is an
+        // error.
+        let older_overrides = match (parent.get(key), parent.get(old)) {
+            (Some(k), Some(o)) if k.at.file == o.at.file => {
                 self.err(
-                    n.at,
+                    o.at,
                     &join(path, old),
                     format!("expected one of `{key}` and `{old}` (its old name), found both"),
                 );
-                self.param(parent, key, path, unit, r)
+                return self.param(parent, key, path, unit, r);
             }
-            (None, Some(n)) => {
+            _ => renamed_key(parent, key, old) == old,
+        };
+        match parent.get(old).filter(|_| older_overrides) {
+            Some(n) => {
                 self.warn(
                     n.at,
                     &join(path, old),
@@ -220,7 +226,7 @@ impl<'s> Reader<'s> {
                 );
                 self.param(parent, old, path, unit, r)
             }
-            _ => self.param(parent, key, path, unit, r),
+            None => self.param(parent, key, path, unit, r),
         }
     }
 
@@ -245,6 +251,17 @@ fn join(path: &str, key: &str) -> String {
         key.to_string()
     } else {
         format!("{path}.{key}")
+    }
+}
+
+/// Which of a renamed field's names a table's value is read from: the old name where it alone is
+/// given, or where it is given in a file that extends the one giving the new name (files are
+/// numbered root first); else the new name.
+fn renamed_key<'k>(t: &Node, key: &'k str, old: &'k str) -> &'k str {
+    match (t.get(key), t.get(old)) {
+        (None, Some(_)) => old,
+        (Some(k), Some(o)) if o.at.file < k.at.file => old,
+        _ => key,
     }
 }
 
@@ -492,13 +509,14 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         .iter()
         .all(|sec| r.params[sec.energy0].dist.support().1 <= 0.0)
     {
-        let at = de
-            .get("industry")
-            .and_then(|t| t.get("energy_base").or_else(|| t.get("energy_2020")))
-            .map_or(de.at, |n| n.at);
+        let ind = de.get("industry");
+        let key = ind.map_or("energy_base", |t| {
+            renamed_key(t, "energy_base", "energy_2020")
+        });
+        let at = ind.and_then(|t| t.get(key)).map_or(de.at, |n| n.at);
         r.err(
             at,
-            "demand.industry.energy_base",
+            &format!("demand.industry.{key}"),
             format!(
                 "expected a positive base-year final energy in at least one sector, found 0 in {}",
                 SECTORS.join(", ")

@@ -228,10 +228,34 @@ fn base_year_field_names_and_their_old_names() {
         r.stderr
     );
     let tmp = TempDir::new("base-names");
+    // An old name in a file that extends one with the new name overrides it, with the note.
+    std::fs::write(
+        tmp.join("old.toml"),
+        format!(
+            "extends = {:?}\n[economy]\ngdp_2020 = 120.0\n",
+            root().join("scenarios/plan.toml").display().to_string()
+        ),
+    )
+    .unwrap();
+    let r = peakpath([
+        "run",
+        &tmp.arg("old.toml"),
+        "--central",
+        "--out",
+        &tmp.arg("o"),
+    ])
+    .ok();
+    assert!(r.stderr.contains("economy.gdp_2020: note:"), "{}", r.stderr);
+    let gdp = csv_rows(tmp.join("o/trajectories.csv"))
+        .into_iter()
+        .find(|r| r["variable"] == "gdp" && r["year"] == "2020")
+        .unwrap();
+    assert_eq!(gdp["value"], "120");
+    // Both names in one file: an error.
     std::fs::write(
         tmp.join("both.toml"),
         format!(
-            "extends = {:?}\n[economy]\ngdp_2020 = 118.0\n",
+            "extends = {:?}\n[economy]\ngdp_base = 118.0\ngdp_2020 = 118.0\n",
             root().join("scenarios/plan.toml").display().to_string()
         ),
     )
@@ -244,4 +268,57 @@ fn base_year_field_names_and_their_old_names() {
         "{}",
         r.stderr
     );
+}
+
+/// `peakpath init DIR`: a starting point that validates and runs as written, judged by its own
+/// plan; never replaces files without --force.
+#[test]
+fn init_writes_a_starting_point_that_validates_and_runs() {
+    let tmp = TempDir::new("init");
+    let dir = tmp.arg("county");
+    peakpath(["init", &dir, "--lang", "en"]).ok();
+    for f in [
+        "plan.toml",
+        "baseline.toml",
+        "scenario.toml",
+        "observed.toml",
+    ] {
+        assert!(tmp.join("county").join(f).is_file(), "{f}");
+    }
+    for f in ["baseline.toml", "scenario.toml", "observed.toml"] {
+        peakpath(["validate", &tmp.arg(&format!("county/{f}"))]).ok();
+    }
+    let s = tmp.arg("county/scenario.toml");
+    let r = peakpath([
+        "run",
+        &s,
+        "--runs",
+        "500",
+        "--report",
+        "--lang",
+        "en",
+        "--out",
+        &tmp.arg("out"),
+    ])
+    .ok();
+    assert!(
+        r.stdout.contains("check elec_consumption 2025"),
+        "{}",
+        r.stdout
+    );
+    let rows = csv_rows(tmp.join("out/indicators.csv"));
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str()).collect();
+    assert_eq!(
+        ids,
+        ["1", "1", "2", "2", "3", "3", "4", "4", "5", "5", "6", "6"]
+    );
+    let html = read_string(tmp.join("out/report.html"));
+    assert!(
+        html.contains("and its table disagree"),
+        "the plan's own notes"
+    );
+    // Nothing is replaced without --force.
+    let r = peakpath(["init", &dir]).expect_code(2);
+    assert!(r.stderr.contains("--force"), "{}", r.stderr);
+    peakpath(["init", &dir, "--force"]).ok();
 }
