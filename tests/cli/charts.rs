@@ -455,3 +455,25 @@ fn constant_outcomes_say_so_and_prim_box_is_drawn() {
         );
     }
 }
+
+/// `--png` writes each chart at print resolution: twice the SVG's 800 px width.
+#[test]
+fn png_charts_are_at_print_resolution() {
+    let dir = TempDir::new("png-size");
+    peakpath([
+        "run",
+        "--central",
+        "--png",
+        "--lang",
+        "en",
+        "--out",
+        &dir.arg("o"),
+    ])
+    .ok();
+    let png = std::fs::read(dir.join("o/charts/fan_co2.png")).unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+    let height = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
+    assert_eq!(width, 1600, "width");
+    assert!(height >= 1000, "height {height}");
+}

@@ -256,6 +256,17 @@ fn expected_files(words: &[&str], cwd: Option<&Path>) -> Vec<String> {
                 add(&d, &["wedges_co2.png"]);
             }
         }
+        "init" => add(
+            first_arg,
+            &[
+                "plan.toml",
+                "baseline.toml",
+                "scenario.toml",
+                "observed.toml",
+            ],
+        ),
+        // Commands that print and write nothing.
+        "validate" | "indicators" | "resolve" => {}
         other => panic!("README: a peakpath command this test does not know: {other}"),
     }
     files
