@@ -167,6 +167,29 @@ fn serve_in_a_real_browser() {
         let p2 = settled(&c, None).await;
         assert_eq!(p2, p1, "the link reproduces the view");
 
+        // A link that sets what the page cannot show as a changed lever is not applied, and the
+        // page says so (issue 23): the answer is the base's, not a silently changed one.
+        c.goto(&format!(
+            "http://{addr}/?lang=en&set.options.peak_tolerance=0.5"
+        ))
+        .await
+        .unwrap();
+        let p3 = settled(&c, None).await;
+        assert_eq!(p3, p0, "the unshown key changed nothing");
+        let note = c
+            .find(Locator::Id("error"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            note.contains("set.options.peak_tolerance") && note.contains("not applied"),
+            "{note}"
+        );
+        c.goto(&url).await.unwrap();
+        assert_eq!(settled(&c, None).await, p1);
+
         // Save as scenario.
         c.find(Locator::Id("save-name"))
             .await
