@@ -928,3 +928,41 @@ fn the_server_times_out_half_sent_requests_and_stops_in_bounded_time() {
         .unwrap();
     assert_eq!(srv.wait_exit(20), Some(0), "{}", srv.log());
 }
+
+/// Answers that differ by front end (issue 23): Observations that reject every run are bad input for the server too (422, JSON, naming the
+/// observation), as they are for `run` (exit 2), never a probability of 0.
+#[test]
+fn serve_refuses_a_run_whose_observations_reject_every_run() {
+    let dir = crate::util::TempDir::new("serve-rejects");
+    let file = dir.join("impossible.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "extends = {:?}\n[observed.gdp]\n2021 = 1.0\ntolerance = 0.01\n",
+            crate::util::root()
+                .join("scenarios/plan.toml")
+                .display()
+                .to_string()
+        ),
+    )
+    .unwrap();
+    let srv = crate::util::Server::start(&[&file.display().to_string(), "--runs", "200"]);
+    let r = srv.request(
+        "POST",
+        "/api/run",
+        &serde_json::json!({ "overrides": {} }).to_string(),
+    );
+    assert_eq!(r.status, 422, "{}", r.body);
+    let j = r.json();
+    assert!(
+        j["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("observed.gdp.2021")),
+        "{}",
+        r.body
+    );
+}
+
+// Links that change what they do not show (issue 23): a `set.KEY` the page cannot show as a
+// changed lever or option is not applied and the page says so — tested in a real browser,
+// `serve_browser::serve_in_a_real_browser` (the page's JavaScript decides it).

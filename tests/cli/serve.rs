@@ -538,33 +538,3 @@ fn serve_stops_cleanly_on_sigterm() {
     assert_eq!(srv.wait_exit(60), Some(0), "{}", srv.log());
     assert!(srv.wait_for_log("stopped", 10), "{}", srv.log());
 }
-
-/// Observations that reject every run are bad input for the server too (422, JSON, naming the
-/// observation), as they are for `run` (exit 2), never a probability of 0.
-#[test]
-fn serve_refuses_a_run_whose_observations_reject_every_run() {
-    let dir = TempDir::new("serve-rejects");
-    let file = dir.join("impossible.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "extends = {:?}\n[observed.gdp]\n2021 = 1.0\ntolerance = 0.01\n",
-            crate::util::root()
-                .join("scenarios/plan.toml")
-                .display()
-                .to_string()
-        ),
-    )
-    .unwrap();
-    let srv = Server::start(&[&file.display().to_string(), "--runs", "200"]);
-    let r = srv.request("POST", "/api/run", &json!({ "overrides": {} }).to_string());
-    assert_eq!(r.status, 422, "{}", r.body);
-    let j = r.json();
-    assert!(
-        j["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("observed.gdp.2021")),
-        "{}",
-        r.body
-    );
-}
