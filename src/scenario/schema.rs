@@ -714,8 +714,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                                         d.id,
                                         show_num(x),
                                         show_num(x),
-                                        show_num(x * 100.0),
-                                        show_num(x * 100.0)
+                                        fmt_num(x * 100.0),
+                                        fmt_num(x * 100.0)
                                     ),
                                 );
                         }

@@ -423,7 +423,7 @@ fn plausibility_warnings_name_file_and_line_and_never_stop_a_run() {
         .lines()
         .filter(|l| l.contains("warning:"))
         .collect();
-    assert_eq!(warnings.len(), 3, "{}", v.stderr);
+    assert_eq!(warnings.len(), 4, "{}", v.stderr);
     assert!(warnings[0].starts_with(&format!(
         "{f}:5:19: economy.growth.2025: warning: a growth rate above 0.2"
     )));
@@ -434,9 +434,10 @@ fn plausibility_warnings_name_file_and_line_and_never_stop_a_run() {
         "{f}:11:15: indicators.2.target_2030: warning: indicator 2 is in %"
     )));
     assert!(warnings[2].contains("write 17 for 17 %"));
+    assert!(warnings[3].contains("write 7 for 7 %"), "{}", warnings[3]);
     let out = TempDir::new("plausible");
     let r = peakpath(["run", f, "--central", "--no-charts", "--out", &out.arg("o")]).ok();
-    assert_eq!(r.stderr.matches("warning:").count(), 3, "{}", r.stderr);
+    assert_eq!(r.stderr.matches("warning:").count(), 4, "{}", r.stderr);
     // The shipped scenarios give none.
     for s in ["baseline", "plan", "enhanced"] {
         let v = peakpath(["validate", &format!("scenarios/{s}.toml")]).ok();
