@@ -275,6 +275,19 @@ fn fmt_tick(v: f64, dec: usize) -> String {
 /// not far from it.
 fn padded(lo: f64, hi: f64, pad: f64, zero: bool) -> Range<f64> {
     let (mut lo, mut hi) = (lo, hi);
+    // A flat series (a capacity held constant, say) is drawn against a readable axis, not a
+    // hair's breadth around its value (1,279.90–1,280.10): from 0 where 0 may be shown, else
+    // ±10 % of its magnitude.
+    let magnitude = hi.abs().max(lo.abs());
+    if magnitude > 0.0 && (hi - lo).abs() < magnitude * 1e-3 {
+        if zero && lo > 0.0 {
+            return 0.0..hi * 1.1;
+        }
+        if zero && hi < 0.0 {
+            return lo * 1.1..0.0;
+        }
+        return lo - 0.1 * magnitude..hi + 0.1 * magnitude;
+    }
     if zero && lo >= 0.0 && lo < 0.35 * hi {
         lo = 0.0;
     }
@@ -691,6 +704,18 @@ mod tests {
             "unit {unit:?} missing in {t:?}"
         );
         assert!(svg.contains(FONT_FAMILY));
+    }
+
+    #[test]
+    fn a_flat_series_gets_a_readable_axis() {
+        // A capacity held at 1,280 MW: from 0, not 1,279.90–1,280.10.
+        assert_eq!(padded(1280.0, 1280.0, 0.08, true), 0.0..1408.0);
+        let r = padded(1280.0, 1280.0, 0.08, false);
+        assert_eq!(r, 1152.0..1408.0);
+        assert_eq!(padded(-5.0, -5.0, 0.08, true), -5.5..0.0);
+        // A varying series keeps its padding.
+        let r = padded(100.0, 200.0, 0.1, false);
+        assert!((r.start - 90.0).abs() < 1e-9 && (r.end - 210.0).abs() < 1e-9);
     }
 
     #[test]
