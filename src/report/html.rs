@@ -154,7 +154,8 @@ figure{margin:1em 0;break-inside:avoid;page-break-inside:avoid}
 figcaption{color:#444;font-size:.95em;margin-top:.3em}
 svg{max-width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;font-size:.95em}
-th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top}
+th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+code{overflow-wrap:anywhere;word-break:break-all}
 th{background:#eef3f8}
 tr{break-inside:avoid;page-break-inside:avoid}
 footer{margin-top:2em;color:#444;font-size:.9em;border-top:1px solid #ccc}
