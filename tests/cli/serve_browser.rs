@@ -1,6 +1,7 @@
 //! `peakpath serve` in a real browser: headless Chromium driven over WebDriver (chromedriver,
-//! through the `fantoccini` crate). Skipped, saying why, where Chromium or chromedriver is
-//! missing (`.ci/run` installs both: Debian's `chromium` and `chromium-driver`).
+//! through the `fantoccini` crate). Reported by `cargo test` as ignored, with the reason, where
+//! Chromium or chromedriver is missing (build.rs looks; `.ci/run` installs both: Debian's
+//! `chromium` and `chromium-driver`).
 
 use std::time::{Duration, Instant};
 
@@ -90,6 +91,10 @@ fn percent(s: &str) -> f64 {
 }
 
 #[test]
+#[cfg_attr(
+    not(peakpath_has_browser),
+    ignore = "needs Chromium and chromedriver (Debian: chromium chromium-driver; .ci/run installs them)"
+)]
 fn serve_in_a_real_browser() {
     let (Some(chromium), Some(driver)) = (
         on_path(&["chromium", "chromium-browser", "google-chrome"]),
