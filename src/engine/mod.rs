@@ -266,19 +266,21 @@ impl Accumulator {
                 }
             }
         }
-        // Indicators 1 and 14 under every rule of MODEL.md §6a.
-        for (i, d) in sc.indicators.defs().iter().enumerate() {
-            let Some(which) = crate::indicators::assessed_index(d) else {
-                continue;
-            };
-            for k in 0..2 {
-                let Some(target) = sc.indicators.target(i, k) else {
-                    continue;
-                };
-                for (r, (_, rule)) in model::Assessment::ALL.iter().enumerate() {
-                    if let Some(x) = model::assessed_declines(tr, *rule, k)[which]
-                        && d.direction.met(x, target)
-                    {
+        // Indicators 1 and 14 under every rule of MODEL.md §6a: each rule's two declines once
+        // per target year, judged for every assessed indicator.
+        for k in 0..2 {
+            for (r, (_, rule)) in model::Assessment::ALL.iter().enumerate() {
+                let mut declines = None;
+                for (i, d) in sc.indicators.defs().iter().enumerate() {
+                    let Some(which) = crate::indicators::assessed_index(d) else {
+                        continue;
+                    };
+                    let Some(target) = sc.indicators.target(i, k) else {
+                        continue;
+                    };
+                    let x = declines.get_or_insert_with(|| model::assessed_declines(tr, *rule, k))
+                        [which];
+                    if x.is_some_and(|x| d.direction.met(x, target)) {
                         self.rules_met[i][k][r] += 1;
                     }
                 }

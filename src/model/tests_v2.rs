@@ -8,7 +8,7 @@ use crate::scenario::Scenario;
 
 /// The hand model with industry as a two-fuel sector switching from coal to electricity:
 /// mix 50/50 in 2020 → 20/80 in 2022 (fully delivered), η(coal) = 0.5, η(electricity) = 2.
-fn switching() -> (ModelSpec, Vec<f64>) {
+pub(super) fn switching() -> (ModelSpec, Vec<f64>) {
     let mut spec = hand_spec();
     let mut v = hand_values();
     let eta_coal = v.len();

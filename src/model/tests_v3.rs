@@ -3,6 +3,11 @@
 //! process CO₂ and the peak categories (§7) and the assessment rules side by side (§6a).
 
 use super::tests::{G1, G2, IND_E0, IND_ELAST, ONE, ZERO, close, hand_spec, hand_values, run};
+// The v2 switching model (tests_v2.rs): industry 50/50 coal/electricity → 20/80 in 2022,
+// η(coal) = 0.5, η(electricity) = 2, η(gas) = 1 (not given); buildings η-neutral with 20 % coal.
+// Industry's final energy: 2021 12.8625/1.475 = 8.72034, 2022 13.052221875/1.7 = 7.67778,
+// 2023 13.052221875·1.01475/1.7 = 7.79102.
+use super::tests_v2::switching;
 use super::*;
 use crate::indicators::{IndicatorSet, Setting, find_in_default as find};
 
@@ -472,29 +477,6 @@ fn a_project_starting_in_2023_7_starts_in_2023() {
 // ---------------------------------------------------------------------------------------
 // 5. A cap on coal with substitution (MODEL.md §4a).
 // ---------------------------------------------------------------------------------------
-
-/// The v2 switching model (tests_v2.rs): industry 50/50 coal/electricity → 20/80 in 2022,
-/// η(coal) = 0.5, η(electricity) = 2, η(gas) = 1 (not given); buildings η-neutral with 20 %
-/// coal. Industry's final energy: 2021 12.8625/1.475 = 8.72034, 2022 13.052221875/1.7 =
-/// 7.67778, 2023 13.052221875·1.01475/1.7 = 7.79102.
-fn switching() -> (ModelSpec, Vec<f64>) {
-    let mut spec = hand_spec();
-    let mut v = hand_values();
-    let eta_coal = push(&mut v, 0.5);
-    let eta_el = push(&mut v, 2.0);
-    let ind = &mut spec.sectors[INDUSTRY];
-    ind.mix = MixSpec {
-        points: vec![
-            (2020, [0.5, 0.0, 0.0, 0.5, 0.0]),
-            (2022, [0.2, 0.0, 0.0, 0.8, 0.0]),
-        ],
-        delivery: Some(ONE),
-        trend: false,
-    };
-    ind.eta[COAL] = Some(eta_coal);
-    ind.eta[ELEC] = Some(eta_el);
-    (spec, v)
-}
 
 /// `switching()` with `[caps.coal]`: limit_t 3 万t in 2022, 10 in 2023 (so 2023 is not
 /// binding), compliance `c`, substitutes gas 0.4, electricity 0.6.
