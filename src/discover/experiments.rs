@@ -7,7 +7,6 @@ use std::str::FromStr;
 use rayon::prelude::*;
 
 use crate::engine::{self, CHUNK};
-use crate::indicators::TARGET_YEARS;
 use crate::model::{self, Trajectory};
 use crate::scenario::Scenario;
 
@@ -85,9 +84,10 @@ impl Outcome {
                         ids.join(", ")
                     )
                 })?;
-                let k = engine::target_index(*year).ok_or_else(|| {
+                let k = engine::target_index(sc, *year).ok_or_else(|| {
                     format!(
-                        "--outcome {self}: expected a target year {TARGET_YEARS:?}, found {year}"
+                        "--outcome {self}: expected a target year of the plan {:?}, found {year}",
+                        sc.indicators.years()
                     )
                 })?;
                 if sc.indicators.target(i, k).is_none() {
@@ -124,7 +124,7 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resolved {
     PeakedBy(i32),
-    /// Indicator index into the scenario's plan and target-year index into `TARGET_YEARS`.
+    /// Indicator index into the scenario's plan and target-year index into its target years.
     Met {
         indicator: usize,
         target: usize,
@@ -271,7 +271,7 @@ mod tests {
             let med = sc.medians();
             let mut n = 0;
             for (i, d) in sc.indicators.defs().iter().enumerate() {
-                for (k, &year) in TARGET_YEARS.iter().enumerate() {
+                for (k, &year) in sc.indicators.years().iter().enumerate() {
                     if sc.indicators.met(i, k, &sc.spec, &med, &tr).is_none() {
                         continue;
                     }

@@ -19,7 +19,6 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::indicators::TARGET_YEARS;
 use crate::model::{self, Trajectory, VARS};
 use crate::scenario::Scenario;
 use crate::stats::SeriesStats;
@@ -90,9 +89,11 @@ pub struct Accumulator {
     pub n_years: usize,
     /// `series[var · n_years + t]`.
     pub series: Vec<SeriesStats>,
-    /// `met[indicator][target year]`: runs meeting the target.
-    pub met: Vec<[u64; 2]>,
-    /// `indicator_values[indicator · 2 + target year]`: the indicator's value in each run.
+    /// `met[indicator][target year]`: runs meeting the target (target years by index into
+    /// the plan's `target_years`).
+    pub met: Vec<Vec<u64>>,
+    /// `indicator_values[indicator · n_target_years + target year]`: the indicator's value in
+    /// each run.
     pub indicator_values: Vec<SeriesStats>,
     /// Runs whose peak year is `y0 + t` (runs that have not peaked are not here).
     pub peak_hist: Vec<u64>,
@@ -104,9 +105,9 @@ pub struct Accumulator {
     pub rebound: u64,
     /// Per target year: runs meeting every binding **modelled** target that has a target and
     /// a value (MODEL.md §9).
-    pub all_modelled: [u64; 2],
+    pub all_modelled: Vec<u64>,
     /// Per target year: runs meeting every binding target, assumed indicators included.
-    pub all_binding: [u64; 2],
+    pub all_binding: Vec<u64>,
     /// Runs drawn, kept or not (MODEL.md §11); `runs` counts the kept ones.
     #[serde(default)]
     pub drawn: u64,
@@ -117,7 +118,7 @@ pub struct Accumulator {
     /// indicator (1 and 14) under each rule of MODEL.md §6a, in `Assessment::ALL` order; zero
     /// for the other indicators.
     #[serde(default)]
-    pub rules_met: Vec<[[u64; 3]; 2]>,
+    pub rules_met: Vec<Vec<[u64; 3]>>,
     /// `cap_binds[t]`: runs in which the coal cap removed coal in year `y0 + t` (MODEL.md §4a).
     #[serde(default)]
     pub cap_binds: Vec<u64>,
@@ -126,16 +127,17 @@ pub struct Accumulator {
 /// The binding indicators each headline is judged on, per target year.
 #[derive(Debug, Clone)]
 pub struct Judged {
-    pub modelled: [Vec<usize>; 2],
-    pub all: [Vec<usize>; 2],
+    pub modelled: Vec<Vec<usize>>,
+    pub all: Vec<Vec<usize>>,
 }
 
 impl Judged {
     pub fn of(sc: &Scenario) -> Judged {
         let ind = &sc.indicators;
+        let k = 0..ind.years().len();
         Judged {
-            modelled: [0, 1].map(|k| ind.binding(k, true).judged),
-            all: [0, 1].map(|k| ind.binding(k, false).judged),
+            modelled: k.clone().map(|k| ind.binding(k, true).judged).collect(),
+            all: k.map(|k| ind.binding(k, false).judged).collect(),
         }
     }
 }
@@ -143,26 +145,31 @@ impl Judged {
 impl Accumulator {
     /// An empty accumulator for a scenario's horizon and plan.
     pub fn for_scenario(sc: &Scenario) -> Self {
-        Self::new(sc.spec.n_years(), sc.indicators.defs().len())
+        Self::new(
+            sc.spec.n_years(),
+            sc.indicators.defs().len(),
+            sc.indicators.years().len(),
+        )
     }
 
-    /// An empty accumulator for `n_years` years and `n_indicators` indicators.
-    pub fn new(n_years: usize, n_indicators: usize) -> Self {
+    /// An empty accumulator for `n_years` years, `n_indicators` indicators and `n_targets`
+    /// target years.
+    pub fn new(n_years: usize, n_indicators: usize, n_targets: usize) -> Self {
         Accumulator {
             runs: 0,
             n_years,
             series: vec![SeriesStats::new(); VARS.len() * n_years],
-            met: vec![[0, 0]; n_indicators],
-            indicator_values: vec![SeriesStats::new(); n_indicators * 2],
+            met: vec![vec![0; n_targets]; n_indicators],
+            indicator_values: vec![SeriesStats::new(); n_indicators * n_targets],
             peak_hist: vec![0; n_years],
             not_peaked: 0,
             peaked: 0,
             rebound: 0,
-            all_modelled: [0, 0],
-            all_binding: [0, 0],
+            all_modelled: vec![0; n_targets],
+            all_binding: vec![0; n_targets],
             drawn: 0,
             rejected_by: Vec::new(),
-            rules_met: vec![[[0; 3]; 2]; n_indicators],
+            rules_met: vec![vec![[0; 3]; n_targets]; n_indicators],
             cap_binds: vec![0; n_years],
         }
     }
@@ -196,8 +203,8 @@ impl Accumulator {
             a.merge(b).map_err(field("series"))?;
         }
         for (a, b) in self.met.iter_mut().zip(&o.met) {
-            for k in 0..2 {
-                add_count(&mut a[k], b[k]).map_err(field("met"))?;
+            for (x, y) in a.iter_mut().zip(b) {
+                add_count(x, *y).map_err(field("met"))?;
             }
         }
         for (a, b) in self.indicator_values.iter_mut().zip(&o.indicator_values) {
@@ -209,10 +216,11 @@ impl Accumulator {
         add_count(&mut self.not_peaked, o.not_peaked).map_err(field("not_peaked"))?;
         add_count(&mut self.peaked, o.peaked).map_err(field("peaked"))?;
         add_count(&mut self.rebound, o.rebound).map_err(field("rebound"))?;
-        for k in 0..2 {
-            add_count(&mut self.all_modelled[k], o.all_modelled[k])
-                .map_err(field("all_modelled"))?;
-            add_count(&mut self.all_binding[k], o.all_binding[k]).map_err(field("all_binding"))?;
+        for (x, y) in self.all_modelled.iter_mut().zip(&o.all_modelled) {
+            add_count(x, *y).map_err(field("all_modelled"))?;
+        }
+        for (x, y) in self.all_binding.iter_mut().zip(&o.all_binding) {
+            add_count(x, *y).map_err(field("all_binding"))?;
         }
         add_count(&mut self.drawn, o.drawn).map_err(field("drawn"))?;
         if self.rejected_by.len() < o.rejected_by.len() {
@@ -249,13 +257,16 @@ impl Accumulator {
         }
         let spec = &sc.spec;
         // Whether each indicator meets its target in each target year (for the headlines).
-        let mut met_k = [[false; crate::indicators::plan::MAX_INDICATORS]; 2];
+        use crate::indicators::plan::{MAX_INDICATORS, MAX_TARGET_YEARS};
+        let years = sc.indicators.years();
+        let nk = years.len();
+        let mut met_k = [[false; MAX_INDICATORS]; MAX_TARGET_YEARS];
         for (i, m) in self.met.iter_mut().enumerate() {
             for (k, c) in m.iter_mut().enumerate() {
-                let Some(x) = sc.indicators.value(i, spec, values, tr, TARGET_YEARS[k]) else {
+                let Some(x) = sc.indicators.value(i, spec, values, tr, years[k]) else {
                     continue;
                 };
-                self.indicator_values[i * 2 + k].push(x);
+                self.indicator_values[i * nk + k].push(x);
                 if sc
                     .indicators
                     .target(i, k)
@@ -268,7 +279,7 @@ impl Accumulator {
         }
         // Indicators 1 and 14 under every rule of MODEL.md §6a: each rule's two declines once
         // per target year, judged for every assessed indicator.
-        for k in 0..2 {
+        for (k, &year) in years.iter().enumerate() {
             for (r, (_, rule)) in model::Assessment::ALL.iter().enumerate() {
                 let mut declines = None;
                 for (i, d) in sc.indicators.defs().iter().enumerate() {
@@ -278,7 +289,7 @@ impl Accumulator {
                     let Some(target) = sc.indicators.target(i, k) else {
                         continue;
                     };
-                    let x = declines.get_or_insert_with(|| model::assessed_declines(tr, *rule, k))
+                    let x = declines.get_or_insert_with(|| model::assessed_declines(tr, *rule, year))
                         [which];
                     if x.is_some_and(|x| d.direction.met(x, target)) {
                         self.rules_met[i][k][r] += 1;
@@ -302,7 +313,7 @@ impl Accumulator {
         }
         self.peaked += u64::from(peak.peaked_by);
         self.rebound += u64::from(peak.rebound);
-        for (k, met) in met_k.iter().enumerate() {
+        for (k, met) in met_k.iter().take(nk).enumerate() {
             self.all_modelled[k] += u64::from(judged.modelled[k].iter().all(|&i| met[i]));
             self.all_binding[k] += u64::from(judged.all[k].iter().all(|&i| met[i]));
         }
@@ -423,6 +434,7 @@ pub fn monte_carlo_with(
     let job = Job::new(sc, draws, seed);
     let n_years = sc.spec.n_years();
     let n_ind = sc.indicators.defs().len();
+    let n_k = sc.indicators.years().len();
     let chunks = chunks(range, CHUNK);
     let stopped = AtomicBool::new(false);
     let acc = chunks
@@ -430,7 +442,7 @@ pub fn monte_carlo_with(
         .fold(
             || {
                 (
-                    Accumulator::new(n_years, n_ind),
+                    Accumulator::new(n_years, n_ind, n_k),
                     vec![0.0; sc.params.len()],
                     Trajectory::new(&sc.spec),
                 )
@@ -449,7 +461,7 @@ pub fn monte_carlo_with(
         )
         .map(|(acc, _, _)| acc)
         .reduce(
-            || Accumulator::new(n_years, n_ind),
+            || Accumulator::new(n_years, n_ind, n_k),
             |mut a, b| {
                 a.merge_drawn(&b);
                 a
@@ -477,9 +489,9 @@ pub fn p_met(acc: &Accumulator, i: usize, k: usize) -> f64 {
     acc.met[i][k] as f64 / acc.runs.max(1) as f64
 }
 
-/// Target-year index of a year, if it is one.
-pub fn target_index(year: i32) -> Option<usize> {
-    TARGET_YEARS.iter().position(|&y| y == year)
+/// Target-year index of a year of the scenario's plan, if it is one.
+pub fn target_index(sc: &Scenario, year: i32) -> Option<usize> {
+    sc.indicators.years().iter().position(|&y| y == year)
 }
 
 #[cfg(test)]
@@ -489,7 +501,7 @@ mod tests {
 
     #[test]
     fn most_failing_binding_indicator_ties_go_to_the_first_in_the_table() {
-        let mut acc = Accumulator::new(16, 29);
+        let mut acc = Accumulator::new(16, 29, 2);
         acc.runs = 100;
         let (i1, i2, i5, i14) = (
             find("1").unwrap(),
@@ -498,7 +510,7 @@ mod tests {
             find("14").unwrap(),
         );
         for i in [i1, i2, i5, i14] {
-            acc.met[i] = [100, 100];
+            acc.met[i] = vec![100, 100];
         }
         let set = [i1, i2, i5, i14];
         assert_eq!(acc.most_failing(&set, 0), None, "every run meets them all");

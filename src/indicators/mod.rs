@@ -42,13 +42,23 @@ impl Direction {
 pub enum Source {
     /// Decline over the five-year period, in %: `100·(1 − X[end]/X[start])`.
     Decline(Var),
-    /// A decline of the variable as the target year assesses it (MODEL.md §6a): the first
-    /// variable for the 2025 target, the second for 2030; both ends under the same rule.
-    AssessedDecline([Var; 2]),
+    /// A decline as the target year's assessment rule counts it (MODEL.md §6a), both ends
+    /// under the same rule: energy per GDP (indicator 1) or industrial energy per value
+    /// added (indicator 14).
+    AssessedDecline(Assessed),
     /// A model variable at the year, times a scale (100 for fractions shown as %).
     Level(Var, f64),
     /// The scenario's own path for the indicator (`[indicators."N"] path = …`).
     Path,
+}
+
+/// What an assessed decline measures (MODEL.md §6a, §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Assessed {
+    /// Assessed energy per GDP (indicator 1).
+    Energy,
+    /// Industry's assessed energy per value added (indicator 14).
+    Industry,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -62,10 +72,11 @@ pub struct IndicatorDef {
     /// The base year's column as the plan prints it.
     pub base_text: String,
     pub base: Option<f64>,
-    pub target_2025: Option<f64>,
-    pub target_2030: Option<f64>,
-    /// The target columns as the plan prints them.
-    pub target_text: [String; 2],
+    /// The target of each of the plan's target years (`Plan::target_years`), `None` where
+    /// the plan gives no number.
+    pub targets: Vec<Option<f64>>,
+    /// The target columns as the plan prints them, one per target year.
+    pub target_text: Vec<String>,
     pub direction: Direction,
     /// 约束性 (binding) or 预期性 (expected).
     pub binding: bool,
@@ -76,9 +87,6 @@ pub struct IndicatorDef {
     /// the delivery assumption. The plan file says which.
     pub is_modelled: bool,
 }
-
-/// The years the plan sets targets for.
-pub use crate::model::TARGET_YEARS;
 
 pub mod plan;
 pub use plan::Plan;
@@ -108,7 +116,7 @@ impl IndicatorDef {
 /// energy per GDP (indicator 1), 1 for industrial energy per value added (indicator 14).
 pub fn assessed_index(d: &IndicatorDef) -> Option<usize> {
     match d.source {
-        Source::AssessedDecline([v, _]) => Some(usize::from(v == Var::AssessedIndustry2025)),
+        Source::AssessedDecline(a) => Some(usize::from(a == Assessed::Industry)),
         _ => None,
     }
 }
@@ -124,8 +132,8 @@ pub fn find_in_default(id: &str) -> Option<usize> {
 pub struct Setting {
     /// The indicator's own path (for `Source::Path` indicators).
     pub path: Option<PathSpec>,
-    /// Targets that replace or supply the plan's (index 0: 2025, 1: 2030).
-    pub target: [Option<f64>; 2],
+    /// Targets that replace or supply the plan's, by target year index (empty: none).
+    pub target: Vec<Option<f64>>,
 }
 
 /// The indicators as one scenario evaluates them: its plan's table and what the scenario
@@ -152,10 +160,15 @@ impl IndicatorSet {
         &self.plan.indicators[i]
     }
 
-    /// The target of indicator `i` in target year index `k` (0: 2025, 1: 2030).
+    /// The plan's target years, in order: target year index `k` is `years()[k]`.
+    pub fn years(&self) -> &[i32] {
+        &self.plan.target_years
+    }
+
+    /// The target of indicator `i` in target year index `k`: the scenario's, else the plan's.
     pub fn target(&self, i: usize, k: usize) -> Option<f64> {
-        let d = self.def(i);
-        self.settings[i].target[k].or(if k == 0 { d.target_2025 } else { d.target_2030 })
+        let own = self.settings[i].target.get(k).copied().flatten();
+        own.or_else(|| self.def(i).targets.get(k).copied().flatten())
     }
 
     /// Value of indicator `i` at `year`, or `None` when the scenario cannot say.
@@ -169,13 +182,12 @@ impl IndicatorSet {
     ) -> Option<f64> {
         let d = self.def(i);
         match d.source {
-            Source::Decline(_) | Source::AssessedDecline(_) => {
-                let var = match d.source {
-                    Source::AssessedDecline(v) => v[usize::from(year > 2025)],
-                    Source::Decline(v) => v,
-                    _ => unreachable!(),
-                };
-                let start = if year <= 2025 { 2020 } else { year - 5 };
+            Source::AssessedDecline(a) => {
+                let rule = spec.options.rule(year);
+                crate::model::assessed_declines(tr, rule, year)[usize::from(a == Assessed::Industry)]
+            }
+            Source::Decline(var) => {
+                let start = year - crate::model::PLAN_PERIOD;
                 let x0 = tr.at(var, start)?;
                 let x1 = tr.at(var, year)?;
                 // A decline from zero (no CO₂ at all, no industrial energy) is undefined.
@@ -200,7 +212,7 @@ impl IndicatorSet {
         tr: &Trajectory,
     ) -> Option<bool> {
         let t = self.target(i, k)?;
-        let x = self.value(i, spec, v, tr, TARGET_YEARS[k])?;
+        let x = self.value(i, spec, v, tr, self.years()[k])?;
         Some(self.def(i).direction.met(x, t))
     }
 
@@ -210,7 +222,7 @@ impl IndicatorSet {
         !matches!(self.def(i).source, Source::Path) || self.settings[i].path.is_some()
     }
 
-    /// The binding indicators of target year index `k` (0: 2025, 1: 2030), sorted as
+    /// The binding indicators of target year index `k`, sorted as
     /// MODEL.md §9 lists them; `modelled_only` leaves out the assumed ones.
     pub fn binding(&self, k: usize, modelled_only: bool) -> BindingSet {
         let mut set = BindingSet::default();
@@ -316,12 +328,13 @@ mod tests {
                         .ok()
                 };
                 if id != "10a" && id != "10b" {
-                    assert_eq!(d.target_2025, num(&rec[7]), "2025 target of {id}");
-                    assert_eq!(d.target_2030, num(&rec[8]), "2030 target of {id}");
+                    assert_eq!(d.targets[0], num(&rec[7]), "2025 target of {id}");
+                    assert_eq!(d.targets[1], num(&rec[8]), "2030 target of {id}");
                 }
             }
         }
         assert_eq!(plan.notes.len(), 5);
+        assert_eq!(plan.target_years, [2025, 2030]);
     }
 
     #[test]

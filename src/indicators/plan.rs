@@ -8,8 +8,8 @@ use std::sync::{Arc, LazyLock};
 
 use serde::Deserialize;
 
-use super::{Direction, IndicatorDef, Source};
-use crate::model::{TARGET_YEARS, Var};
+use super::{Assessed, Direction, IndicatorDef, Source};
+use crate::model::Var;
 
 /// The plan embedded in the binary, the default of every scenario.
 pub const DEFAULT_PLAN: &str = include_str!("../../plans/huzhu-2023.toml");
@@ -22,6 +22,11 @@ pub struct Plan {
     pub id: String,
     pub name_zh: String,
     pub name_en: String,
+    /// The year of the table's base column (`[plan] base_year`; default: five years before
+    /// the first target year).
+    pub base_year: i32,
+    /// The years the plan sets targets for, ascending (`[plan] target_years`).
+    pub target_years: Vec<i32>,
     pub indicators: Vec<IndicatorDef>,
     /// Inconsistencies of the plan and how the scenarios resolve them (zh, en).
     pub notes: Vec<(String, String)>,
@@ -49,6 +54,8 @@ struct Head {
     id: String,
     name_zh: String,
     name_en: String,
+    #[serde(default)]
+    base_year: Option<i32>,
     target_years: Vec<i32>,
 }
 
@@ -88,6 +95,9 @@ struct Ind {
 
 /// The most indicators a plan may have (each run keeps a flag per indicator on the stack).
 pub const MAX_INDICATORS: usize = 200;
+/// The most target years a plan may have (each run keeps a flag per indicator and target year
+/// on the stack).
+pub const MAX_TARGET_YEARS: usize = 8;
 
 /// A problem in a plan file: where (1-based line and column), which field, what.
 #[derive(Debug, Clone, PartialEq)]
@@ -134,14 +144,17 @@ pub fn parse(text: &str, file: &str) -> Result<Plan, Vec<PlanError>> {
             message,
         });
     };
-    if raw.plan.target_years != TARGET_YEARS {
+    let years = raw.plan.target_years.clone();
+    if years.is_empty()
+        || years.len() > MAX_TARGET_YEARS
+        || years.windows(2).any(|w| w[0] >= w[1])
+        || years.iter().any(|y| !(1990..=2100).contains(y))
+    {
         push(
             "",
             "plan.target_years",
             format!(
-                "expected [{}] (this version judges targets in those years only), found {:?}",
-                TARGET_YEARS.map(|y| y.to_string()).join(", "),
-                raw.plan.target_years
+                "expected 1 to {MAX_TARGET_YEARS} years between 1990 and 2100, ascending, each once, found {years:?}"
             ),
         );
     }
@@ -183,14 +196,8 @@ pub fn parse(text: &str, file: &str) -> Result<Plan, Vec<PlanError>> {
             None if ind.evaluate == "path" => Some(Source::Path),
             Some(("decline", v)) => var(v).map(Source::Decline),
             Some(("level", v)) => var(v).map(|v| Source::Level(v, ind.scale.unwrap_or(1.0))),
-            Some(("assessed", "energy")) => Some(Source::AssessedDecline([
-                Var::AssessedIntensity2025,
-                Var::AssessedIntensity2030,
-            ])),
-            Some(("assessed", "industry")) => Some(Source::AssessedDecline([
-                Var::AssessedIndustry2025,
-                Var::AssessedIndustry2030,
-            ])),
+            Some(("assessed", "energy")) => Some(Source::AssessedDecline(Assessed::Energy)),
+            Some(("assessed", "industry")) => Some(Source::AssessedDecline(Assessed::Industry)),
             _ => None,
         };
         let Some(source) = source else {
@@ -224,10 +231,10 @@ pub fn parse(text: &str, file: &str) -> Result<Plan, Vec<PlanError>> {
             );
             continue;
         }
-        let mut target = [None, None];
-        let mut target_text = [String::new(), String::new()];
+        let mut target = vec![None; years.len()];
+        let mut target_text = vec![String::new(); years.len()];
         for (y, t) in &ind.targets {
-            match TARGET_YEARS.iter().position(|ty| y == &ty.to_string()) {
+            match years.iter().position(|ty| y == &ty.to_string()) {
                 Some(k) => {
                     target[k] = t.value;
                     target_text[k] = t.text.clone();
@@ -237,7 +244,7 @@ pub fn parse(text: &str, file: &str) -> Result<Plan, Vec<PlanError>> {
                     "targets",
                     format!(
                         "expected a target year of the plan ({}), found {y}",
-                        TARGET_YEARS.map(|y| y.to_string()).join(", ")
+                        years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
                     ),
                 ),
             }
@@ -251,8 +258,7 @@ pub fn parse(text: &str, file: &str) -> Result<Plan, Vec<PlanError>> {
             unit: ind.unit,
             base_text: ind.base_text,
             base: ind.base,
-            target_2025: target[0],
-            target_2030: target[1],
+            targets: target,
             target_text,
             direction,
             binding: ind.binding,
@@ -285,6 +291,11 @@ pub fn parse(text: &str, file: &str) -> Result<Plan, Vec<PlanError>> {
         id: raw.plan.id,
         name_zh: raw.plan.name_zh,
         name_en: raw.plan.name_en,
+        base_year: raw
+            .plan
+            .base_year
+            .unwrap_or(years[0] - crate::model::PLAN_PERIOD),
+        target_years: years,
         indicators,
         notes: raw.notes.into_iter().map(|n| (n.zh, n.en)).collect(),
         file: file.to_string(),

@@ -203,8 +203,10 @@ pub struct Options {
     pub credit_exports: bool,
     /// The year by which emissions must have peaked (MODEL.md §7).
     pub peak_by: i32,
-    /// The assessment rule of the 2025 and the 2030 targets (MODEL.md §6a).
-    pub assessment: [Assessment; 2],
+    /// The assessment rule of each target year (MODEL.md §6a), sorted by year; 2025 and
+    /// 2030 are always present (the assessed series of trajectories.csv use them). See
+    /// [`Options::rule`].
+    pub assessment: Vec<(i32, Assessment)>,
     /// Plateau tolerance τ, a fraction of the maximum (MODEL.md §7); 0 is v1.
     pub peak_tolerance: f64,
     /// The series the peak is judged on.
@@ -224,12 +226,26 @@ impl Options {
             grid_basis: GridBasis::Provincial,
             credit_exports: false,
             peak_by: 2030,
-            assessment: [Assessment::Total; 2],
+            assessment: vec![(2025, Assessment::Total), (2030, Assessment::Total)],
             peak_tolerance: 0.0,
             peak_on: PeakOn::Energy,
             after_last: AfterLast::Hold,
             industry_driver: IndustryDriver::Gdp,
         }
+    }
+}
+
+impl Options {
+    /// The assessment rule of target year `year`: its own, else the rule of the latest
+    /// earlier year that has one, else the earliest year's (MODEL.md §6a).
+    pub fn rule(&self, year: i32) -> Assessment {
+        let mut rule = self.assessment.first().map_or(Assessment::Total, |r| r.1);
+        for &(y, r) in &self.assessment {
+            if y <= year {
+                rule = r;
+            }
+        }
+        rule
     }
 }
 
@@ -841,28 +857,35 @@ fn simulate_inner<const DETAIL: bool>(
     debug_assert!(out.get(Gdp, 0) > 0.0);
 }
 
-/// Energy as the targets assess it (MODEL.md §6a): for target year index `k`, the assessed
-/// energy and energy intensity of every year under the rule of that target year and its
-/// period's first year `b` (clamped to the horizon), and industry's assessed intensity.
+/// Energy as the targets assess it (MODEL.md §6a): for the 2025 and 2030 targets, the
+/// assessed energy and energy intensity of every year under the rule of that target year and
+/// its period's first year `b` (clamped to the horizon), and industry's assessed intensity.
+/// (Other target years are assessed where they are judged: [`assessed_declines`].)
 fn assess(s: &ModelSpec, out: &mut Trajectory) {
     use Var::*;
-    const VARS_K: [[Var; 3]; 2] = [
-        [
-            AssessedEnergy2025,
-            AssessedIntensity2025,
-            AssessedIndustry2025,
-        ],
-        [
-            AssessedEnergy2030,
-            AssessedIntensity2030,
-            AssessedIndustry2030,
-        ],
+    const VARS_K: [(i32, [Var; 3]); 2] = [
+        (
+            2025,
+            [
+                AssessedEnergy2025,
+                AssessedIntensity2025,
+                AssessedIndustry2025,
+            ],
+        ),
+        (
+            2030,
+            [
+                AssessedEnergy2030,
+                AssessedIntensity2030,
+                AssessedIndustry2030,
+            ],
+        ),
     ];
-    for (k, rule) in s.options.assessment.iter().enumerate() {
-        let tb = period_start(out, k);
+    for (year, [ve, vi, vind]) in VARS_K {
+        let rule = s.options.rule(year);
+        let tb = period_start(out, year);
         for t in 0..out.n_years {
-            let (energy, ind) = assessed_at(out, *rule, tb, t);
-            let [ve, vi, vind] = VARS_K[k];
+            let (energy, ind) = assessed_at(out, rule, tb, t);
             out.set(ve, t, energy);
             out.set(vi, t, energy / out.get(Gdp, t));
             out.set(vind, t, ind / out.get(VaIndustry, t));
@@ -870,10 +893,14 @@ fn assess(s: &ModelSpec, out: &mut Trajectory) {
     }
 }
 
-/// The index of the first year `b` of target year index `k`'s plan period, clamped to the
+/// The length of a plan period in years: a target's decline is measured from `year −
+/// PLAN_PERIOD` (MODEL.md §8: 2020 for 2025, 2025 for 2030).
+pub const PLAN_PERIOD: i32 = 5;
+
+/// The index of the first year `b` of target year `year`'s plan period, clamped to the
 /// horizon.
-fn period_start(out: &Trajectory, k: usize) -> usize {
-    let b = TARGET_YEARS[k] - 5;
+fn period_start(out: &Trajectory, year: i32) -> usize {
+    let b = year - PLAN_PERIOD;
     usize::try_from(b - out.y0)
         .unwrap_or(0)
         .min(out.n_years - 1)
@@ -921,18 +948,27 @@ fn assessed_at(out: &Trajectory, rule: Assessment, tb: usize, t: usize) -> (f64,
     (energy, ind)
 }
 
+/// Energy intensity as target year `y` assesses it (MODEL.md §6a): year `y`'s assessed energy
+/// under `rule`, for `y`'s plan period, over GDP (tce/万元). For 2025 and 2030 under the
+/// scenario's rules this is `assessed_intensity_2025` and `_2030` of trajectories.csv.
+/// `None` outside the horizon.
+pub fn assessed_intensity(out: &Trajectory, rule: Assessment, y: i32) -> Option<f64> {
+    let t = out.index(y)?;
+    let (e, _) = assessed_at(out, rule, period_start(out, y), t);
+    Some(e / out.get(Var::Gdp, t))
+}
+
 /// Indicators 1 (energy intensity) and 14 (industrial energy per value added) of target year
-/// index `k` under `rule`, as % declines over the plan period (MODEL.md §6a, §8): the values
+/// `y` under `rule`, as % declines over the plan period (MODEL.md §6a, §8): the values
 /// the indicator table gives under the scenario's own rule, and the other two rules beside
 /// them. `None` where the period's start is outside the horizon or its value is 0.
-pub fn assessed_declines(out: &Trajectory, rule: Assessment, k: usize) -> [Option<f64>; 2] {
+pub fn assessed_declines(out: &Trajectory, rule: Assessment, y: i32) -> [Option<f64>; 2] {
     use Var::*;
-    let y = TARGET_YEARS[k];
-    let start = y - 5;
+    let start = y - PLAN_PERIOD;
     let (Some(t1), Some(t0)) = (out.index(y), out.index(start)) else {
         return [None, None];
     };
-    let tb = period_start(out, k);
+    let tb = period_start(out, y);
     let intensity = |t: usize| {
         let (e, ind) = assessed_at(out, rule, tb, t);
         [e / out.get(Gdp, t), ind / out.get(VaIndustry, t)]
@@ -940,9 +976,6 @@ pub fn assessed_declines(out: &Trajectory, rule: Assessment, k: usize) -> [Optio
     let (a, b) = (intensity(t0), intensity(t1));
     [0, 1].map(|i| (a[i] != 0.0).then(|| 100.0 * (1.0 - b[i] / a[i])))
 }
-
-/// The years the plan sets targets for (MODEL.md §8).
-pub const TARGET_YEARS: [i32; 2] = [2025, 2030];
 
 #[cfg(test)]
 mod tests;

@@ -84,7 +84,7 @@ fn every_eta_one_is_v1_bit_for_bit() {
 fn plan_with(rules: [Assessment; 2], feedstock: f64) -> (Scenario, Trajectory) {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v2/plan.toml");
     let mut sc = Scenario::load(&file).unwrap();
-    sc.spec.options.assessment = rules;
+    sc.spec.options.assessment = vec![(2025, rules[0]), (2030, rules[1])];
     let mut v = sc.medians();
     let fs = v.len();
     v.push(feedstock);

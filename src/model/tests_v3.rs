@@ -706,7 +706,7 @@ fn peak_on_energy_and_process() {
 fn to_2025(rules: [Assessment; 2], feedstock: Option<f64>) -> (ModelSpec, Vec<f64>, Trajectory) {
     let mut spec = hand_spec();
     spec.y1 = 2025;
-    spec.options.assessment = rules;
+    spec.options.assessment = vec![(2025, rules[0]), (2030, rules[1])];
     let mut v = hand_values();
     if let Some(fs) = feedstock {
         let p = push(&mut v, fs);
@@ -728,7 +728,7 @@ fn assessed_declines_under_the_scenarios_own_rule_are_the_indicator_values() {
         for fs in [None, Some(0.7)] {
             let (spec, v, tr) = to_2025([rule, FossilOnly], fs);
             let g = |var, y| tr.at(var, y).unwrap();
-            let [a1, a14] = assessed_declines(&tr, rule, 0);
+            let [a1, a14] = assessed_declines(&tr, rule, 2025);
             let want1 = 100.0
                 * (1.0 - g(Var::AssessedIntensity2025, 2025) / g(Var::AssessedIntensity2025, 2020));
             let want14 = 100.0
@@ -741,7 +741,7 @@ fn assessed_declines_under_the_scenarios_own_rule_are_the_indicator_values() {
             assert_eq!(got1.to_bits(), want1.to_bits());
             assert_eq!(got14.to_bits(), want14.to_bits());
             // No 2030 in the horizon: no value.
-            assert_eq!(assessed_declines(&tr, rule, 1), [None, None]);
+            assert_eq!(assessed_declines(&tr, rule, 2030), [None, None]);
         }
     }
 }
@@ -753,7 +753,7 @@ fn assessed_declines_under_total_are_the_energy_intensity_decline() {
     // EI[2020]) with feedstock 0, and industry's is 100·(1 − II[2025]/II[2020]).
     let (_, _, tr) = to_2025([FossilOnly, FossilOnly], None);
     let g = |var, y| tr.at(var, y).unwrap();
-    let [a1, a14] = assessed_declines(&tr, Total, 0);
+    let [a1, a14] = assessed_declines(&tr, Total, 2025);
     let want1 = 100.0 * (1.0 - g(Var::EnergyIntensity, 2025) / g(Var::EnergyIntensity, 2020));
     let want14 = 100.0 * (1.0 - g(Var::IndustryIntensity, 2025) / g(Var::IndustryIntensity, 2020));
     assert_eq!(a1.unwrap().to_bits(), want1.to_bits());
@@ -762,7 +762,7 @@ fn assessed_declines_under_total_are_the_energy_intensity_decline() {
     close(g(Var::EnergyIntensity, 2020), 27.256305939788444 / 100.0);
     // And the other two rules differ from it here (new renewables and fossil-only both
     // leave out non-fossil electricity).
-    let [f1, _] = assessed_declines(&tr, FossilOnly, 0);
+    let [f1, _] = assessed_declines(&tr, FossilOnly, 2025);
     assert_ne!(f1, a1);
 }
 

@@ -10,7 +10,6 @@ use std::fmt::Write as _;
 use serde_json::{Value, json};
 
 use crate::engine::Accumulator;
-use crate::indicators::TARGET_YEARS;
 use crate::model::{Peak, Trajectory, Var};
 use crate::scenario::Scenario;
 use crate::stats::{Z95, percent_with_interval, wilson};
@@ -42,17 +41,26 @@ pub fn central_headline(sc: &Scenario, tr: &Trajectory) -> Value {
     let at = |v: Var, y: i32| tr.at(v, y);
     let o = &sc.spec.options;
     let peak = tr.peak(o);
-    let ei = |k: usize| {
-        let y = TARGET_YEARS[k];
-        let var = [Var::AssessedIntensity2025, Var::AssessedIntensity2030][k];
+    let ei = |y: i32| {
         json!({
             "physical_tce_per_wan_yuan": at(Var::EnergyIntensity, y),
-            "assessed_tce_per_wan_yuan": at(var, y),
-            "assessment": o.assessment[k].name(),
+            "assessed_tce_per_wan_yuan": crate::model::assessed_intensity(tr, o.rule(y), y),
+            "assessment": o.rule(y).name(),
         })
     };
+    // The base year and each target year of the plan.
+    let years = report_years(sc);
+    let by_year = |f: &dyn Fn(i32) -> Value, with_base: bool| {
+        let mut m = serde_json::Map::new();
+        for &y in years.iter().skip(usize::from(!with_base)) {
+            m.insert(y.to_string(), f(y));
+        }
+        m
+    };
+    let mut co2 = by_year(&|y| json!(at(Var::Co2, y)), true);
+    co2.insert("end".into(), json!(at(Var::Co2, sc.spec.y1)));
     json!({
-        "co2_wan_t": { "2020": at(Var::Co2, 2020), "2025": at(Var::Co2, 2025), "2030": at(Var::Co2, 2030), "end": at(Var::Co2, sc.spec.y1) },
+        "co2_wan_t": co2,
         "peak": {
             "year": peak.year,
             "not_peaked": peak.year.is_none(),
@@ -62,10 +70,24 @@ pub fn central_headline(sc: &Scenario, tr: &Trajectory) -> Value {
             "plateau_tolerance": o.peak_tolerance,
         },
         "peaked_by": { "year": o.peak_by, "value": peak.peaked_by },
-        "energy_intensity": { "2025": ei(0), "2030": ei(1) },
-        "nonfossil_share_pct": { "2020": at(Var::NonfossilShare, 2020).map(|x| x * 100.0), "2025": at(Var::NonfossilShare, 2025).map(|x| x * 100.0), "2030": at(Var::NonfossilShare, 2030).map(|x| x * 100.0) },
-        "coal_wan_t": { "2020": at(Var::CoalT, 2020), "2025": at(Var::CoalT, 2025), "2030": at(Var::CoalT, 2030) },
+        "energy_intensity": by_year(&|y| ei(y), false),
+        "nonfossil_share_pct": by_year(&|y| json!(at(Var::NonfossilShare, y).map(|x| x * 100.0)), true),
+        "coal_wan_t": by_year(&|y| json!(at(Var::CoalT, y)), true),
     })
+}
+
+/// The years the headlines report: the base year, then each target year of the plan after it.
+pub fn report_years(sc: &Scenario) -> Vec<i32> {
+    let y0 = sc.spec.y0;
+    let mut years = vec![y0];
+    years.extend(sc.indicators.years().iter().copied().filter(|&y| y > y0));
+    years
+}
+
+/// The first target year of the plan after the base year (the end of the period the
+/// declining-from-the-base-year warning looks at), else the base year's next.
+pub fn first_target_year(sc: &Scenario) -> i32 {
+    report_years(sc).get(1).copied().unwrap_or(sc.spec.y0 + 1)
 }
 
 /// The probabilities of a Monte Carlo run for `run.json`'s `monte_carlo` block: the peak
@@ -77,7 +99,7 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
     let o = &sc.spec.options;
     let by = o.peak_by;
     let mut targets = serde_json::Map::new();
-    for (k, &year) in TARGET_YEARS.iter().enumerate() {
+    for (k, &year) in sc.indicators.years().iter().enumerate() {
         let m = sc.indicators.binding(k, true);
         let all = sc.indicators.binding(k, false);
         let blocking = acc.most_failing(&m.judged, k).map(|(i, met)| {
@@ -110,8 +132,8 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
         targets.insert(
             year.to_string(),
             json!({
-                "assessment": o.assessment[k].name(),
-                "assessment_note": format!("indicators 1 and 14 are assessed as `{}`: {}", o.assessment[k].name(), o.assessment[k].describe(false)),
+                "assessment": o.rule(year).name(),
+                "assessment_note": format!("indicators 1 and 14 are assessed as `{}`: {}", o.rule(year).name(), o.rule(year).describe(false)),
                 "all_modelled_binding": modelled,
                 "all_binding_incl_assumed": with_assumed,
             }),
@@ -171,6 +193,7 @@ pub fn declining_warning(sc: &Scenario, acc: &Accumulator, zh: bool) -> Option<S
         return None;
     }
     let y0 = sc.spec.y0;
+    let y_end = first_target_year(sc);
     let observed = |v: &str, y: i32| {
         sc.observed
             .iter()
@@ -178,7 +201,7 @@ pub fn declining_warning(sc: &Scenario, acc: &Accumulator, zh: bool) -> Option<S
     };
     let mut wanted = Vec::new();
     for v in ["coal_t", "elec_consumption", "tec", "gdp"] {
-        let years: Vec<String> = ((y0 + 1)..=2025)
+        let years: Vec<String> = ((y0 + 1)..=y_end)
             .filter(|&y| !observed(v, y))
             .map(|y| y.to_string())
             .collect();
@@ -189,12 +212,12 @@ pub fn declining_warning(sc: &Scenario, acc: &Accumulator, zh: bool) -> Option<S
     let p = crate::stats::percent_with_interval(parts.declining, acc.runs);
     Some(if zh {
         format!(
-            "警告: {p} 的模拟自{y0}年起即下降 (超过一半): 结论取决于{y0}–2025年的轨迹; 可检验它的观测值 ([observed.*], docs/model.md §11): {}",
+            "警告: {p} 的模拟自{y0}年起即下降 (超过一半): 结论取决于{y0}–{y_end}年的轨迹; 可检验它的观测值 ([observed.*], docs/model.md §11): {}",
             wanted.join("; ")
         )
     } else {
         format!(
-            "warning: {p} of the runs decline from the base year {y0} (more than half): the answer rests on the {y0}–2025 trajectory; the observations that would test it ([observed.*], docs/model.md §11): {}",
+            "warning: {p} of the runs decline from the base year {y0} (more than half): the answer rests on the {y0}–{y_end} trajectory; the observations that would test it ([observed.*], docs/model.md §11): {}",
             wanted.join("; ")
         )
     })
@@ -208,7 +231,7 @@ pub fn rules_json(sc: &Scenario, acc: &Accumulator) -> Value {
         if crate::indicators::assessed_index(d).is_none() {
             continue;
         }
-        for (k, &year) in TARGET_YEARS.iter().enumerate() {
+        for (k, &year) in sc.indicators.years().iter().enumerate() {
             let Some(target) = sc.indicators.target(i, k) else {
                 continue;
             };
@@ -222,7 +245,7 @@ pub fn rules_json(sc: &Scenario, acc: &Accumulator) -> Value {
                 "name_en": d.name_en,
                 "year": year,
                 "target_pct": target,
-                "scenario_rule": sc.spec.options.assessment[k].name(),
+                "scenario_rule": sc.spec.options.rule(year).name(),
                 "p_met": Value::Object(rules),
             }));
         }
@@ -271,44 +294,47 @@ pub fn headline_text(
         (_, true) => "能源活动CO2",
         (_, false) => "energy CO2",
     };
+    let years = report_years(sc);
+    let co2: Vec<String> = years
+        .iter()
+        .map(|&y| format!("{:.1}", f(Var::Co2, y)))
+        .collect();
+    let co2 = co2.join(" → ");
+    let year_list: Vec<String> = years.iter().map(|y| y.to_string()).collect();
+    let year_list = year_list.join(", ");
+    let y_nf = first_target_year(sc);
     if zh {
         let _ = writeln!(
             s,
-            "{} ({}) 中心情景: 能源活动CO2 {:.1} → {:.1} → {:.1} 万t (2020, 2025, 2030); 达峰: {} (按{series}判断, 平台容差 {}); 2025年非化石能源比重 {:.1} %; 电网排放因子口径: {}",
+            "{} ({}) 中心情景: 能源活动CO2 {co2} 万t ({year_list}); 达峰: {} (按{series}判断, 平台容差 {}); {y_nf}年非化石能源比重 {:.1} %; 电网排放因子口径: {}",
             sc.info.id,
             sc.name(true),
-            f(Var::Co2, 2020),
-            f(Var::Co2, 2025),
-            f(Var::Co2, 2030),
             peak_label(&peak, sc.spec.y1, true),
             o.peak_tolerance,
-            100.0 * f(Var::NonfossilShare, 2025),
+            100.0 * f(Var::NonfossilShare, y_nf),
             crate::report::option_value(o.grid_basis.name(), crate::report::Lang::Zh)
         );
     } else {
         let _ = writeln!(
             s,
-            "{} ({}), central run: energy CO2 {:.1} → {:.1} → {:.1} 10⁴ t (2020, 2025, 2030); peak: {} (judged on {series}, plateau tolerance {}); non-fossil share 2025 {:.1} %; grid factor basis: {}",
+            "{} ({}), central run: energy CO2 {co2} 10⁴ t ({year_list}); peak: {} (judged on {series}, plateau tolerance {}); non-fossil share {y_nf} {:.1} %; grid factor basis: {}",
             sc.info.id,
             sc.name(false),
-            f(Var::Co2, 2020),
-            f(Var::Co2, 2025),
-            f(Var::Co2, 2030),
             peak_label(&peak, sc.spec.y1, false),
             o.peak_tolerance,
-            100.0 * f(Var::NonfossilShare, 2025),
+            100.0 * f(Var::NonfossilShare, y_nf),
             o.grid_basis.name()
         );
     }
-    for (k, &y) in TARGET_YEARS.iter().enumerate() {
-        let var = [Var::AssessedIntensity2025, Var::AssessedIntensity2030][k];
-        let rule = o.assessment[k];
+    for &y in sc.indicators.years() {
+        let rule = o.rule(y);
+        let assessed = crate::model::assessed_intensity(tr, rule, y).unwrap_or(f64::NAN);
         if zh {
             let _ = writeln!(
                 s,
                 "  {y}年单位GDP能耗: 实物量 {:.4} tce/万元, 考核口径 {:.4} tce/万元 (口径 {}: {})",
                 f(Var::EnergyIntensity, y),
-                f(var, y),
+                assessed,
                 rule.name(),
                 rule.describe(true)
             );
@@ -317,7 +343,7 @@ pub fn headline_text(
                 s,
                 "  energy intensity {y}: physical {:.4} tce/10⁴ yuan, assessed {:.4} tce/10⁴ yuan (rule {}: {})",
                 f(Var::EnergyIntensity, y),
-                f(var, y),
+                assessed,
                 rule.name(),
                 rule.describe(false)
             );
@@ -364,7 +390,9 @@ pub fn headline_text(
         let _ = writeln!(s, "  {w}");
     }
     if let Some(cap) = &sc.spec.cap {
-        let years: Vec<String> = TARGET_YEARS
+        let years: Vec<String> = sc
+            .indicators
+            .years()
             .iter()
             .filter(|&&y| y >= cap.from())
             .filter_map(|&y| {
@@ -382,9 +410,9 @@ pub fn headline_text(
             let _ = writeln!(s, "  coal cap: P(cap binds) {}", years.join("; "));
         }
     }
-    for (k, &year) in TARGET_YEARS.iter().enumerate() {
+    for (k, &year) in sc.indicators.years().iter().enumerate() {
         let m = sc.indicators.binding(k, true);
-        let rule = o.assessment[k].name();
+        let rule = o.rule(year).name();
         let mut line = if m.judged.is_empty() {
             if zh {
                 format!("  {year}年目标 (能耗口径 {rule}): 约束性模型指标: 无目标")
@@ -459,7 +487,7 @@ pub fn headline_text(
                 .iter()
                 .enumerate()
                 .map(|(r, (name, a))| {
-                    let own = if *a == o.assessment[k] {
+                    let own = if *a == o.rule(year) {
                         if zh {
                             " (本情景口径)"
                         } else {

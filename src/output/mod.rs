@@ -17,7 +17,6 @@ pub use headline::{
 };
 
 use crate::engine::{Accumulator, QUANTILES};
-use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, VARS};
 use crate::scenario::Scenario;
 use crate::stats::wilson;
@@ -147,6 +146,27 @@ pub const INDICATOR_MC_COLUMNS: &[&str] = &[
     "p_met_fossil_only_hi",
 ];
 
+/// The model options of `run.json`: `assessment_<year>` for 2025, 2030 and each target year
+/// of the plan, as `Options::rule` gives it.
+fn model_options(sc: &Scenario) -> serde_json::Value {
+    let o = &sc.spec.options;
+    let mut m = serde_json::json!({
+        "grid_emission_factor_basis": o.grid_basis.name(),
+        "electricity_accounting": o.accounting,
+        "credit_exports": o.credit_exports,
+        "peak_by": o.peak_by,
+        "peak_tolerance": o.peak_tolerance,
+        "peak_on": o.peak_on.name(),
+        "after_last_milestone": o.after_last.name(),
+        "industry_driver": o.industry_driver.name(),
+    });
+    let years = o.assessment.iter().map(|r| r.0).chain(sc.indicators.years().iter().copied());
+    for y in years {
+        m[format!("assessment_{y}")] = o.rule(y).name().into();
+    }
+    m
+}
+
 /// A probability and its Wilson 95 % interval as three CSV cells.
 pub fn p_cells(k: u64, n: u64) -> [String; 3] {
     let (lo, hi) = wilson(k, n);
@@ -157,7 +177,7 @@ pub fn p_cells(k: u64, n: u64) -> [String; 3] {
 /// does not apply to it.
 pub fn assessment_of(sc: &Scenario, i: usize, k: usize) -> &'static str {
     if sc.indicators.def(i).assessed() {
-        sc.spec.options.assessment[k].name()
+        sc.spec.options.rule(sc.indicators.years()[k]).name()
     } else {
         ""
     }
@@ -182,7 +202,7 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
             .indicators
             .assumption(i, &sc.spec, &sc.params)
             .unwrap_or_default();
-        for (k, &year) in TARGET_YEARS.iter().enumerate() {
+        for (k, &year) in sc.indicators.years().iter().enumerate() {
             let value = sc.indicators.value(i, &sc.spec, &values, tr, year);
             let target = sc.indicators.target(i, k);
             let met = match (value, target) {
@@ -207,7 +227,7 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
             ];
             let which = crate::indicators::assessed_index(d);
             for (_, rule) in crate::model::Assessment::ALL {
-                let v = which.and_then(|w| crate::model::assessed_declines(tr, rule, k)[w]);
+                let v = which.and_then(|w| crate::model::assessed_declines(tr, rule, year)[w]);
                 r.push(v.map_or(String::new(), num));
             }
             if let Some(a) = acc {
@@ -345,20 +365,10 @@ pub fn run_json_base(
             "name_zh": sc.indicators.plan.name_zh,
             "name_en": sc.indicators.plan.name_en,
             "file": sc.indicators.plan.file,
+            "target_years": sc.indicators.years(),
             "notes": sc.indicators.plan.notes.iter().map(|(zh, en)| serde_json::json!({ "zh": zh, "en": en })).collect::<Vec<_>>(),
         },
-        "model_options": {
-            "grid_emission_factor_basis": sc.spec.options.grid_basis.name(),
-            "electricity_accounting": sc.spec.options.accounting,
-            "credit_exports": sc.spec.options.credit_exports,
-            "peak_by": sc.spec.options.peak_by,
-            "assessment_2025": sc.spec.options.assessment[0].name(),
-            "assessment_2030": sc.spec.options.assessment[1].name(),
-            "peak_tolerance": sc.spec.options.peak_tolerance,
-            "peak_on": sc.spec.options.peak_on.name(),
-            "after_last_milestone": sc.spec.options.after_last.name(),
-            "industry_driver": sc.spec.options.industry_driver.name(),
-        },
+        "model_options": model_options(sc),
         "options": options,
     })
 }
@@ -373,32 +383,21 @@ pub fn json_bytes(v: &serde_json::Value) -> Vec<u8> {
 /// A table of the plan's indicators as text, for `peakpath indicators`.
 pub fn indicator_table(plan: &crate::indicators::Plan, zh: bool) -> String {
     let mut s = String::new();
-    let (h_id, h_name, h_unit, h_base, h_25, h_30, h_bind, h_kind) = if zh {
-        (
-            "序号",
-            "指标名称",
-            "单位",
-            "2020年",
-            "2025年",
-            "2030年",
-            "属性",
-            "模型计算/假设",
-        )
+    let (h_id, h_name, h_unit, h_bind, h_kind) = if zh {
+        ("序号", "指标名称", "单位", "属性", "模型计算/假设")
     } else {
-        (
-            "id",
-            "indicator",
-            "unit",
-            "2020",
-            "2025",
-            "2030",
-            "type",
-            "modelled/assumed",
-        )
+        ("id", "indicator", "unit", "type", "modelled/assumed")
     };
+    // The base year's column and one per target year, as the plan's table has them.
+    let year = |y: i32| if zh { format!("{y}年") } else { y.to_string() };
+    let years: Vec<String> = std::iter::once(plan.base_year)
+        .chain(plan.target_years.iter().copied())
+        .map(year)
+        .collect();
     let _ = writeln!(
         s,
-        "{h_id}\t{h_name}\t{h_unit}\t{h_base}\t{h_25}\t{h_30}\t{h_bind}\t{h_kind}"
+        "{h_id}\t{h_name}\t{h_unit}\t{}\t{h_bind}\t{h_kind}",
+        years.join("\t")
     );
     for d in &plan.indicators {
         let name = if zh { &d.name_zh } else { &d.name_en };
@@ -420,15 +419,15 @@ pub fn indicator_table(plan: &crate::indicators::Plan, zh: bool) -> String {
             (false, true) => "modelled",
             (false, false) => "assumed",
         };
+        let targets: Vec<String> = d.target_text.iter().map(|t| text(t)).collect();
         let _ = writeln!(
             s,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}",
             d.id,
             name,
             crate::report::unit(&d.unit, lang),
             text(&d.base_text),
-            text(&d.target_text[0]),
-            text(&d.target_text[1]),
+            targets.join("\t"),
             bind,
             kind
         );
@@ -471,8 +470,9 @@ pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let none = || [String::new(), String::new(), String::new()];
     for (i, d) in sc.indicators.defs().iter().enumerate() {
-        for (k, &year) in TARGET_YEARS.iter().enumerate() {
-            let s = &acc.indicator_values[i * 2 + k];
+        let nk = sc.indicators.years().len();
+        for (k, &year) in sc.indicators.years().iter().enumerate() {
+            let s = &acc.indicator_values[i * nk + k];
             let has_value = s.count() > 0;
             let p = if has_value && sc.indicators.target(i, k).is_some() {
                 p_cells(acc.met[i][k], acc.runs)
@@ -516,7 +516,7 @@ pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
         sc.spec.y1,
         acc.rebound,
     );
-    for (k, &year) in TARGET_YEARS.iter().enumerate() {
+    for (k, &year) in sc.indicators.years().iter().enumerate() {
         if !sc.indicators.binding(k, true).judged.is_empty() {
             prob("all_modelled_binding_met".into(), year, acc.all_modelled[k]);
         }

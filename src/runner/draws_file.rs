@@ -31,7 +31,6 @@ use ndarray::ArrayView2;
 use ndarray_npy::WritableElement;
 
 use crate::error::{Error, io as io_err};
-use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, Var};
 use crate::scenario::Scenario;
 
@@ -143,10 +142,11 @@ impl DrawsFile {
             format!("peaked_by_{}", sc.spec.options.peak_by),
             "peak_year".into(),
         ];
-        outcome_columns.extend(TARGET_YEARS.iter().map(|y| format!("co2_{y}")));
+        let years = sc.indicators.years();
+        outcome_columns.extend(years.iter().map(|y| format!("co2_{y}")));
         let mut met = Vec::new();
         for (i, d) in sc.indicators.defs().iter().enumerate() {
-            for (k, y) in TARGET_YEARS.iter().enumerate() {
+            for (k, y) in years.iter().enumerate() {
                 if sc.indicators.target(i, k).is_some() {
                     met.push((i, k));
                     outcome_columns.push(format!("met_{}_{y}", d.id));
@@ -225,7 +225,8 @@ impl DrawsFile {
         out.push(if peak.peaked_by { 1.0 } else { 0.0 });
         out.push(peak.year.map_or(f64::NAN, f64::from));
         out.extend(
-            TARGET_YEARS
+            sc.indicators
+                .years()
                 .iter()
                 .map(|&y| tr.at(Var::Co2, y).unwrap_or(f64::NAN)),
         );

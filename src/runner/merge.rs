@@ -109,7 +109,7 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
         if let Some(s) = &sc {
             check_partial(&p, s, &path)?;
         }
-        let part_acc = std::mem::replace(&mut p.acc, Accumulator::new(0, 0));
+        let part_acc = std::mem::replace(&mut p.acc, Accumulator::new(0, 0, 0));
         match &mut acc {
             None => acc = Some(part_acc),
             Some(a) => a

@@ -8,7 +8,6 @@
 //! used, and every output byte, depend only on the scenario, the seed and `H`.
 
 use crate::engine::Accumulator;
-use crate::indicators::TARGET_YEARS;
 use crate::scenario::Scenario;
 use crate::stats::wilson;
 
@@ -34,7 +33,7 @@ pub fn headlines(sc: &Scenario, acc: &Accumulator) -> Vec<(String, u64)> {
     let parts = crate::output::PeakParts::of(sc, acc);
     v.push(("p_peak_in_window".into(), parts.window));
     v.push(("p_declining_from_base_year".into(), parts.declining));
-    for (k, y) in TARGET_YEARS.iter().enumerate() {
+    for (k, y) in sc.indicators.years().iter().enumerate() {
         if !sc.indicators.binding(k, true).judged.is_empty() {
             v.push((
                 format!("p_all_modelled_binding_{y}_met"),

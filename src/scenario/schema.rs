@@ -360,24 +360,65 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         description: r.string(sc, "description", "scenario").unwrap_or_default(),
     };
 
+    // The plan the scenario names (read into `src` by the loader), else the embedded one.
+    let plan = match src.plan {
+        None => indicators::plan::HUZHU.clone(),
+        Some(i) => {
+            let f = &src.files[i];
+            match indicators::plan::parse(&f.text, &f.name) {
+                Ok(p) => std::sync::Arc::new(p),
+                Err(errs) => {
+                    for e in errs {
+                        r.diags.push(Diag {
+                            file: f.name.clone(),
+                            line: e.line,
+                            col: e.col,
+                            field: e.field,
+                            message: e.message,
+                        });
+                    }
+                    return Err(Diags(r.diags));
+                }
+            }
+        }
+    };
     // [options]
     let op = r.table(root, "options", "").unwrap_or(&empty);
-    r.keys(
-        op,
-        "options",
-        &[
-            "grid_basis",
-            "electricity_accounting",
-            "credit_exports",
-            "peak_by",
-            "assessment_2025",
-            "assessment_2030",
-            "peak_tolerance",
-            "peak_on",
-            "after_last_milestone",
-            "industry_driver",
-        ],
-    );
+    // `assessment_<year>` for 2025 and 2030 (the assessed series) and each target year of
+    // the plan.
+    let mut rule_years = vec![2025, 2030];
+    rule_years.extend(plan.target_years.iter().copied());
+    rule_years.sort_unstable();
+    rule_years.dedup();
+    let rule_keys: Vec<String> = rule_years
+        .iter()
+        .map(|y| format!("assessment_{y}"))
+        .collect();
+    let mut option_keys = vec![
+        "grid_basis",
+        "electricity_accounting",
+        "credit_exports",
+        "peak_by",
+        "peak_tolerance",
+        "peak_on",
+        "after_last_milestone",
+        "industry_driver",
+    ];
+    option_keys.extend(rule_keys.iter().map(String::as_str));
+    r.keys(op, "options", &option_keys);
+    // A target year without a rule of its own takes the latest earlier year's
+    // (`Options::rule`): only years the scenario names, and 2025 and 2030, are kept.
+    let assessment = rule_years
+        .iter()
+        .zip(&rule_keys)
+        .filter(|(y, key)| [2025, 2030].contains(*y) || op.get(key).is_some())
+        .map(|(&y, key)| {
+            (
+                y,
+                r.choice(op, key, "options", &Assessment::ALL, Assessment::Total),
+            )
+        })
+        .collect();
     let options = Options {
         accounting: r.choice(
             op,
@@ -400,8 +441,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         peak_by: r
             .int(op, "peak_by", "options", i64::from(y0), i64::from(y1))
             .unwrap_or(2030) as i32,
-        assessment: ["assessment_2025", "assessment_2030"]
-            .map(|key| r.choice(op, key, "options", &Assessment::ALL, Assessment::Total)),
+        assessment,
         peak_tolerance: r
             .number(op, "peak_tolerance", "options", 0.0, 0.5)
             .unwrap_or(0.0),
@@ -642,31 +682,21 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let wetland_ha = r.param(sk, "wetland_area_ha", "sinks", "ha", NONNEG);
     let wetland_rate = r.param(sk, "wetland_rate", "sinks", "tCO2/ha/yr", rate);
 
-    // The plan the scenario names (read into `src` by the loader), else the embedded one.
-    let plan = match src.plan {
-        None => indicators::plan::HUZHU.clone(),
-        Some(i) => {
-            let f = &src.files[i];
-            match indicators::plan::parse(&f.text, &f.name) {
-                Ok(p) => std::sync::Arc::new(p),
-                Err(errs) => {
-                    for e in errs {
-                        r.diags.push(Diag {
-                            file: f.name.clone(),
-                            line: e.line,
-                            col: e.col,
-                            field: e.field,
-                            message: e.message,
-                        });
-                    }
-                    return Err(Diags(r.diags));
-                }
-            }
-        }
-    };
     let defs = &plan.indicators;
     // [indicators.<id>]
-    let mut settings = vec![Setting::default(); defs.len()];
+    let n_years = plan.target_years.len();
+    let target_keys: Vec<String> = plan
+        .target_years
+        .iter()
+        .map(|y| format!("target_{y}"))
+        .collect();
+    let mut settings = vec![
+        Setting {
+            path: None,
+            target: vec![None; n_years],
+        };
+        defs.len()
+    ];
     if let Some(it) = r.table(root, "indicators", "") {
         let ids: Vec<&str> = defs.iter().map(|d| d.id.as_str()).collect();
         r.keys(it, "indicators", &ids);
@@ -675,7 +705,9 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
             let Some(t) = r.table(it, &d.id, "indicators") else {
                 continue;
             };
-            r.keys(t, &path, &["path", "target_2025", "target_2030"]);
+            let mut keys = vec!["path"];
+            keys.extend(target_keys.iter().map(String::as_str));
+            r.keys(t, &path, &keys);
             if t.get("path").is_some() {
                 if matches!(d.source, indicators::Source::Path) {
                     let unit = indicators::plan::intern(&d.unit);
@@ -695,7 +727,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
                     );
                 }
             }
-            for (k, key) in ["target_2025", "target_2030"].iter().enumerate() {
+            for (k, key) in target_keys.iter().enumerate() {
                 if let Some(n) = t.get(key) {
                     if d.unit == "%"
                         && let Kind::Int(_) | Kind::Float(_) = n.kind

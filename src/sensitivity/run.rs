@@ -38,7 +38,7 @@ use super::{
 };
 use crate::engine::{self, Observer};
 use crate::error::{Error, io as io_err};
-use crate::indicators::{self, TARGET_YEARS};
+use crate::indicators;
 use crate::model::{self, Trajectory, VARS, Var};
 use crate::output::{self, write_atomic};
 use crate::report::{self, Lang};

@@ -5,7 +5,6 @@
 use serde_json::{Value, json};
 
 use crate::engine::{Accumulator, QUANTILES};
-use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, Var};
 use crate::scenario::Scenario;
 use crate::stats::wilson;
@@ -42,7 +41,7 @@ pub fn charted_meta() -> Value {
 
 /// Whether indicator `i` can be judged in target year `k` by this scenario.
 fn evaluable(sc: &Scenario, acc: &Accumulator, i: usize, k: usize) -> bool {
-    sc.indicators.target(i, k).is_some() && acc.indicator_values[i * 2 + k].count() > 0
+    sc.indicators.target(i, k).is_some() && acc.indicator_values[i * sc.indicators.years().len() + k].count() > 0
 }
 
 /// The answer to one run: `sc` with the overrides applied, its central run and Monte Carlo.
@@ -77,9 +76,10 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
 
     let mut indicators = Vec::new();
     for (i, d) in sc.indicators.defs().iter().enumerate() {
-        for (k, &year) in TARGET_YEARS.iter().enumerate() {
+        let nk = sc.indicators.years().len();
+        for (k, &year) in sc.indicators.years().iter().enumerate() {
             let target = sc.indicators.target(i, k);
-            let s = &acc.indicator_values[i * 2 + k];
+            let s = &acc.indicator_values[i * nk + k];
             let status = if target.is_none() {
                 "no target"
             } else if s.count() == 0 {
@@ -103,7 +103,9 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
     // Per target year: all modelled binding targets met (the headline), all binding targets
     // met including the assumed indicators (resting on delivery assumptions), and each binding
     // target with a target and a value.
-    let headlines: Vec<Value> = TARGET_YEARS
+    let headlines: Vec<Value> = sc
+        .indicators
+        .years()
         .iter()
         .enumerate()
         .map(|(k, &year)| {

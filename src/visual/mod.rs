@@ -11,6 +11,15 @@ use crate::error::{Error, io};
 use crate::output::write_atomic;
 use crate::report::{self, BarChart, BoardRow, FanChart, FanSeries, Lang, StackedArea, Target};
 
+/// The target years of a run's plan, as `run.json` gives them (2025 and 2030 for a results
+/// folder written before plans named them).
+pub fn target_years(run: &serde_json::Value) -> Vec<i32> {
+    match run["plan"]["target_years"].as_array() {
+        Some(a) => a.iter().filter_map(|y| y.as_i64()).map(|y| y as i32).collect(),
+        None => vec![2025, 2030],
+    }
+}
+
 /// Quantile columns of `summary.csv`: p5, p10, p25, p50, p75, p90, p95.
 type Quantiles = [f64; 7];
 
@@ -443,7 +452,7 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
                     if only.is_some_and(|y| y != row.year) {
                         continue;
                     }
-                    let start = if row.year <= 2025 { 2020 } else { row.year - 5 };
+                    let start = row.year - crate::model::PLAN_PERIOD;
                     let Some(x0) = first.central.get(vc.var).and_then(|c| c.get(&start)) else {
                         continue;
                     };
@@ -464,9 +473,9 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
         }
     }
     let mut title = if lang == Lang::Zh { vc.zh } else { vc.en }.to_string();
-    for (y, key) in [(2025, "assessment_2025"), (2030, "assessment_2030")] {
+    for y in [2025, 2030] {
         if vc.var.ends_with(&format!("assessed_{y}"))
-            && let Some(rule) = first.run["model_options"][key].as_str()
+            && let Some(rule) = first.run["model_options"][format!("assessment_{y}")].as_str()
         {
             title = format!("{title} ({rule})");
         }

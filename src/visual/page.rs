@@ -62,6 +62,8 @@ pub fn report_html_with(
             .unwrap_or("total")
             .to_string()
     };
+    let t_years = super::target_years(&d.run);
+    let y0 = d.run["years"][0].as_i64().unwrap_or(2020) as i32;
     if let Some(mc) = d.mc() {
         let pk = &mc["peak"];
         let runs = mc["runs"].as_u64().unwrap_or(0);
@@ -74,7 +76,6 @@ pub fn report_html_with(
             },
             p(&pk["p_peaked_by"]["p"]),
         ));
-        let y0 = d.run["years"][0].as_i64().unwrap_or(2020);
         headline.push((
             if zh {
                 format!("其中: {}–{by}年间达峰 / 自{y0}年起下降", y0 + 1)
@@ -134,7 +135,7 @@ pub fn report_html_with(
             },
             p(&pk["p_rebound"]),
         ));
-        for y in [2025, 2030] {
+        for &y in &t_years {
             let t = &mc["targets"][y.to_string()];
             let m = &t["all_modelled_binding"];
             let r = rule(y);
@@ -226,7 +227,11 @@ pub fn report_html_with(
         if let Some(years) = mc["cap"]["years"].as_array() {
             let cells: Vec<String> = years
                 .iter()
-                .filter(|c| matches!(c["year"].as_i64(), Some(2025) | Some(2030)))
+                .filter(|c| {
+                    c["year"]
+                        .as_i64()
+                        .is_some_and(|y| t_years.contains(&(y as i32)))
+                })
                 .map(|c| format!("{} {}", c["year"], p(&c["p_binds"])))
                 .collect();
             headline.push((
@@ -301,9 +306,11 @@ pub fn report_html_with(
             None => not_peaked_words(y1, lang),
         },
     ));
-    for y in [2025, 2030] {
+    for &y in &t_years {
         let ph = c("energy_intensity", y);
-        let asd = c(&format!("energy_intensity_assessed_{y}"), y);
+        let asd = d.run["central"]["energy_intensity"][y.to_string()]["assessed_tce_per_wan_yuan"]
+            .as_f64()
+            .or_else(|| c(&format!("energy_intensity_assessed_{y}"), y));
         headline.push((
             if zh {
                 format!(
@@ -319,30 +326,37 @@ pub fn report_html_with(
             format!("{} / {}", fmt(ph, 4), fmt(asd, 4)),
         ));
     }
+    // The base year and each target year after it.
+    let shown: Vec<i32> = std::iter::once(y0)
+        .chain(t_years.iter().copied().filter(|&y| y > y0))
+        .collect();
+    let slash = |ys: &[i32]| {
+        ys.iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let values = |ys: &[i32], f: &dyn Fn(i32) -> String| {
+        ys.iter().map(|&y| f(y)).collect::<Vec<_>>().join(" / ")
+    };
     headline.push((
         if zh {
-            "能源活动CO₂排放 2020 / 2025 / 2030 (万t)".into()
+            format!("能源活动CO₂排放 {} (万t)", slash(&shown))
         } else {
-            "Energy CO₂ 2020 / 2025 / 2030 (10⁴ t)".into()
+            format!("Energy CO₂ {} (10⁴ t)", slash(&shown))
         },
-        format!(
-            "{} / {} / {}",
-            fmt(c("co2", 2020), 1),
-            fmt(c("co2", 2025), 1),
-            fmt(c("co2", 2030), 1)
-        ),
+        values(&shown, &|y| fmt(c("co2", y), 1)),
     ));
+    let targets = &shown[1..];
     headline.push((
         if zh {
-            "非化石能源消费比重 2025 / 2030 (%)".into()
+            format!("非化石能源消费比重 {} (%)", slash(targets))
         } else {
-            "Non-fossil share 2025 / 2030 (%)".into()
+            format!("Non-fossil share {} (%)", slash(targets))
         },
-        format!(
-            "{} / {}",
-            fmt(c("nonfossil_share", 2025).map(|x| x * 100.0), 1),
-            fmt(c("nonfossil_share", 2030).map(|x| x * 100.0), 1)
-        ),
+        values(targets, &|y| {
+            fmt(c("nonfossil_share", y).map(|x| x * 100.0), 1)
+        }),
     ));
     let basis = d.run["model_options"]["grid_emission_factor_basis"]
         .as_str()

@@ -2,7 +2,6 @@
 //! their API is adapted here and nowhere else.
 
 use crate::engine::{Accumulator, Judged};
-use crate::indicators::TARGET_YEARS;
 use crate::model::{Trajectory, Var};
 use crate::scenario::Scenario;
 
@@ -18,12 +17,15 @@ pub fn peaked(sc: &Scenario, tr: &Trajectory) -> bool {
     tr.peak(&sc.spec.options).peaked_by
 }
 
-/// The target years "all modelled binding targets met" is judged in (MODEL.md §9).
-pub const BINDING_YEARS: [i32; 2] = [2025, 2030];
+/// The target years "all modelled binding targets met" is judged in (MODEL.md §9): the
+/// plan's.
+pub fn binding_years(sc: &Scenario) -> &[i32] {
+    sc.indicators.years()
+}
 
 /// Per target year, the binding **modelled** indicators the headline is judged on (those
 /// with a target that year), as the engine's [`Judged`] has them.
-pub fn binding(sc: &Scenario) -> [Vec<usize>; 2] {
+pub fn binding(sc: &Scenario) -> Vec<Vec<usize>> {
     Judged::of(sc).modelled
 }
 
@@ -42,15 +44,15 @@ pub fn all_binding_met(
             return false;
         };
         sc.indicators
-            .value(i, &sc.spec, values, tr, TARGET_YEARS[k])
+            .value(i, &sc.spec, values, tr, sc.indicators.years()[k])
             .is_some_and(|x| sc.indicators.def(i).direction.met(x, t))
     })
 }
 
 /// The counts the engine keeps for the same measure, per target year (for the test that
 /// ties them).
-pub fn accumulator_binding_count(acc: &Accumulator) -> [u64; 2] {
-    acc.all_modelled
+pub fn accumulator_binding_count(acc: &Accumulator) -> Vec<u64> {
+    acc.all_modelled.clone()
 }
 
 #[cfg(test)]
@@ -69,7 +71,7 @@ mod tests {
         let mut acc = Accumulator::for_scenario(&sc);
         let mut values = vec![0.0; sc.params.len()];
         let mut tr = model::Trajectory::new(&sc.spec);
-        let (mut met, mut pk) = ([0u64; 2], 0u64);
+        let (mut met, mut pk) = (vec![0u64; 2], 0u64);
         for i in 0..400 {
             engine::draw(&samplers, 7, i, &mut values);
             model::simulate(&sc.spec, &values, &mut tr);

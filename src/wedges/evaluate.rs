@@ -78,7 +78,7 @@ pub fn central_measures(y0: i32, y1: i32, ind: &crate::indicators::IndicatorSet)
     }
     for (i, d) in ind.defs().iter().enumerate().filter(|(_, d)| d.modelled()) {
         let id = &d.id;
-        for y in crate::indicators::TARGET_YEARS {
+        for &y in ind.years() {
             m.push(Measure {
                 id: format!("indicator_{id}"),
                 year: y,
@@ -103,7 +103,7 @@ pub fn mc_measures(sc: &Scenario) -> Vec<Measure> {
         en: format!("P(peaked by {by})"),
         kind: Kind::PPeaked,
     }];
-    for y in adapter::BINDING_YEARS {
+    for &y in adapter::binding_years(sc) {
         m.push(Measure {
             id: "p_all_binding_met".into(),
             year: y,
@@ -322,7 +322,7 @@ pub fn attribute_mc(
     let nc = game.combos.len();
     let w = weights(k);
     let slots = 2 * k + 3;
-    let binding: Vec<[Vec<usize>; 2]> = game.combos.iter().map(adapter::binding).collect();
+    let binding: Vec<Vec<Vec<usize>>> = game.combos.iter().map(adapter::binding).collect();
     let max_params = game
         .combos
         .iter()
@@ -371,7 +371,8 @@ pub fn attribute_mc(
                             o[mask] = i64::from(match m.kind {
                                 Kind::PPeaked => adapter::peaked(sc, &tr),
                                 _ => {
-                                    let k = usize::from(m.year != adapter::BINDING_YEARS[0]);
+                                    let years = adapter::binding_years(sc);
+                                    let k = years.iter().position(|&y| y == m.year).unwrap_or(0);
                                     adapter::all_binding_met(sc, &binding[mask][k], k, v, &tr)
                                 }
                             });

@@ -15,9 +15,10 @@ pub enum Outcome {
     /// 1.0 when the run peaked by the year (MODEL.md §7, declining from the base year
     /// included), else 0.0.
     PeakedBy(i32),
-    /// 1.0 when indicator `i` of the scenario's plan meets its target in `TARGET_YEARS[k]`,
-    /// else 0.0; the third field is its id and names (zh, en), kept for labels.
-    Met(usize, usize, (&'static str, &'static str, &'static str)),
+    /// 1.0 when indicator `i` of the scenario's plan meets its target in its plan's target
+    /// year index `k`, else 0.0; the third field is its id, names (zh, en) and the target
+    /// year, kept for labels.
+    Met(usize, usize, (&'static str, &'static str, &'static str, i32)),
 }
 
 impl Outcome {
@@ -67,10 +68,12 @@ impl Outcome {
                     )));
                 };
                 let y = year(y)?;
-                let Some(k) = TARGET_YEARS.iter().position(|&t| t == y) else {
+                let years = sc.indicators.years();
+                let Some(k) = years.iter().position(|&t| t == y) else {
+                    let years: Vec<String> = years.iter().map(|t| t.to_string()).collect();
                     return Err(bad(format!(
-                        "expected a target year ({}), found {y}",
-                        TARGET_YEARS.map(|t| t.to_string()).join(" or ")
+                        "expected a target year of the plan ({}), found {y}",
+                        years.join(" or ")
                     )));
                 };
                 let mut tr = Trajectory::new(&sc.spec);
@@ -87,7 +90,7 @@ impl Outcome {
                 Ok(Outcome::Met(
                     i,
                     k,
-                    (intern(&d.id), intern(&d.name_zh), intern(&d.name_en)),
+                    (intern(&d.id), intern(&d.name_zh), intern(&d.name_en), y),
                 ))
             }
             [name, y] => {
@@ -120,7 +123,7 @@ impl Outcome {
             Outcome::Var(v, y) => format!("{}:{y}", v.info().name),
             Outcome::PeakYear => "peak_year".into(),
             Outcome::PeakedBy(y) => format!("peaked_by_{y}"),
-            Outcome::Met(_, k, (id, _, _)) => format!("met:{id}:{}", TARGET_YEARS[k]),
+            Outcome::Met(_, _, (id, _, _, y)) => format!("met:{id}:{y}"),
         }
     }
 
@@ -161,11 +164,11 @@ impl Outcome {
             Outcome::PeakedBy(y) => {
                 format!("Peaked by {y} (declining from the base year included)")
             }
-            Outcome::Met(_, k, (id, name_zh, _)) if zh => {
-                format!("指标 {id} {name_zh} {} 年达标", TARGET_YEARS[k])
+            Outcome::Met(_, _, (id, name_zh, _, y)) if zh => {
+                format!("指标 {id} {name_zh} {y} 年达标")
             }
-            Outcome::Met(_, k, (id, _, name_en)) => {
-                format!("Indicator {id} met in {} ({name_en})", TARGET_YEARS[k])
+            Outcome::Met(_, _, (id, _, name_en, y)) => {
+                format!("Indicator {id} met in {y} ({name_en})")
             }
         }
     }

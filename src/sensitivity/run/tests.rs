@@ -111,7 +111,8 @@ fn outcome_parsing() {
             (
                 "5",
                 "非化石能源消费比重",
-                "Non-fossil share of energy consumption"
+                "Non-fossil share of energy consumption",
+                2025
             )
         )
     );
