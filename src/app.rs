@@ -32,7 +32,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Discover(a) => peakpath::discover::run(a),
         Command::Wedges(a) => peakpath::wedges::run(a),
         Command::Report { dir, lang, with } => {
-            peakpath::visual::write_report_with(&dir, lang.into(), &with)?;
+            peakpath::report::run::write_report_with(&dir, lang.into(), &with)?;
             let f = dir.join("report.html");
             if lang == Lang::Zh {
                 eprintln!("报告已写入 {}", f.display());

@@ -1,6 +1,55 @@
 //! The error a command ends with, and its exit code.
 
-use crate::scenario::Diags;
+use std::fmt;
+
+// The problems found in an input file (a scenario, a plan), each with its place: defined
+// here, below every module that reports them.
+
+/// One problem in a scenario file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diag {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            )
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}: {}",
+                self.file, self.line, self.col, self.field, self.message
+            )
+        }
+    }
+}
+
+/// All problems found in one load; never empty when returned as an error.
+#[derive(Debug, Clone)]
+pub struct Diags(pub Vec<Diag>);
+
+impl fmt::Display for Diags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Diags {}
 
 /// An error with its exit code: 2 for bad input or usage, 1 for anything else, 130 when
 /// the user interrupted a long run (its checkpoint is kept).

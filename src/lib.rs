@@ -15,7 +15,6 @@
 //! assert!((coal_2020 - 23.92).abs() < 0.01); // the plan's 2020 coal use, 万t
 //! ```
 
-pub mod comparison;
 pub mod decompose;
 pub mod discover;
 pub mod engine;
@@ -31,5 +30,4 @@ pub mod sensitivity;
 pub mod serve;
 pub mod stats;
 pub mod terminal;
-pub mod visual;
 pub mod wedges;

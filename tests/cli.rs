@@ -27,6 +27,8 @@ mod golden;
 mod integrity;
 #[path = "cli/language.rs"]
 mod language;
+#[path = "cli/layout.rs"]
+mod layout;
 #[path = "cli/merge.rs"]
 mod merge;
 #[path = "cli/misc.rs"]

@@ -254,35 +254,21 @@ pub struct BindingSet {
 }
 
 impl IndicatorSet {
-    /// The delivered path behind an assumed indicator: the field of its delivery ratio (or
-    /// of the path itself when it has none) and its distribution, e.g.
-    /// `sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)`. `None` for modelled indicators.
-    pub fn assumption(
-        &self,
-        i: usize,
-        spec: &ModelSpec,
-        params: &[crate::scenario::ParamDef],
-    ) -> Option<String> {
+    /// The delivered path behind an assumed indicator (its own, or the scenario's capacity or
+    /// cover path it reads); `None` for modelled indicators. `Scenario::assumption` names it.
+    pub fn delivered_path<'a>(&'a self, i: usize, spec: &'a ModelSpec) -> Option<&'a PathSpec> {
         let d = self.def(i);
         if d.modelled() {
             return None;
         }
-        let path = match d.source {
+        match d.source {
             Source::Path => self.settings[i].path.as_ref(),
             Source::Level(Var::CapPv, _) => Some(&spec.techs[0].capacity),
             Source::Level(Var::CapHydro, _) => Some(&spec.techs[1].capacity),
             Source::Level(Var::ForestCover, _) => Some(&spec.forest_cover),
             Source::Level(Var::GrassCover, _) => Some(&spec.grass_cover),
             _ => None,
-        }?;
-        Some(match path.delivery {
-            Some(p) => format!("{} = {}", params[p].path, params[p].dist.to_syntax()),
-            None => {
-                let first = &params[path.points[0].1].path;
-                let field = first.rsplit_once('.').map_or(first.as_str(), |(f, _)| f);
-                format!("{field}: no delivery ratio (the path as written)")
-            }
-        })
+        }
     }
 }
 

@@ -198,10 +198,7 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
     }
     let mut rows = Vec::new();
     for (i, d) in sc.indicators.defs().iter().enumerate() {
-        let assumption = sc
-            .indicators
-            .assumption(i, &sc.spec, &sc.params)
-            .unwrap_or_default();
+        let assumption = sc.assumption(i).unwrap_or_default();
         for (k, &year) in sc.indicators.years().iter().enumerate() {
             let value = sc.indicators.value(i, &sc.spec, &values, tr, year);
             let target = sc.indicators.target(i, k);

@@ -1,16 +1,23 @@
-//! Charts (SVG via plotters), PNG rasterisation (resvg) and the self-contained
-//! HTML report.
+//! Every report, in one home: charts (SVG via plotters), PNG rasterisation (resvg), the
+//! self-contained HTML pages, and the two builders that make them from a results folder.
 //!
-//! Everything here takes plain data and returns strings/bytes. The only I/O is
-//! the system-font discovery in [`png`]. All user-facing labels are passed in
-//! already translated, except the generic chart words in [`Word`], which are
-//! translated here via [`Lang`].
+//! * [`run`]: the charts and the report of a run folder, made from its own files.
+//! * [`compare`]: the report of a `compare` folder, and the charts `report --with` adds.
+//! * [`charts`], [`boxchart`]: one chart kind a file, plain data in, SVG out.
+//! * [`html`], [`compare_page`]: the pages, plain data in, HTML out.
+//!
+//! The renderers take plain data and return strings/bytes (the only I/O there is the
+//! system-font discovery in [`png`]); only [`run`] and [`compare`] read and write files. All
+//! user-facing labels are passed in already translated, except the generic chart words in
+//! [`Word`], which are translated here via [`Lang`].
 
 pub mod boxchart;
 pub mod charts;
+pub mod compare;
 pub mod compare_page;
 pub mod html;
 pub mod png;
+pub mod run;
 pub mod style;
 
 pub use boxchart::{BoxChart, BoxRow, box_chart};

@@ -104,7 +104,7 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
             row.extend(r);
             row
         }));
-        data.push(crate::visual::RunData::read(&dir)?);
+        data.push(crate::report::run::RunData::read(&dir)?);
         results.push(RunResult::MonteCarlo {
             sc: Box::new(sc.clone()),
             tr,
@@ -144,8 +144,8 @@ pub fn compare(req: &CompareRequest) -> Result<Vec<RunResult>> {
         output::xlsx::write_compare_workbook(&req.out, &ids, req.look.lang)?;
     }
     if !req.look.no_charts {
-        let d: Vec<&crate::visual::RunData> = data.iter().collect();
-        crate::visual::write_charts(&d, &req.out.join("charts"), req.look.lang, req.look.png)?;
+        let d: Vec<&crate::report::run::RunData> = data.iter().collect();
+        crate::report::run::write_charts(&d, &req.out.join("charts"), req.look.lang, req.look.png)?;
     }
     Ok(results)
 }

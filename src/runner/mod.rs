@@ -167,15 +167,15 @@ pub fn peak_memory_note() -> String {
 /// Charts (and the report) of a finished run folder, made from its files.
 pub fn finish(out: &Path, look: Look, report: bool, xlsx: bool) -> Result<()> {
     if xlsx {
-        let id = crate::visual::RunData::read(out)?.id();
+        let id = crate::report::run::RunData::read(out)?.id();
         crate::output::xlsx::write_run_workbook(out, &id, look.lang)?;
     }
     if !look.no_charts {
-        let d = crate::visual::RunData::read(out)?;
-        crate::visual::write_charts(&[&d], &out.join("charts"), look.lang, look.png)?;
+        let d = crate::report::run::RunData::read(out)?;
+        crate::report::run::write_charts(&[&d], &out.join("charts"), look.lang, look.png)?;
     }
     if report {
-        crate::visual::write_report(out, crate::visual::effective_lang(look.lang, false))?;
+        crate::report::run::write_report(out, crate::report::run::effective_lang(look.lang, false))?;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! downstream re-checks. Every number of the model becomes a [`ParamDef`]: a named field path
 //! with its distribution; a run is then just a vector of values, one per parameter.
 
+pub mod actions;
 pub mod checks;
 pub mod correlations;
 pub mod dist;
@@ -84,7 +85,25 @@ pub struct Scenario {
     /// `file:line:col: field: …`. Nothing here stops a run.
     pub warnings: Vec<Diag>,
     /// The plan's actions the file groups its changes into (`[actions.<key>]`), in file order.
-    pub actions: Vec<crate::wedges::Action>,
+    pub actions: Vec<actions::Action>,
+}
+
+impl Scenario {
+    /// The delivery assumption behind assumed indicator `i`: the field of its delivery ratio
+    /// (or of the path itself when it has none) and its distribution, e.g.
+    /// `sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)`. `None` for modelled indicators.
+    pub fn assumption(&self, i: usize) -> Option<String> {
+        let path = self.indicators.delivered_path(i, &self.spec)?;
+        let params = &self.params;
+        Some(match path.delivery {
+            Some(p) => format!("{} = {}", params[p].path, params[p].dist.to_syntax()),
+            None => {
+                let first = &params[path.points[0].1].path;
+                let field = first.rsplit_once('.').map_or(first.as_str(), |(f, _)| f);
+                format!("{field}: no delivery ratio (the path as written)")
+            }
+        })
+    }
 }
 
 impl Scenario {

@@ -780,7 +780,7 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
         super::correlations::read(root, src, &r.params, &mut r.diags, &mut r.warnings);
     let observed = super::observed::read(root, src, y0, y1, &mut r.diags);
     // [actions.<key>]: which of the plan's actions each changed field belongs to.
-    let actions = crate::wedges::actions::read(root, src, &mut r.diags);
+    let actions = super::actions::read(root, src, &mut r.diags);
 
     if !r.diags.is_empty() {
         return Err(Diags(r.diags));
@@ -825,7 +825,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     sc.checks = checks;
     // MODEL.md §11: the central run's calibration against what happened.
     if !sc.observed.is_empty() {
-        let tr = crate::engine::central(&sc);
+        let mut tr = crate::model::Trajectory::new(&sc.spec);
+        crate::model::simulate(&sc.spec, &sc.medians(), &mut tr);
         for o in &sc.observed {
             if !o.holds(&tr) {
                 let x = o.model(&tr);

@@ -6,7 +6,6 @@
 //! a set of periods) is replaced whole, never mixed milestone by milestone.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
@@ -16,51 +15,7 @@ pub const MAX_FILE_BYTES: usize = 4 << 20;
 /// The longest `extends` chain accepted.
 pub const MAX_EXTENDS_DEPTH: usize = 32;
 
-/// One problem in a scenario file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diag {
-    pub file: String,
-    pub line: usize,
-    pub col: usize,
-    pub field: String,
-    pub message: String,
-}
-
-impl fmt::Display for Diag {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.field.is_empty() {
-            write!(
-                f,
-                "{}:{}:{}: {}",
-                self.file, self.line, self.col, self.message
-            )
-        } else {
-            write!(
-                f,
-                "{}:{}:{}: {}: {}",
-                self.file, self.line, self.col, self.field, self.message
-            )
-        }
-    }
-}
-
-/// All problems found in one load; never empty when returned as an error.
-#[derive(Debug, Clone)]
-pub struct Diags(pub Vec<Diag>);
-
-impl fmt::Display for Diags {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{d}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Diags {}
+pub use crate::error::{Diag, Diags};
 
 /// One loaded file's text and where its lines start.
 #[derive(Debug, Clone)]

@@ -2,7 +2,8 @@
 //! actions (重点任务) by exact Shapley values, with order-dependent sequential wedges for
 //! comparison.
 //!
-//! * [`actions`]: `[actions.<key>]` tables in scenario files, read and checked.
+//! * [`actions`]: `[actions.<key>]` tables in scenario files, read and checked with the
+//!   rest of the scenario (`crate::scenario::actions`).
 //! * [`changes`]: what a scenario changes against its parent, which action each change
 //!   belongs to, and the scenario of any combination of actions.
 //! * [`game`]: the players and the scenario of every combination.
@@ -12,7 +13,7 @@
 //!   common random numbers, attributed.
 //! * [`output`] and [`run`]: the files and the `peakpath wedges` command.
 
-pub mod actions;
+pub use crate::scenario::actions;
 pub mod adapter;
 pub mod changes;
 mod command;

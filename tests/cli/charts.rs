@@ -64,7 +64,7 @@ fn run_charts_are_svg_with_titles_and_units() {
         serde_json::from_str(&read_string(dir.join("zh/run.json"))).unwrap();
     let p = &run["monte_carlo"]["peak"]["p_peaked_by"]["p"];
     let peak_svg = read_string(charts.join("peak_year.svg"));
-    let shown = peakpath::visual::pct_interval(
+    let shown = peakpath::report::run::pct_interval(
         p["p"].as_f64().unwrap(),
         (p["lo"].as_f64().unwrap(), p["hi"].as_f64().unwrap()),
     );

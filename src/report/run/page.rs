@@ -390,7 +390,7 @@ pub fn report_html_with(
             parameter: p[0].clone(),
             value: p[2].clone(),
             unit: report::unit(&p[1], lang),
-            source: crate::comparison::source_text(&p[4], lang),
+            source: crate::report::compare::source_text(&p[4], lang),
         })
         .collect();
     let methods = if zh {
@@ -450,10 +450,10 @@ pub fn report_html_with(
                         if zh { &r.name_zh } else { &r.name_en },
                         r.year
                     ),
-                    crate::comparison::assumption_text(&r.assumption, lang),
+                    crate::report::compare::assumption_text(&r.assumption, lang),
                     match (r.p_met, r.p_met_interval) {
                         (Some(p), Some(iv)) => super::pct_interval(p, iv),
-                        _ => crate::comparison::met_text(&r.met, lang),
+                        _ => crate::report::compare::met_text(&r.met, lang),
                     },
                 )
             })
@@ -475,11 +475,11 @@ pub fn write_report(dir: &Path, lang: Lang) -> Result<(), Error> {
 /// Write `dir/report.html`, adding the SVG charts found in the folders `with` (LMDI
 /// waterfall, PRIM trajectory, sensitivity charts, comparison overlays), in name order.
 pub fn write_report_with(dir: &Path, lang: Lang, with: &[std::path::PathBuf]) -> Result<(), Error> {
-    if crate::comparison::is_comparison(dir) {
-        return crate::comparison::write_report(dir, lang, with);
+    if crate::report::compare::is_comparison(dir) {
+        return crate::report::compare::write_report(dir, lang, with);
     }
     let d = RunData::read(dir)?;
-    let extra = crate::comparison::with_charts(with, lang)?;
+    let extra = crate::report::compare::with_charts(with, lang)?;
     let html = report_html_with(&d, lang, extra)?;
     write_atomic(&dir.join("report.html"), html.as_bytes()).map_err(io(dir))
 }

@@ -8,7 +8,7 @@ use crate::error::{Error, io};
 use crate::output::write_atomic;
 use crate::report::compare_page::{ComparisonPage, render_comparison};
 use crate::report::{Lang, option_value, scenario_rgb, unit};
-use crate::visual::RunData;
+use crate::report::run::RunData;
 
 /// Whether `dir` is a folder written by `peakpath compare` (its `comparison.csv`, no
 /// `run.json` of its own).
@@ -271,7 +271,7 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
     }
     let names: Vec<String> = runs.iter().map(|d| name(d, lang)).collect();
     let refs: Vec<&RunData> = runs.iter().collect();
-    let fans = crate::visual::charts(&refs, lang)?
+    let fans = crate::report::run::charts(&refs, lang)?
         .into_iter()
         .filter(|(stem, _, _)| stem.starts_with("fan_"))
         .map(|(_, cap, svg)| (cap, svg))
@@ -288,11 +288,11 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
         };
         boards.push((
             format!("{n}: {modelled}"),
-            crate::visual::board(d, lang, false)?,
+            crate::report::run::board(d, lang, false)?,
         ));
         boards.push((
             format!("{n}: {assumed}"),
-            crate::visual::board(d, lang, true)?,
+            crate::report::run::board(d, lang, true)?,
         ));
     }
     let mc = &runs[0].run["monte_carlo"];
@@ -309,12 +309,12 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
         meta: if zh {
             format!(
                 "{} · 每个情景 {n_runs} 次蒙特卡洛模拟, 随机种子 {seed} (各情景相同)",
-                crate::visual::today()
+                crate::report::run::today()
             )
         } else {
             format!(
                 "{} · {n_runs} Monte Carlo runs per scenario, seed {seed} (the same for every scenario)",
-                crate::visual::today()
+                crate::report::run::today()
             )
         },
         colours: ids
