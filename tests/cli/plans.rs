@@ -167,6 +167,181 @@ en = "A note for the test"
     );
 }
 
+/// Target years come from the plan (issue 22): a third target year, 2035, is judged like
+/// the others — declines from the year five years before, the rule of its own year or of the
+/// latest earlier one, a headline of its own — and a year the plan does not have is refused.
+#[test]
+fn a_plan_with_a_third_target_year_is_judged_in_every_year() {
+    let tmp = TempDir::new("plan-years");
+    let plan = r#"
+[plan]
+id = "three-years"
+name_zh = "三个目标年的测试方案"
+name_en = "A test plan with three target years"
+base_year = 2020
+target_years = [2025, 2030, 2035]
+
+[[indicators]]
+id = "C1"
+category_zh = "综合"
+category_en = "Overall"
+name_zh = "单位GDP二氧化碳排放下降"
+name_en = "CO2 intensity decline"
+unit = "%"
+base_text = "--"
+targets = { 2025 = { value = 10.0, text = "10" }, 2035 = { value = 5.0, text = "5" } }
+direction = "at_least"
+binding = true
+lead = "县发改局"
+evaluate = "decline:co2_intensity"
+kind = "modelled"
+
+[[indicators]]
+id = "E1"
+category_zh = "综合"
+category_en = "Overall"
+name_zh = "单位GDP能耗下降"
+name_en = "Energy intensity decline"
+unit = "%"
+base_text = "--"
+targets = { 2030 = { value = 12.0, text = "12" }, 2035 = { value = 10.0, text = "10" } }
+direction = "at_least"
+binding = true
+lead = "县发改局"
+evaluate = "assessed:energy"
+kind = "modelled"
+"#;
+    std::fs::write(tmp.join("plan.toml"), plan).unwrap();
+    let strip = |name: &str| -> String {
+        let text = read_string(root().join("scenarios").join(name));
+        text.split("\n[")
+            .filter(|t| !t.starts_with("indicators.") && !t.starts_with("actions."))
+            .collect::<Vec<_>>()
+            .join("\n[")
+    };
+    std::fs::write(tmp.join("baseline.toml"), strip("baseline.toml")).unwrap();
+    std::fs::write(tmp.join("parent.toml"), strip("plan.toml")).unwrap();
+    // The parent assesses 2025 and 2030 as fossil_only; 2035 without a rule of its own
+    // would take 2030's. This scenario gives 2035 its own.
+    std::fs::write(
+        tmp.join("s.toml"),
+        "extends = \"parent.toml\"\nplan = \"plan.toml\"\n[options]\nassessment_2035 = \"total\"\n[indicators.C1]\ntarget_2030 = 15\n",
+    )
+    .unwrap();
+    let s = tmp.arg("s.toml");
+    peakpath(["validate", &s]).ok();
+    peakpath([
+        "run",
+        &s,
+        "--runs",
+        "400",
+        "--no-charts",
+        "--out",
+        &tmp.arg("o"),
+    ])
+    .ok();
+    let rows = csv_rows(tmp.join("o/indicators.csv"));
+    let keys: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r["id"].clone(), r["year"].clone()))
+        .collect();
+    let want: Vec<(String, String)> = ["C1", "E1"]
+        .iter()
+        .flat_map(|id| ["2025", "2030", "2035"].map(|y| (id.to_string(), y.to_string())))
+        .collect();
+    assert_eq!(keys, want);
+    let row = |id: &str, y: &str| rows.iter().find(|r| r["id"] == id && r["year"] == y).unwrap();
+    assert_eq!(row("C1", "2030")["target"], "15", "the scenario's target");
+    assert_eq!(row("C1", "2035")["target"], "5", "the plan's 2035 target");
+    // C1 in 2035 is the decline of CO2 intensity from 2030, from the central trajectory.
+    let traj = csv_rows(tmp.join("o/trajectories.csv"));
+    let at = |v: &str, y: &str| -> f64 {
+        traj.iter()
+            .find(|r| r["variable"] == v && r["year"] == y)
+            .unwrap()["value"]
+            .parse()
+            .unwrap()
+    };
+    let c1: f64 = row("C1", "2035")["value"].parse().unwrap();
+    let want = 100.0 * (1.0 - at("co2_intensity", "2035") / at("co2_intensity", "2030"));
+    assert!((c1 - want).abs() < 1e-9 * want.abs().max(1.0), "{c1} vs {want}");
+    // Each year's rule: its own for 2035, the parent's for 2030.
+    assert_eq!(row("E1", "2035")["assessment"], "total");
+    assert_eq!(row("E1", "2030")["assessment"], "fossil_only");
+    let e1: f64 = row("E1", "2035")["value"].parse().unwrap();
+    let total: f64 = row("E1", "2035")["value_total"].parse().unwrap();
+    assert_eq!(e1, total, "the scenario's rule is the value");
+    // A headline per target year.
+    let run: serde_json::Value =
+        serde_json::from_str(&read_string(tmp.join("o/run.json"))).unwrap();
+    assert_eq!(run["plan"]["target_years"], serde_json::json!([2025, 2030, 2035]));
+    let t = &run["monte_carlo"]["targets"]["2035"];
+    assert_eq!(t["assessment"], "total");
+    assert_eq!(
+        t["all_modelled_binding"]["indicators"],
+        serde_json::json!(["C1", "E1"])
+    );
+    assert!(t["all_modelled_binding"]["p_all_met"]["p"].is_number());
+    assert_eq!(
+        run["monte_carlo"]["targets"]["2025"]["all_modelled_binding"]["no_target"],
+        serde_json::json!(["E1"])
+    );
+    // `indicators` shows a column per target year; sensitivity and discover take the year.
+    let t = peakpath(["indicators", &s, "--lang", "en"]).ok();
+    assert!(
+        t.stdout.lines().next().unwrap().contains("2020\t2025\t2030\t2035"),
+        "{}",
+        t.stdout
+    );
+    peakpath([
+        "sensitivity",
+        &s,
+        "--method",
+        "tornado",
+        "--outcome",
+        "met:C1:2035",
+        "--out",
+        &tmp.arg("sens"),
+    ])
+    .ok();
+    let r = peakpath([
+        "sensitivity",
+        &s,
+        "--method",
+        "tornado",
+        "--outcome",
+        "met:C1:2040",
+        "--out",
+        &tmp.arg("sens2"),
+    ])
+    .expect_code(2);
+    assert!(r.stderr.contains("2025 or 2030 or 2035"), "{}", r.stderr);
+    // A target year the plan does not have is refused, by field.
+    std::fs::write(
+        tmp.join("bad.toml"),
+        "extends = \"s.toml\"\n[indicators.C1]\ntarget_2040 = 3\n",
+    )
+    .unwrap();
+    let r = peakpath(["validate", &tmp.arg("bad.toml")]).expect_code(2);
+    assert!(
+        r.stderr.contains("bad.toml:3") && r.stderr.contains("indicators.C1.target_2040"),
+        "{}",
+        r.stderr
+    );
+    // A plan's target years must ascend.
+    std::fs::write(
+        tmp.join("plan.toml"),
+        plan.replace("[2025, 2030, 2035]", "[2030, 2025]"),
+    )
+    .unwrap();
+    let r = peakpath(["validate", &s]).expect_code(2);
+    assert!(
+        r.stderr.contains("plan.target_years") && r.stderr.contains("[2030, 2025]"),
+        "{}",
+        r.stderr
+    );
+}
+
 /// A bad plan file is bad input: exit 2, naming the file, line, field, expected and found.
 #[test]
 fn a_bad_plan_file_is_named_with_its_line_and_field() {

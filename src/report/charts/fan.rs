@@ -156,8 +156,10 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             key_c,
         ));
     }
-    if fc.base.is_some() {
-        legend.push(legend_item(lang.word(Word::Base2020), Swatch::Dot, BLACK));
+    if let Some((y, _)) = fc.base {
+        // "2020 基数" / "2020 base": the base year of the scenario, whatever it is.
+        let label = format!("{y} {}", lang.word(Word::Base));
+        legend.push(legend_item(&label, Swatch::Dot, BLACK));
     }
     if fc.targets.iter().any(|t| !t.ceiling) {
         legend.push(legend_item(
