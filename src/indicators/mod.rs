@@ -52,6 +52,20 @@ pub enum Source {
     Path,
 }
 
+impl Source {
+    /// The plan file's `evaluate` text of this source (`scale` apart).
+    pub fn text(&self) -> String {
+        let name = |v: &Var| v.info().name;
+        match self {
+            Source::Decline(v) => format!("decline:{}", name(v)),
+            Source::AssessedDecline(Assessed::Energy) => "assessed:energy".into(),
+            Source::AssessedDecline(Assessed::Industry) => "assessed:industry".into(),
+            Source::Level(v, _) => format!("level:{}", name(v)),
+            Source::Path => "path".into(),
+        }
+    }
+}
+
 /// What an assessed decline measures (MODEL.md §6a, §8).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Assessed {

@@ -363,6 +363,13 @@ pub fn run_json_base(
             "name_en": sc.indicators.plan.name_en,
             "file": sc.indicators.plan.file,
             "target_years": sc.indicators.years(),
+            // How each indicator is evaluated, for the charts that draw its targets.
+            "indicators": sc.indicators.defs().iter().map(|d| serde_json::json!({
+                "id": d.id,
+                "evaluate": d.source.text(),
+                "scale": match d.source { crate::indicators::Source::Level(_, s) => Some(s), _ => None },
+                "direction": d.direction.name(),
+            })).collect::<Vec<_>>(),
             "notes": sc.indicators.plan.notes.iter().map(|(zh, en)| serde_json::json!({ "zh": zh, "en": en })).collect::<Vec<_>>(),
         },
         "model_options": model_options(sc),

@@ -154,6 +154,11 @@ en = "A note for the test"
     .ok();
     let html = read_string(tmp.join("r/report.html"));
     assert!(html.contains("A note for the test"));
+    // The charts draw this plan's targets by how it evaluates them (`coal-cap` is
+    // level:coal_t, at most 30), not by Huzhu's ids.
+    let coal = read_string(tmp.join("r/charts/fan_coal_t.svg"));
+    assert!(coal.contains("≤ 30"), "the coal chart draws coal-cap's ceiling");
+    assert!(!coal.contains("23.92"), "no Huzhu target on it");
     assert!(
         !html.contains("annex row 12"),
         "Huzhu's inconsistencies are not this plan's"

@@ -299,7 +299,9 @@ struct VarChart {
     en: &'static str,
     scale: f64,
     unit: Option<&'static str>,
-    /// Indicator whose targets are drawn, and how a target maps to the variable's level.
+    /// For a results folder whose `run.json` does not say how its plan's indicators are
+    /// evaluated (written before it did: Huzhu's plan), the indicator whose targets are drawn
+    /// and how a target maps to the variable's level. Otherwise the plan says (`targets_of`).
     targets: Option<(&'static str, TargetMap)>,
 }
 
@@ -396,6 +398,46 @@ const FANS: &[VarChart] = &[
     },
 ];
 
+/// The indicators whose targets a chart of `vc.var` draws, and how each maps to its level:
+/// from `run.json`'s list of how the plan evaluates each indicator (`level:VAR` at the chart's
+/// scale, as a ceiling when the target is a maximum; `decline:VAR`; `assessed:energy` on the
+/// assessed series of its year), else `vc.targets`.
+fn targets_of(run: &serde_json::Value, vc: &VarChart) -> Vec<(String, TargetMap)> {
+    let Some(list) = run["plan"]["indicators"].as_array() else {
+        return vc
+            .targets
+            .iter()
+            .map(|(id, m)| (id.to_string(), *m))
+            .collect();
+    };
+    let assessed_year = vc
+        .var
+        .strip_prefix("energy_intensity_assessed_")
+        .and_then(|y| y.parse::<i32>().ok());
+    let mut out = Vec::new();
+    for ind in list {
+        let (Some(id), Some(eval)) = (ind["id"].as_str(), ind["evaluate"].as_str()) else {
+            continue;
+        };
+        let map = match eval.split_once(':') {
+            Some(("level", v)) if v == vc.var && ind["scale"].as_f64() == Some(vc.scale) => {
+                if ind["direction"] == "at_most" {
+                    TargetMap::Ceiling
+                } else {
+                    TargetMap::Level
+                }
+            }
+            Some(("decline", v)) if v == vc.var => TargetMap::Decline(None),
+            Some(("assessed", "energy")) if assessed_year.is_some() => {
+                TargetMap::Decline(assessed_year)
+            }
+            _ => continue,
+        };
+        out.push((id.to_string(), map));
+    }
+    out
+}
+
 fn chart_err(e: report::ChartError) -> Error {
     Error::Other(format!("chart: {e:?}"))
 }
@@ -442,7 +484,7 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
         .get(vc.var)
         .and_then(|c| c.iter().next().map(|(y, v)| (*y, v * vc.scale)));
     let mut targets = Vec::new();
-    if let Some((id, map)) = vc.targets {
+    for (id, map) in targets_of(&first.run, vc) {
         for row in first.indicators.iter().filter(|r| r.id == id) {
             let Some(t) = row.target else { continue };
             let mut label = String::new();
