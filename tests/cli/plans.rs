@@ -3,6 +3,21 @@
 
 use crate::util::{TempDir, csv_rows, peakpath, read, read_string, root};
 
+/// The shipped scenarios set targets and paths of Huzhu's ids, which another plan lacks: a
+/// scenario on another plan writes its own `[indicators.*]` (and actions over them). Copies of
+/// the baseline and plan scenarios without either, as `baseline.toml` and `parent.toml`.
+fn parents_without_huzhu_ids(tmp: &TempDir) {
+    let strip = |name: &str| -> String {
+        let text = read_string(root().join("scenarios").join(name));
+        text.split("\n[")
+            .filter(|t| !t.starts_with("indicators.") && !t.starts_with("actions."))
+            .collect::<Vec<_>>()
+            .join("\n[")
+    };
+    std::fs::write(tmp.join("baseline.toml"), strip("baseline.toml")).unwrap();
+    std::fs::write(tmp.join("parent.toml"), strip("plan.toml")).unwrap();
+}
+
 /// A scenario that names the embedded plan's own file gives the same bytes as one that names
 /// none: the table moved out of the code unchanged.
 #[test]
@@ -95,18 +110,7 @@ zh = "测试用的说明"
 en = "A note for the test"
 "#;
     std::fs::write(tmp.join("plan.toml"), plan).unwrap();
-    // The shipped scenarios set targets and paths of Huzhu's ids, which this plan lacks: a
-    // scenario on another plan writes its own [indicators.*] (and actions over them). Copies
-    // without either:
-    let strip = |name: &str| -> String {
-        let text = read_string(root().join("scenarios").join(name));
-        text.split("\n[")
-            .filter(|t| !t.starts_with("indicators.") && !t.starts_with("actions."))
-            .collect::<Vec<_>>()
-            .join("\n[")
-    };
-    std::fs::write(tmp.join("baseline.toml"), strip("baseline.toml")).unwrap();
-    std::fs::write(tmp.join("parent.toml"), strip("plan.toml")).unwrap();
+    parents_without_huzhu_ids(&tmp);
     std::fs::write(
         tmp.join("s.toml"),
         "extends = \"parent.toml\"\nplan = \"plan.toml\"\n[indicators.E1]\ntarget_2030 = 15\n",
@@ -217,15 +221,7 @@ evaluate = "assessed:energy"
 kind = "modelled"
 "#;
     std::fs::write(tmp.join("plan.toml"), plan).unwrap();
-    let strip = |name: &str| -> String {
-        let text = read_string(root().join("scenarios").join(name));
-        text.split("\n[")
-            .filter(|t| !t.starts_with("indicators.") && !t.starts_with("actions."))
-            .collect::<Vec<_>>()
-            .join("\n[")
-    };
-    std::fs::write(tmp.join("baseline.toml"), strip("baseline.toml")).unwrap();
-    std::fs::write(tmp.join("parent.toml"), strip("plan.toml")).unwrap();
+    parents_without_huzhu_ids(&tmp);
     // The parent assesses 2025 and 2030 as fossil_only; 2035 without a rule of its own
     // would take 2030's. This scenario gives 2035 its own.
     std::fs::write(
