@@ -289,8 +289,8 @@ impl Accumulator {
                     let Some(target) = sc.indicators.target(i, k) else {
                         continue;
                     };
-                    let x = declines.get_or_insert_with(|| model::assessed_declines(tr, *rule, year))
-                        [which];
+                    let x = declines
+                        .get_or_insert_with(|| model::assessed_declines(tr, *rule, year))[which];
                     if x.is_some_and(|x| d.direction.met(x, target)) {
                         self.rules_met[i][k][r] += 1;
                     }

@@ -198,7 +198,8 @@ impl IndicatorSet {
         match d.source {
             Source::AssessedDecline(a) => {
                 let rule = spec.options.rule(year);
-                crate::model::assessed_declines(tr, rule, year)[usize::from(a == Assessed::Industry)]
+                crate::model::assessed_declines(tr, rule, year)
+                    [usize::from(a == Assessed::Industry)]
             }
             Source::Decline(var) => {
                 let start = year - crate::model::PLAN_PERIOD;

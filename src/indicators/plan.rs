@@ -244,7 +244,11 @@ pub fn parse(text: &str, file: &str) -> Result<Plan, Vec<PlanError>> {
                     "targets",
                     format!(
                         "expected a target year of the plan ({}), found {y}",
-                        years.iter().map(|y| y.to_string()).collect::<Vec<_>>().join(", ")
+                        years
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ),
             }

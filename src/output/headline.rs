@@ -133,7 +133,10 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
             year.to_string(),
             json!({
                 "assessment": o.rule(year).name(),
-                "assessment_note": format!("indicators 1 and 14 are assessed as `{}`: {}", o.rule(year).name(), o.rule(year).describe(false)),
+                "assessment_note": assessed_words(&assessed_ids(sc), false).map(|w| {
+                    let verb = if assessed_ids(sc).len() == 1 { "is" } else { "are" };
+                    format!("{w} {verb} assessed as `{}`: {}", o.rule(year).name(), o.rule(year).describe(false))
+                }),
                 "all_modelled_binding": modelled,
                 "all_binding_incl_assumed": with_assumed,
             }),
@@ -267,6 +270,28 @@ pub fn cap_json(sc: &Scenario, acc: &Accumulator) -> Value {
         .map(|(t, y)| json!({ "year": y, "p_binds": prob(acc.cap_binds.get(t).copied().unwrap_or(0), n) }))
         .collect();
     json!({ "fuel": "coal", "capped_from": cap.from(), "years": years })
+}
+
+/// The indicators the plan assesses under a rule of MODEL.md §6a, in words: "indicators 1
+/// and 14" / "指标1、14" for Huzhu's plan; `None` when the plan has none.
+pub fn assessed_words(ids: &[&str], zh: bool) -> Option<String> {
+    match (ids, zh) {
+        ([], _) => None,
+        ([one], true) => Some(format!("指标{one}")),
+        ([one], false) => Some(format!("indicator {one}")),
+        (many, true) => Some(format!("指标{}", many.join("、"))),
+        ([init @ .., last], false) => Some(format!("indicators {} and {last}", init.join(", "))),
+    }
+}
+
+/// The ids of the scenario's plan's indicators assessed under a rule (MODEL.md §6a).
+pub fn assessed_ids(sc: &Scenario) -> Vec<&str> {
+    sc.indicators
+        .defs()
+        .iter()
+        .filter(|d| d.assessed())
+        .map(|d| d.id.as_str())
+        .collect()
 }
 
 fn list(sc: &Scenario, set: &[usize]) -> String {
@@ -413,6 +438,14 @@ pub fn headline_text(
     for (k, &year) in sc.indicators.years().iter().enumerate() {
         let m = sc.indicators.binding(k, true);
         let rule = o.rule(year).name();
+        // "(indicators 1 and 14 assessed as fossil_only)", naming the plan's own indicators.
+        let ruled = assessed_words(&assessed_ids(sc), zh).map_or(String::new(), |w| {
+            if zh {
+                format!(" ({w}按 {rule} 口径考核)")
+            } else {
+                format!(" ({w} assessed as {rule})")
+            }
+        });
         let mut line = if m.judged.is_empty() {
             if zh {
                 format!("  {year}年目标 (能耗口径 {rule}): 约束性模型指标: 无目标")
@@ -424,13 +457,13 @@ pub fn headline_text(
         } else {
             let head = if zh {
                 format!(
-                    "  {year}年目标 (指标1、14按 {rule} 口径考核): P(约束性模型指标 {} 全部达成) = {}",
+                    "  {year}年目标{ruled}: P(约束性模型指标 {} 全部达成) = {}",
                     list(sc, &m.judged),
                     pc(acc.all_modelled[k])
                 )
             } else {
                 format!(
-                    "  {year} targets (indicators 1 and 14 assessed as {rule}): P(all binding modelled targets met: {}) = {}",
+                    "  {year} targets{ruled}: P(all binding modelled targets met: {}) = {}",
                     list(sc, &m.judged),
                     pc(acc.all_modelled[k])
                 )

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 mod headline;
 
 pub use headline::{
-    PeakParts, cap_json, central_headline, check_line, checks_json, declining_warning,
-    headline_text, mc_headline_json, peak_label, rules_json,
+    PeakParts, assessed_ids, assessed_words, cap_json, central_headline, check_line, checks_json,
+    declining_warning, headline_text, mc_headline_json, peak_label, rules_json,
 };
 
 use crate::engine::{Accumulator, QUANTILES};
@@ -160,7 +160,11 @@ fn model_options(sc: &Scenario) -> serde_json::Value {
         "after_last_milestone": o.after_last.name(),
         "industry_driver": o.industry_driver.name(),
     });
-    let years = o.assessment.iter().map(|r| r.0).chain(sc.indicators.years().iter().copied());
+    let years = o
+        .assessment
+        .iter()
+        .map(|r| r.0)
+        .chain(sc.indicators.years().iter().copied());
     for y in years {
         m[format!("assessment_{y}")] = o.rule(y).name().into();
     }

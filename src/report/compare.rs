@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, io};
 use crate::output::write_atomic;
 use crate::report::compare_page::{ComparisonPage, render_comparison};
-use crate::report::{Lang, option_value, scenario_rgb, unit};
 use crate::report::run::RunData;
+use crate::report::{Lang, option_value, scenario_rgb, unit};
 
 /// Whether `dir` is a folder written by `peakpath compare` (its `comparison.csv`, no
 /// `run.json` of its own).

@@ -41,7 +41,8 @@ pub fn charted_meta() -> Value {
 
 /// Whether indicator `i` can be judged in target year `k` by this scenario.
 fn evaluable(sc: &Scenario, acc: &Accumulator, i: usize, k: usize) -> bool {
-    sc.indicators.target(i, k).is_some() && acc.indicator_values[i * sc.indicators.years().len() + k].count() > 0
+    sc.indicators.target(i, k).is_some()
+        && acc.indicator_values[i * sc.indicators.years().len() + k].count() > 0
 }
 
 /// The answer to one run: `sc` with the overrides applied, its central run and Monte Carlo.

@@ -71,7 +71,10 @@ fn core_modules_import_only_the_layers_below_them() {
         ("model", &[]),
         ("indicators", &["model", "error"]),
         ("scenario", &["indicators", "model", "error"]),
-        ("engine", &["scenario", "indicators", "model", "error", "stats"]),
+        (
+            "engine",
+            &["scenario", "indicators", "model", "error", "stats"],
+        ),
     ];
     let mut bad = Vec::new();
     for (module, allowed) in layers {
@@ -91,14 +94,21 @@ fn core_modules_import_only_the_layers_below_them() {
     }
     bad.sort();
     bad.dedup();
-    assert!(bad.is_empty(), "imports against the layers:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "imports against the layers:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
 fn every_report_lives_in_src_report() {
     let src = root().join("src");
     for gone in ["visual", "comparison.rs"] {
-        assert!(!src.join(gone).exists(), "src/{gone} should be in src/report/");
+        assert!(
+            !src.join(gone).exists(),
+            "src/{gone} should be in src/report/"
+        );
     }
     // Pages and charts are made in src/report only (the serve page is a static asset).
     let mut stray = Vec::new();
@@ -121,7 +131,10 @@ fn every_report_lives_in_src_report() {
             }
         }
     }
-    assert!(stray.is_empty(), "pages or charts made outside src/report: {stray:?}");
+    assert!(
+        stray.is_empty(),
+        "pages or charts made outside src/report: {stray:?}"
+    );
 }
 
 #[test]

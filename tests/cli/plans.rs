@@ -161,7 +161,10 @@ en = "A note for the test"
     // The charts draw this plan's targets by how it evaluates them (`coal-cap` is
     // level:coal_t, at most 30), not by Huzhu's ids.
     let coal = read_string(tmp.join("r/charts/fan_coal_t.svg"));
-    assert!(coal.contains("≤ 30"), "the coal chart draws coal-cap's ceiling");
+    assert!(
+        coal.contains("≤ 30"),
+        "the coal chart draws coal-cap's ceiling"
+    );
     assert!(!coal.contains("23.92"), "no Huzhu target on it");
     assert!(
         !html.contains("annex row 12"),
@@ -251,7 +254,11 @@ kind = "modelled"
         .flat_map(|id| ["2025", "2030", "2035"].map(|y| (id.to_string(), y.to_string())))
         .collect();
     assert_eq!(keys, want);
-    let row = |id: &str, y: &str| rows.iter().find(|r| r["id"] == id && r["year"] == y).unwrap();
+    let row = |id: &str, y: &str| {
+        rows.iter()
+            .find(|r| r["id"] == id && r["year"] == y)
+            .unwrap()
+    };
     assert_eq!(row("C1", "2030")["target"], "15", "the scenario's target");
     assert_eq!(row("C1", "2035")["target"], "5", "the plan's 2035 target");
     // C1 in 2035 is the decline of CO2 intensity from 2030, from the central trajectory.
@@ -265,7 +272,10 @@ kind = "modelled"
     };
     let c1: f64 = row("C1", "2035")["value"].parse().unwrap();
     let want = 100.0 * (1.0 - at("co2_intensity", "2035") / at("co2_intensity", "2030"));
-    assert!((c1 - want).abs() < 1e-9 * want.abs().max(1.0), "{c1} vs {want}");
+    assert!(
+        (c1 - want).abs() < 1e-9 * want.abs().max(1.0),
+        "{c1} vs {want}"
+    );
     // Each year's rule: its own for 2035, the parent's for 2030.
     assert_eq!(row("E1", "2035")["assessment"], "total");
     assert_eq!(row("E1", "2030")["assessment"], "fossil_only");
@@ -275,7 +285,10 @@ kind = "modelled"
     // A headline per target year.
     let run: serde_json::Value =
         serde_json::from_str(&read_string(tmp.join("o/run.json"))).unwrap();
-    assert_eq!(run["plan"]["target_years"], serde_json::json!([2025, 2030, 2035]));
+    assert_eq!(
+        run["plan"]["target_years"],
+        serde_json::json!([2025, 2030, 2035])
+    );
     let t = &run["monte_carlo"]["targets"]["2035"];
     assert_eq!(t["assessment"], "total");
     assert_eq!(
@@ -290,7 +303,11 @@ kind = "modelled"
     // `indicators` shows a column per target year; sensitivity and discover take the year.
     let t = peakpath(["indicators", &s, "--lang", "en"]).ok();
     assert!(
-        t.stdout.lines().next().unwrap().contains("2020\t2025\t2030\t2035"),
+        t.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .contains("2020\t2025\t2030\t2035"),
         "{}",
         t.stdout
     );

@@ -15,8 +15,29 @@ use crate::report::{self, BarChart, BoardRow, FanChart, FanSeries, Lang, Stacked
 /// folder written before plans named them).
 pub fn target_years(run: &serde_json::Value) -> Vec<i32> {
     match run["plan"]["target_years"].as_array() {
-        Some(a) => a.iter().filter_map(|y| y.as_i64()).map(|y| y as i32).collect(),
+        Some(a) => a
+            .iter()
+            .filter_map(|y| y.as_i64())
+            .map(|y| y as i32)
+            .collect(),
         None => vec![2025, 2030],
+    }
+}
+
+/// The ids of the indicators a run's plan assesses under a rule of docs/model.md §6a, as
+/// `run.json` lists them (Huzhu's 1 and 14 for a results folder written before it did).
+pub fn assessed_ids(run: &serde_json::Value) -> Vec<String> {
+    match run["plan"]["indicators"].as_array() {
+        Some(a) => a
+            .iter()
+            .filter(|i| {
+                i["evaluate"]
+                    .as_str()
+                    .is_some_and(|e| e.starts_with("assessed:"))
+            })
+            .filter_map(|i| i["id"].as_str().map(String::from))
+            .collect(),
+        None => vec!["1".into(), "14".into()],
     }
 }
 

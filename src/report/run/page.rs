@@ -19,19 +19,22 @@ pub fn inconsistencies(run: &serde_json::Value, lang: Lang) -> Vec<String> {
         .collect()
 }
 
-/// The three points a planner needs to read the headline, in words.
-pub fn explanations(lang: Lang) -> Vec<String> {
+/// The points a planner needs to read the headline, in words; `assessed` names the plan's
+/// indicators assessed under a rule ("indicators 1 and 14" for Huzhu's).
+pub fn explanations(lang: Lang, assessed: Option<&str>) -> Vec<String> {
+    let which = assessed.map_or(String::new(), |w| format!("({w})"));
+    let which_en = assessed.map_or(String::new(), |w| format!(" ({w})"));
     if lang == Lang::Zh {
         vec![
             "终端用能效率: 同一份服务(取暖、运输), 电力所需的终端能源远少于燃煤或燃油(热泵约为煤炉的4倍, 电动车约为燃油车的4倍)。模型按有用能(服务)推演需求, 因此以电代煤会降低能耗, 而不是像按终端能源不变推演那样提高能耗。".into(),
-            "目标按考核口径评估: 能耗强度(指标1、14)的考核口径先后变化过三次(全口径; 扣除新增可再生能源; 仅计化石能源, 发改环资〔2024〕113号)。标题采用本情景口径, 另两种口径的达标概率并列给出; 同时给出实物量与考核口径两个数值。".into(),
+            format!("目标按考核口径评估: 能耗强度{which}的考核口径先后变化过三次(全口径; 扣除新增可再生能源; 仅计化石能源, 发改环资〔2024〕113号)。标题采用本情景口径, 另两种口径的达标概率并列给出; 同时给出实物量与考核口径两个数值。"),
             "“未达峰”与“自基准年起下降”单列: 到情景末年排放仍在最高点(平台)上的模拟, 记为“未达峰”, 不记作末年; 排放从未高于基准年的模拟, 记为“自基准年起下降”(模型无法判断更早的峰值年份)。达峰后到末年又高于达峰期限年份的, 记为“反弹”。".into(),
             "模型计算指标与假设指标分开: 能耗强度、碳强度、煤炭、非化石能源比重由模型从多项输入算出, 是模型的结论; 森林覆盖率、培训比例等只是一条交付路径, 其达标概率只是复述交付比例的假设。所有概率都附蒙特卡洛误差(Wilson 95 %区间)。".into(),
         ]
     } else {
         vec![
             "End-use efficiency: the same service (heat, transport) needs far less final energy from electricity than from coal or oil (a heat pump about four times less than a coal stove, an electric car about four times less than an engine). The model carries the service forward and derives final energy from the fuel mix, so switching to electricity lowers energy use instead of raising it.".into(),
-            "Targets assessed as they are assessed: the energy counted by the energy-intensity targets (indicators 1 and 14) has changed three times (all energy; new renewables excluded; fossil energy only, the rule of the 2024 evaluation of the provinces). The headline uses the scenario's rule and gives the other two beside it; both the physical and the assessed value are shown.".into(),
+            format!("Targets assessed as they are assessed: the energy counted by the energy-intensity targets{which_en} has changed three times (all energy; new renewables excluded; fossil energy only, the rule of the 2024 evaluation of the provinces). The headline uses the scenario's rule and gives the other two beside it; both the physical and the assessed value are shown."),
             "\"Not peaked\" and \"declining from the base year\" are answers of their own: a run whose emissions are still at their maximum (on the plateau) in the last year has not peaked within the horizon, and is never reported as that year; a run whose emissions never rise above the base year is declining from it (the model cannot say when such a peak was). A run that peaked by the deadline but ends above the deadline year's level is a rebound.".into(),
             "Modelled and assumed indicators apart: energy and CO₂ intensity, coal and the non-fossil share are computed by the model from many inputs and are findings; forest cover, training ratios and the like are one delivered path each, so their probability only restates the delivery assumption. Every probability carries its Monte Carlo error (Wilson 95 % interval).".into(),
         ]
@@ -63,6 +66,8 @@ pub fn report_html_with(
             .to_string()
     };
     let t_years = super::target_years(&d.run);
+    let assessed_ids = super::assessed_ids(&d.run);
+    let assessed: Vec<&str> = assessed_ids.iter().map(String::as_str).collect();
     let y0 = d.run["years"][0].as_i64().unwrap_or(2020) as i32;
     if let Some(mc) = d.mc() {
         let pk = &mc["peak"];
@@ -139,12 +144,17 @@ pub fn report_html_with(
             let t = &mc["targets"][y.to_string()];
             let m = &t["all_modelled_binding"];
             let r = rule(y);
+            let ruled = crate::output::assessed_words(&assessed, zh).map_or(String::new(), |w| {
+                if zh {
+                    format!(" ({w}按 {r} 口径考核)")
+                } else {
+                    format!(" ({w} assessed as {r})")
+                }
+            });
             let key = if zh {
-                format!("{y}年约束性模型计算指标全部达标的概率 (指标1、14按 {r} 口径考核)")
+                format!("{y}年约束性模型计算指标全部达标的概率{ruled}")
             } else {
-                format!(
-                    "Probability of meeting every binding modelled {y} target (indicators 1 and 14 assessed as {r})"
-                )
+                format!("Probability of meeting every binding modelled {y} target{ruled}")
             };
             let ids = |v: &serde_json::Value| {
                 v.as_array()
@@ -435,7 +445,10 @@ pub fn report_html_with(
                 .map_or("", |h| &h[..12.min(h.len())])
         ),
         headline,
-        explanations: explanations(lang),
+        explanations: explanations(
+            lang,
+            crate::output::assessed_words(&assessed, zh).as_deref(),
+        ),
         board_svg,
         assumed_board_svg,
         assumed: d

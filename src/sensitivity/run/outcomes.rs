@@ -18,7 +18,11 @@ pub enum Outcome {
     /// 1.0 when indicator `i` of the scenario's plan meets its target in its plan's target
     /// year index `k`, else 0.0; the third field is its id, names (zh, en) and the target
     /// year, kept for labels.
-    Met(usize, usize, (&'static str, &'static str, &'static str, i32)),
+    Met(
+        usize,
+        usize,
+        (&'static str, &'static str, &'static str, i32),
+    ),
 }
 
 impl Outcome {
