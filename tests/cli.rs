@@ -15,6 +15,8 @@ mod charts;
 mod cluster;
 #[path = "cli/correlations.rs"]
 mod correlations;
+#[path = "cli/county.rs"]
+mod county;
 #[path = "cli/determinism.rs"]
 mod determinism;
 #[path = "cli/docs.rs"]

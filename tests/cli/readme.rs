@@ -1,8 +1,8 @@
 //! Every command block of README.md runs as written.
 //!
 //! The blocks are parsed from README.md itself (not a copy). Each command runs with `sh`, in
-//! order, in one temporary folder holding a copy of `scenarios/`, with a stand-in `peakpath`
-//! first on the `PATH`: a small script that runs the binary `cargo test` built, capping
+//! order, in one temporary folder holding a copy of `scenarios/` and `examples/gonghe/`, with
+//! a stand-in `peakpath` first on the `PATH`: a small script that runs the binary `cargo test` built, capping
 //! `--runs` and `--samples` so that the test stays fast on CI (2 cores, debug build). Every
 //! command must exit 0 and write the files its command writes.
 
@@ -290,6 +290,11 @@ fn every_readme_command_block_runs() {
     let tmp = TempDir::new("readme");
     let cwd = tmp.join("work");
     copy_dir(&root().join("scenarios"), &cwd.join("scenarios"));
+    // The second county's example (issue 22), run by its own block.
+    copy_dir(
+        &root().join("examples/gonghe"),
+        &cwd.join("examples/gonghe"),
+    );
     let bin = stand_in(&tmp.join("."));
     // The cluster scripts (```bash blocks) run on a real Slurm in tests/cli/cluster.rs.
     let mut ran = 0;
