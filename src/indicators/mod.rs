@@ -156,6 +156,9 @@ pub struct Setting {
 pub struct IndicatorSet {
     pub plan: Arc<Plan>,
     pub settings: Vec<Setting>,
+    /// The scenario's first and last year: a value outside them, or a decline whose period
+    /// starts before the first, cannot be formed ("no value").
+    pub horizon: (i32, i32),
 }
 
 impl IndicatorSet {
@@ -231,10 +234,18 @@ impl IndicatorSet {
         Some(self.def(i).direction.met(x, t))
     }
 
-    /// Whether the scenario can give indicator `i` a value (a `Path` indicator needs its
-    /// path).
-    pub fn has_value(&self, i: usize) -> bool {
-        !matches!(self.def(i).source, Source::Path) || self.settings[i].path.is_some()
+    /// Whether the scenario can give indicator `i` a value in target year index `k`: a
+    /// `Path` indicator needs its path; the year must be in the horizon, and a decline's
+    /// period (`year − 5 … year`) too.
+    pub fn has_value(&self, i: usize, k: usize) -> bool {
+        let (y0, y1) = self.horizon;
+        let year = self.years()[k];
+        let first = match self.def(i).source {
+            Source::Decline(_) | Source::AssessedDecline(_) => year - crate::model::PLAN_PERIOD,
+            _ => year,
+        };
+        let path = !matches!(self.def(i).source, Source::Path) || self.settings[i].path.is_some();
+        path && first >= y0 && year <= y1
     }
 
     /// The binding indicators of target year index `k`, sorted as
@@ -247,7 +258,7 @@ impl IndicatorSet {
             }
             if self.target(i, k).is_none() {
                 set.no_target.push(i);
-            } else if !self.has_value(i) {
+            } else if !self.has_value(i, k) {
                 set.no_value.push(i);
             } else {
                 set.judged.push(i);
@@ -357,6 +368,36 @@ mod tests {
         );
         let e = &plan::parse(&text, "p.toml").unwrap_err()[0];
         assert_eq!(e.field, "indicators.2.evaluate");
+    }
+
+    /// A decline whose period starts before the scenario's first year has no value: the
+    /// headline lists it as "no value", never as a target missed in every run.
+    #[test]
+    fn a_decline_from_before_the_base_year_has_no_value() {
+        let n = plan::HUZHU.indicators.len();
+        let set = |horizon| IndicatorSet {
+            plan: plan::HUZHU.clone(),
+            settings: vec![Setting::default(); n],
+            horizon,
+        };
+        let ids = |s: &IndicatorSet, v: &[usize]| -> Vec<String> {
+            v.iter().map(|&i| s.def(i).id.clone()).collect()
+        };
+        let from_2020 = set((2020, 2035));
+        let b = from_2020.binding(0, true);
+        assert_eq!(ids(&from_2020, &b.judged), ["1", "2", "5", "14"]);
+        assert!(b.no_value.is_empty());
+        let from_2022 = set((2022, 2035));
+        let b = from_2022.binding(0, true);
+        assert_eq!(ids(&from_2022, &b.judged), ["5"]);
+        assert_eq!(ids(&from_2022, &b.no_value), ["1", "2", "14"]);
+        // 2030's targets (the plan gives a number for 5 only) are inside the horizon.
+        let b = from_2022.binding(1, true);
+        assert_eq!(ids(&from_2022, &b.judged), ["5"]);
+        assert!(b.no_value.is_empty());
+        // A horizon ending before a target year: no value either.
+        let short = set((2020, 2028));
+        assert_eq!(ids(&short, &short.binding(1, true).no_value), ["5"]);
     }
 
     #[test]

@@ -722,6 +722,7 @@ fn assessed_declines_under_the_scenarios_own_rule_are_the_indicator_values() {
     let set = IndicatorSet {
         plan: crate::indicators::plan::HUZHU.clone(),
         settings: vec![Setting::default(); crate::indicators::plan::HUZHU.indicators.len()],
+        horizon: (2020, 2035),
     };
     let (i1, i14) = (find("1").unwrap(), find("14").unwrap());
     for rule in [Total, NewRenewablesExcluded, FossilOnly] {

@@ -815,7 +815,11 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let mut sc = Scenario::assemble(
         info,
         spec,
-        IndicatorSet { plan, settings },
+        IndicatorSet {
+            plan,
+            settings,
+            horizon: (y0, y1),
+        },
         r.params,
         r.warnings,
     );
