@@ -477,3 +477,46 @@ fn png_charts_are_at_print_resolution() {
     assert_eq!(width, 1600, "width");
     assert!(height >= 1000, "height {height}");
 }
+
+/// The indicator boards never cut a name (issue 24): every indicator of the shipped plan
+/// appears whole on a board, in both languages; a long name wraps onto a second line.
+#[test]
+fn indicator_boards_show_every_name_whole() {
+    let dir = TempDir::new("board-names");
+    for lang in ["zh", "en"] {
+        peakpath([
+            "run",
+            "--runs",
+            "300",
+            "--lang",
+            lang,
+            "--out",
+            &dir.arg(lang),
+        ])
+        .ok();
+        // The boards' drawn text (not the <title> of a shortened text), whitespace dropped:
+        // a name wrapped onto two lines reads whole when its lines are joined.
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let mut drawn = String::new();
+        for file in ["indicator_board.svg", "indicator_board_assumed.svg"] {
+            let svg = read_string(dir.join(format!("{lang}/charts/{file}")));
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                let s: String = t.children().filter_map(|c| c.text()).collect();
+                assert!(!s.contains('…'), "{lang} {file}: a cut text: {s}");
+                drawn.push_str(&squeeze(&s));
+            }
+        }
+        let rows = csv_rows(dir.join(format!("{lang}/indicators.csv")));
+        assert!(rows.len() >= 50, "{}", rows.len());
+        for r in &rows {
+            let name = &r[&format!("name_{lang}")];
+            let label = squeeze(&format!("{} {name} {}", r["id"], r["year"]));
+            assert!(
+                drawn.contains(&label),
+                "{lang}: the boards do not show {:?} whole",
+                format!("{} {name} {}", r["id"], r["year"])
+            );
+        }
+    }
+}
