@@ -148,6 +148,18 @@ fn serve_in_a_real_browser() {
                 .await
                 .is_ok()
         );
+        // Every peak category has its bar: declining from the base year, the years, not
+        // peaked within the horizon (even where its share is 0).
+        for kind in ["declining", "year", "not_peaked"] {
+            assert!(
+                c.find(Locator::Css(&format!("#peak-hist rect[data-kind={kind}]")))
+                    .await
+                    .is_ok(),
+                "no {kind} bar in the peak-year chart"
+            );
+        }
+        // Nothing is stale after a run.
+        assert_eq!(stale(&c).await, "");
 
         // Move a lever with the keyboard: GDP growth to 2030 at the top of its range.
         let slider = c
@@ -164,6 +176,55 @@ fn serve_in_a_real_browser() {
         );
 
         eprintln!("browser: P(peaked by 2030) {p0} → {p1} with economy.growth.2030 at 0.06");
+
+        // At 1024×768 the page fits: no horizontal scrolling, the fan drawn at a readable
+        // size, the binding-target tables (2030 included) and the board inside their cards.
+        fits_at_1024(&c).await;
+
+        // Stale numbers are visibly stale: greyed with a note, while a run is pending and
+        // after an error (the previous run's numbers stay on screen, under the banner).
+        let pending: serde_json::Value = c
+            .execute(
+                r#"const f = document.querySelector('input[type=text][data-path="economy.growth.2030"]');
+                   f.value = 'triangular(0.06, 0.02, 0.01)';
+                   f.dispatchEvent(new Event('change'));
+                   return document.getElementById('results').dataset.stale;"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(pending, "pending", "a pending run greys the numbers at once");
+        let until = Instant::now() + Duration::from_secs(60);
+        while c
+            .execute("return document.body.dataset.state", vec![])
+            .await
+            .unwrap()
+            != "error"
+        {
+            assert!(Instant::now() < until, "the bad input got no error");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(stale(&c).await, "error");
+        let (note, opacity): (String, f64) = {
+            let v = c
+                .execute(
+                    r#"const n = document.getElementById('stale-note');
+                       return [n.hidden ? '' : n.textContent,
+                               Number(getComputedStyle(document.querySelector('#results .top')).opacity)];"#,
+                    vec![],
+                )
+                .await
+                .unwrap();
+            (v[0].as_str().unwrap().to_string(), v[1].as_f64().unwrap())
+        };
+        assert!(note.contains("stale"), "the note says the numbers are stale: {note:?}");
+        assert!(opacity < 0.7, "the old numbers are greyed (opacity {opacity})");
+        eprintln!("browser: after a bad input: {note} (opacity {opacity})");
+        c.goto(&format!("http://{addr}/?lang=en&set.economy.growth.2030=0.06"))
+            .await
+            .unwrap();
+        assert_eq!(settled(&c, None).await, p1);
+        assert_eq!(stale(&c).await, "", "a finished run is not stale");
 
         // The view is in the URL: the link reproduces it.
         let url = c.current_url().await.unwrap().to_string();
@@ -236,6 +297,53 @@ fn serve_in_a_real_browser() {
         "{text}"
     );
     peakpath(["validate", &file.display().to_string()]).ok();
+}
+
+/// Why the page's numbers are stale ("pending", "error"), or "" when they are current.
+async fn stale(c: &Client) -> String {
+    c.execute(
+        "return document.getElementById('results').dataset.stale || ''",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+/// At a 1024×768 window: no horizontal overflow, a readable fan, tables inside their cards.
+async fn fits_at_1024(c: &Client) {
+    c.set_window_size(1024, 768).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await; // the fan is redrawn at its new width
+    let m = c
+        .execute(
+            r#"const r = { inner: window.innerWidth, scroll: document.documentElement.scrollWidth, over: [] };
+               const fan = document.querySelector('#fan svg');
+               r.fan = fan.getBoundingClientRect().width;
+               r.font = Math.min(...[...fan.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height));
+               for (const sel of ['#headlines', '#board', '#fan', '.card.main', '.top']) {
+                 const e = document.querySelector(sel);
+                 if (e.scrollWidth > e.clientWidth + 1) r.over.push(sel + ' ' + e.scrollWidth + ' > ' + e.clientWidth);
+               }
+               const box = document.getElementById('headlines').getBoundingClientRect();
+               for (const tb of document.querySelectorAll('#headlines table')) {
+                 const b = tb.getBoundingClientRect();
+                 if (b.right > box.right + 1) r.over.push(tb.rows[0].textContent + ' ends at ' + b.right + ' > ' + box.right);
+               }
+               return r;"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    eprintln!("browser at 1024×768: {m}");
+    let inner = m["inner"].as_f64().unwrap();
+    assert!(inner <= 1024.0, "{m}");
+    assert!(m["scroll"].as_f64().unwrap() <= inner, "the page scrolls sideways: {m}");
+    assert!(m["over"].as_array().unwrap().is_empty(), "clipped: {m}");
+    assert!(m["fan"].as_f64().unwrap() >= 560.0, "the fan is squeezed: {m}");
+    assert!(m["font"].as_f64().unwrap() >= 11.0, "the fan's text is too small: {m}");
+    c.set_window_size(1280, 900).await.unwrap();
 }
 
 /// The browser's full path (chromedriver wants one).
