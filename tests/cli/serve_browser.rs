@@ -339,10 +339,19 @@ async fn fits_at_1024(c: &Client) {
     eprintln!("browser at 1024×768: {m}");
     let inner = m["inner"].as_f64().unwrap();
     assert!(inner <= 1024.0, "{m}");
-    assert!(m["scroll"].as_f64().unwrap() <= inner, "the page scrolls sideways: {m}");
+    assert!(
+        m["scroll"].as_f64().unwrap() <= inner,
+        "the page scrolls sideways: {m}"
+    );
     assert!(m["over"].as_array().unwrap().is_empty(), "clipped: {m}");
-    assert!(m["fan"].as_f64().unwrap() >= 560.0, "the fan is squeezed: {m}");
-    assert!(m["font"].as_f64().unwrap() >= 11.0, "the fan's text is too small: {m}");
+    assert!(
+        m["fan"].as_f64().unwrap() >= 560.0,
+        "the fan is squeezed: {m}"
+    );
+    assert!(
+        m["font"].as_f64().unwrap() >= 11.0,
+        "the fan's text is too small: {m}"
+    );
     c.set_window_size(1280, 900).await.unwrap();
 }
 
