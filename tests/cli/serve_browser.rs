@@ -263,6 +263,12 @@ fn serve_in_a_real_browser() {
             .send_keys("fast-growth")
             .await
             .unwrap();
+        c.find(Locator::Id("save-title"))
+            .await
+            .unwrap()
+            .send_keys("快速增长")
+            .await
+            .unwrap();
         c.find(Locator::Id("save-btn"))
             .await
             .unwrap()
@@ -293,7 +299,10 @@ fn serve_in_a_real_browser() {
     let file = saves.join("s/fast-growth.toml");
     let text = read_string(&file);
     assert!(
-        text.contains("extends = \"plan.toml\"") && text.contains("2030 = 0.06"),
+        text.contains("extends = \"plan.toml\"")
+            && text.contains("2030 = 0.06")
+            && text.contains("id = \"fast-growth\"")
+            && text.contains("name_zh = \"快速增长\""),
         "{text}"
     );
     peakpath(["validate", &file.display().to_string()]).ok();
