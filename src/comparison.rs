@@ -393,7 +393,7 @@ pub fn source_text(src: &str, lang: Lang) -> String {
         .collect();
     if lang == Lang::Zh {
         return if tags.is_empty() {
-            "见 parameters.csv".to_string()
+            "情景文件注释未标注来源类别 (原文见 parameters.csv)".to_string()
         } else {
             tags.join("、")
         };

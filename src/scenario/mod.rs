@@ -196,8 +196,9 @@ impl Scenario {
         Ok(sc)
     }
 
-    /// The comment at the end of the line that sets parameter `i` (its source or
-    /// "[A]"), or, failing that, the comment on the line above.
+    /// The source of parameter `i` as its file writes it: the comment block right above the
+    /// line that sets it, then the comment at the end of that line; without a block above and a
+    /// tagged comment at the end, the nearest comment block above it in its paragraph first.
     pub fn param_note(&self, i: usize) -> String {
         let Some(at) = self.params[i].at else {
             return String::new();
@@ -209,18 +210,35 @@ impl Scenario {
             .rfind('\n')
             .map_or(0, |p| p + 1);
         let line = text[start..].lines().next().unwrap_or("");
-        let comment = |l: &str| l.split_once(" #").map(|(_, c)| c.trim().to_string());
-        comment(line)
-            .or_else(|| {
-                let prev = text[..start.saturating_sub(1)]
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("");
-                prev.trim_start()
-                    .strip_prefix('#')
-                    .map(|c| c.trim().to_string())
-            })
-            .unwrap_or_default()
+        let inline = line.split_once(" #").map(|(_, c)| c.trim().to_string());
+        // The comment block right above the line (its contiguous `#` lines, up to a blank or
+        // any other line): a source written over several lines is read whole, not its last line.
+        let mut above: Vec<&str> = text[..start.saturating_sub(1)]
+            .rsplit('\n')
+            .take_while(|l| l.trim_start().starts_with('#'))
+            .map(|l| l.trim_start().trim_start_matches('#').trim())
+            .collect();
+        if start == 0 {
+            above.clear();
+        }
+        if above.is_empty() && !inline.as_deref().is_some_and(|c| c.contains('[')) {
+            // No source tag of its own: the nearest comment block above it in its paragraph
+            // (the lines up to a blank one), e.g. one comment over a run of [indicators.N].
+            above = text[..start.saturating_sub(1)]
+                .rsplit('\n')
+                .take_while(|l| !l.trim().is_empty())
+                .skip_while(|l| !l.trim_start().starts_with('#'))
+                .take_while(|l| l.trim_start().starts_with('#'))
+                .map(|l| l.trim_start().trim_start_matches('#').trim())
+                .collect();
+        }
+        above.reverse();
+        let above = above.join(" ");
+        match inline {
+            Some(c) if above.is_empty() => c,
+            Some(c) => format!("{above} {c}"),
+            None => above,
+        }
     }
 
     /// The parameter vector of the central run: every distribution at its median.

@@ -520,3 +520,40 @@ fn indicator_boards_show_every_name_whole() {
         }
     }
 }
+
+/// Every parameter of the shipped scenarios has its source in the report, not a pointer to
+/// `parameters.csv` (issue 24): a source written over several comment lines is read whole,
+/// and a run of tables under one comment shares it.
+#[test]
+fn report_gives_every_parameter_its_source() {
+    let dir = TempDir::new("sources");
+    for sc in ["baseline", "plan", "enhanced", "review-2025"] {
+        let out = dir.arg(sc);
+        peakpath([
+            "run",
+            &format!("scenarios/{sc}.toml"),
+            "--central",
+            "--no-charts",
+            "--report",
+            "--lang",
+            "zh",
+            "--out",
+            &out,
+        ])
+        .ok();
+        let rows = csv_rows(dir.join(format!("{sc}/parameters.csv")));
+        for r in &rows {
+            assert!(
+                r["source"].contains('['),
+                "{sc}: {} has no tagged source: {:?}",
+                r["parameter"],
+                r["source"]
+            );
+        }
+        let html = read_string(dir.join(format!("{sc}/report.html")));
+        assert!(
+            !html.contains(">见 parameters.csv<") && !html.contains("未标注来源"),
+            "{sc}: a parameter without its source in the report"
+        );
+    }
+}
