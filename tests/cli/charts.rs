@@ -272,6 +272,12 @@ fn comparison_equals_separate_runs() {
                 c["scenario"] == "plan" && c["indicator"] == r["id"] && c["year"] == r["year"]
             })
             .expect("row in comparison.csv");
+        // The comparison names each indicator, in both languages, as indicators.csv does.
+        assert_eq!(
+            (&c["name_zh"], &c["name_en"]),
+            (&r["name_zh"], &r["name_en"])
+        );
+        assert!(!c["name_zh"].is_empty());
         assert_eq!(
             c["p_met"], r["p_met"],
             "indicator {} {}",
