@@ -308,6 +308,89 @@ fn serve_in_a_real_browser() {
     peakpath(["validate", &file.display().to_string()]).ok();
 }
 
+/// The compare report fits a 1,400 px window and an A4 page's width (794 px at 96 dpi): no
+/// table wider than the page, nothing off-screen (issue 24: the "what differs" table was
+/// 2,128 px wide in a 1,400 px window, its last scenario column lost in print).
+#[test]
+#[cfg_attr(
+    not(peakpath_has_browser),
+    ignore = "needs Chromium and chromedriver (Debian: chromium chromium-driver; .ci/run installs them)"
+)]
+fn compare_report_fits_the_window() {
+    let (Some(chromium), Some(driver)) = (
+        on_path(&["chromium", "chromium-browser", "google-chrome"]),
+        on_path(&["chromedriver"]),
+    ) else {
+        eprintln!("SKIPPED compare_report_fits_the_window: Chromium and chromedriver are needed");
+        return;
+    };
+    let dir = TempDir::new("report-width");
+    peakpath([
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/plan.toml",
+        "scenarios/enhanced.toml",
+        "--runs",
+        "300",
+        "--out",
+        &dir.arg("cmp"),
+    ])
+    .ok();
+    let drv = start_driver(driver);
+    let profile = TempDir::new("report-width-profile");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let caps = json!({ "goog:chromeOptions": {
+            "binary": which(chromium),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1400,900", "--no-first-run", "--disable-background-networking",
+                     format!("--user-data-dir={}", profile.join("p").display())],
+        }});
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{}", drv.1))
+            .await
+            .expect("a WebDriver session");
+        for lang in ["zh", "en"] {
+            peakpath(["report", &dir.arg("cmp"), "--lang", lang]).ok();
+            for width in [1400, 794] {
+                c.set_window_size(width, 900).await.unwrap();
+                c.goto(&format!("file://{}", dir.join("cmp/report.html").display()))
+                    .await
+                    .unwrap();
+                let m = c
+                    .execute(
+                        r#"const r = { inner: window.innerWidth, scroll: document.documentElement.scrollWidth, tables: [] };
+                           for (const t of document.querySelectorAll('table')) {
+                             const b = t.getBoundingClientRect();
+                             r.tables.push([t.closest('section') ? t.closest('section').id : '', Math.round(b.right), t.scrollWidth, t.parentElement.clientWidth]);
+                           }
+                           return r;"#,
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                eprintln!("compare report, {lang}, {width} px window: {m}");
+                let inner = m["inner"].as_f64().unwrap();
+                assert!(m["scroll"].as_f64().unwrap() <= inner, "{lang} {width}: the page scrolls sideways: {m}");
+                let tables = m["tables"].as_array().unwrap();
+                assert!(tables.len() >= 2, "{m}");
+                for t in tables {
+                    assert!(
+                        t[1].as_f64().unwrap() <= inner && t[2].as_f64().unwrap() <= t[3].as_f64().unwrap() + 1.0,
+                        "{lang} {width}: table {} does not fit: {m}",
+                        t[0]
+                    );
+                }
+            }
+        }
+        c.close().await.unwrap();
+    });
+}
+
 /// Why the page's numbers are stale ("pending", "error"), or "" when they are current.
 async fn stale(c: &Client) -> String {
     c.execute(
