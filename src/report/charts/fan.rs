@@ -150,7 +150,7 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
         Swatch::Rect(0.38),
         key_c,
     ));
-    if !(single && !fc.series[0].label.is_empty()) {
+    if !single || fc.series[0].label.is_empty() {
         legend.push(legend_item(lang.word(Word::Median), Swatch::Line, key_c));
     }
     if fc.series.iter().any(|s| s.central.is_some()) {
