@@ -196,9 +196,9 @@ impl Scenario {
         Ok(sc)
     }
 
-    /// The source of parameter `i` as its file writes it: the comment block right above the
-    /// line that sets it, then the comment at the end of that line; without a block above and a
-    /// tagged comment at the end, the nearest comment block above it in its paragraph first.
+    /// The source of parameter `i` as its file writes it: the comment at the end of the line
+    /// that sets it when it is tagged ("[A]"); else that comment, if any, and the comment block
+    /// right above the line (or, without one, the nearest block above it in its paragraph).
     pub fn param_note(&self, i: usize) -> String {
         let Some(at) = self.params[i].at else {
             return String::new();
@@ -211,32 +211,36 @@ impl Scenario {
             .map_or(0, |p| p + 1);
         let line = text[start..].lines().next().unwrap_or("");
         let inline = line.split_once(" #").map(|(_, c)| c.trim().to_string());
-        // The comment block right above the line (its contiguous `#` lines, up to a blank or
-        // any other line): a source written over several lines is read whole, not its last line.
-        let mut above: Vec<&str> = text[..start.saturating_sub(1)]
-            .rsplit('\n')
-            .take_while(|l| l.trim_start().starts_with('#'))
-            .map(|l| l.trim_start().trim_start_matches('#').trim())
-            .collect();
-        if start == 0 {
-            above.clear();
+        // A comment of its own that names its source ("[A]", "[REF §3, V]") is the source.
+        if let Some(c) = inline.as_ref().filter(|c| c.contains('[')) {
+            return c.clone();
         }
-        if above.is_empty() && !inline.as_deref().is_some_and(|c| c.contains('[')) {
-            // No source tag of its own: the nearest comment block above it in its paragraph
-            // (the lines up to a blank one), e.g. one comment over a run of [indicators.N].
-            above = text[..start.saturating_sub(1)]
-                .rsplit('\n')
+        // Else the comment block right above the line (its contiguous `#` lines, up to a blank
+        // or any other line), read whole, not its last line; without one, the nearest comment
+        // block above it in its paragraph (the lines up to a blank one), e.g. one comment over
+        // a run of [indicators.N] tables. An untagged comment of its own comes first.
+        let comment = |l: &str| l.trim_start().starts_with('#');
+        let before = || text[..start.saturating_sub(1)].rsplit('\n');
+        let mut above: Vec<&str> = if start == 0 {
+            Vec::new()
+        } else if before().next().is_some_and(comment) {
+            before().take_while(|l| comment(l)).collect()
+        } else {
+            before()
                 .take_while(|l| !l.trim().is_empty())
-                .skip_while(|l| !l.trim_start().starts_with('#'))
-                .take_while(|l| l.trim_start().starts_with('#'))
-                .map(|l| l.trim_start().trim_start_matches('#').trim())
-                .collect();
-        }
+                .skip_while(|l| !comment(l))
+                .take_while(|l| comment(l))
+                .collect()
+        };
         above.reverse();
-        let above = above.join(" ");
+        let above = above
+            .iter()
+            .map(|l| l.trim_start().trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
         match inline {
             Some(c) if above.is_empty() => c,
-            Some(c) => format!("{above} {c}"),
+            Some(c) => format!("{c} {above}"),
             None => above,
         }
     }
