@@ -45,6 +45,8 @@ mod precision;
 mod properties;
 #[path = "cli/readme.rs"]
 mod readme;
+#[path = "cli/readme_figures.rs"]
+mod readme_figures;
 #[path = "cli/save_draws.rs"]
 mod save_draws;
 #[path = "cli/serve.rs"]

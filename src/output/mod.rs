@@ -470,7 +470,7 @@ pub fn out_file(dir: &Path, name: &str) -> PathBuf {
     dir.join(name)
 }
 
-/// Rows of `comparison.csv` for one scenario: every indicator and target year with
+/// Rows of `comparison.csv` for one scenario: every indicator (id and names) and target year with
 /// P(met) and its Wilson 95 % interval, median, p5 and p95 of its value; then P(peaked by …),
 /// P(not peaked), P(rebound) and, per target year, P(all modelled binding targets met) and
 /// P(all binding targets met, assumed indicators included).
@@ -497,6 +497,8 @@ pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
             let mut r = vec![
                 sc.info.id.clone(),
                 d.id.to_string(),
+                d.name_zh.clone(),
+                d.name_en.clone(),
                 d.unit.to_string(),
                 year.to_string(),
             ];
@@ -510,6 +512,8 @@ pub fn comparison_rows(sc: &Scenario, acc: &Accumulator) -> Vec<Vec<String>> {
         let mut r = vec![
             sc.info.id.clone(),
             name,
+            String::new(),
+            String::new(),
             "probability".into(),
             year.to_string(),
         ];
@@ -545,6 +549,8 @@ pub fn comparison_csv(rows: Vec<Vec<String>>) -> Vec<u8> {
         &[
             "scenario",
             "indicator",
+            "name_zh",
+            "name_en",
             "unit",
             "year",
             "p_met",

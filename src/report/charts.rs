@@ -196,21 +196,6 @@ pub(crate) fn ellipsize(s: &str, max_px: f64, px: f64) -> String {
     out
 }
 
-/// Like [`ellipsize`] but keeps the last space-separated token (e.g. the
-/// target year in "8 绿色建筑占比 2025").
-fn ellipsize_keep_tail(s: &str, max_px: f64, px: f64) -> String {
-    if text_width(s, px) <= max_px {
-        return s.to_string();
-    }
-    match s.trim_end().rsplit_once(' ') {
-        Some((head, tail)) if text_width(tail, px) < max_px * 0.4 => {
-            let head = ellipsize(head, max_px - text_width(tail, px) - 0.3 * px, px);
-            format!("{head} {tail}")
-        }
-        _ => ellipsize(s, max_px, px),
-    }
-}
-
 /// Human number: 3 significant-ish digits, trailing zeros trimmed.
 pub(crate) fn fmt_num(v: f64) -> String {
     let a = v.abs();

@@ -344,58 +344,53 @@ pub fn write_report(dir: &Path, lang: Lang, with: &[PathBuf]) -> Result<(), Erro
 /// comment's tags in words (参考资料 §6, i.e. docs/sources.md §6, 假设; the free text is in parameters.csv); English: the
 /// comment without its Chinese words.
 pub fn source_text(src: &str, lang: Lang) -> String {
-    let tag = |t: &str| -> String {
-        // "D: GB/T 32150-2015": the tag, then what it rests on (kept as written).
-        let (t, rest) = t.split_once(':').unwrap_or((t, ""));
-        let rest = rest.trim();
-        let t = t.trim();
-        if !rest.is_empty() {
-            let head = match (t, lang) {
-                ("V", Lang::Zh) => "已核实",
-                ("D", Lang::Zh) => "推导",
-                ("A", Lang::Zh) => "假设",
-                ("V", _) => "verified",
-                ("D", _) => "derived",
-                ("A", _) => "assumption",
-                _ => t,
-            };
-            return format!("{head}: {rest}");
-        }
-        let (zh, en) = match t {
-            "V" => ("已核实", "verified"),
-            "V2" => ("多个公开来源", "two or more public copies"),
-            "M" => ("广泛引用、未复核", "widely quoted, not re-checked"),
-            "D" => ("推导", "derived"),
-            "A" => ("假设", "assumption"),
-            "PLAN" => ("规划", "plan"),
-            _ => ("", ""),
-        };
-        if lang == Lang::Zh && !zh.is_empty() {
-            return zh.to_string();
-        }
-        if lang == Lang::En && !en.is_empty() {
-            return en.to_string();
-        }
-        match t.strip_prefix("REF") {
-            Some(rest) if lang == Lang::Zh => format!("参考资料{rest}"),
-            Some(rest) => format!("docs/sources.md{rest}"),
-            // A bracketed word that is no tag (a table name such as [[projects]]).
-            None if t.chars().any(|c| c.is_ascii_lowercase()) => String::new(),
-            None => t.to_string(),
-        }
-    };
-    let tags: Vec<String> = src
+    let tags: Vec<&str> = src
         .split('[')
         .skip(1)
         .filter_map(|s| s.split_once(']').map(|(t, _)| t))
-        .flat_map(|t| t.split(',').map(tag).collect::<Vec<_>>())
-        .filter(|t| !t.is_empty())
+        .flat_map(|t| t.split(','))
         .collect();
     if lang == Lang::Zh {
-        return if tags.is_empty() {
-            "见 parameters.csv".to_string()
+        // Each tag in words: its kind (the first word: V, V2, M, D, A, PLAN, REF), then what it
+        // points at where that is written without Latin words ("§6", "(三) 4", "GB/T 32150-2015");
+        // free text ("annex row 9", "for 2022") stays in parameters.csv. Bracketed words that
+        // are no tag (a table name such as [[projects]]) are dropped.
+        let mut out: Vec<String> = Vec::new();
+        for t in tags {
+            let t = t.trim();
+            let head_len = t
+                .find(|c: char| c.is_whitespace() || c == ':')
+                .unwrap_or(t.len());
+            let (head, rest) = t.split_at(head_len);
+            let word = match head {
+                "V" => "已核实",
+                "V2" => "多个公开来源",
+                "M" => "广泛引用、未复核",
+                "D" => "推导",
+                "A" => "假设",
+                "PLAN" => "规划",
+                "REF" => "参考资料",
+                "NDRC" => "国家发展改革委",
+                _ => continue,
+            };
+            let kept: Vec<&str> = rest
+                .split([';', ':'])
+                .map(str::trim)
+                .filter(|x| !x.is_empty() && !x.chars().any(|c| c.is_ascii_lowercase()))
+                .collect();
+            let text = match (kept.is_empty(), rest.trim_start().starts_with(':')) {
+                (true, _) => word.to_string(),
+                (false, true) => format!("{word}: {}", kept.join("; ")),
+                (false, false) => format!("{word} {}", kept.join("; ")),
+            };
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+        return if out.is_empty() {
+            "情景文件注释未标注来源类别 (原文见 parameters.csv)".to_string()
         } else {
-            tags.join("、")
+            out.join("、")
         };
     }
     // English: drop Chinese words (and the punctuation they leave), keep the rest.
@@ -621,6 +616,14 @@ mod tests {
         assert_eq!(
             source_text("亿元, 2020 [REF §6, V]", Lang::Zh),
             "参考资料 §6、已核实"
+        );
+        // What a tag points at is kept where it has no Latin words; free text is not.
+        assert_eq!(
+            source_text(
+                "x [PLAN (一) 4; annex row 17] y [REF §3: V for 2022, V2 for 2021] [REF §1, D: GB/T 32150-2015] [D from 33.79 万 residents, A] [[projects]] [REF §2, V, NDRC]",
+                Lang::Zh
+            ),
+            "规划 (一) 4、参考资料 §3、多个公开来源、参考资料 §1、推导: GB/T 32150-2015、推导、假设、参考资料 §2、已核实、国家发展改革委"
         );
     }
 

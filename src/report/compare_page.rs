@@ -103,6 +103,21 @@ fn figures(h: &mut String, figs: &[(String, String)], none: &str) {
     }
 }
 
+/// Figures named above, by a heading (a board per scenario: the reader sees whose board it
+/// is before reading it).
+fn headed_figures(h: &mut String, figs: &[(String, String)], none: &str) {
+    for (name, svg) in figs {
+        h.push_str(&format!(
+            "<figure class=\"headed\"><h3>{}</h3>{}</figure>\n",
+            escape(name),
+            inline_svg(svg)
+        ));
+    }
+    if figs.is_empty() {
+        h.push_str(&format!("<p>{none}</p>\n"));
+    }
+}
+
 /// Render the comparison page.
 pub fn render_comparison(p: &ComparisonPage, lang: Lang) -> String {
     let w = words(lang);
@@ -141,7 +156,7 @@ pub fn render_comparison(p: &ComparisonPage, lang: Lang) -> String {
     figures(&mut h, &p.fans, w.none);
     h.push_str("</section>\n");
     h.push_str(&format!("<section id=\"boards\">\n<h2>{}</h2>\n", w.boards));
-    figures(&mut h, &p.boards, w.none);
+    headed_figures(&mut h, &p.boards, w.none);
     h.push_str("</section>\n");
     h.push_str(&format!(
         "<section id=\"differences\">\n<h2>{}</h2>\n",
@@ -179,7 +194,7 @@ mod tests {
             colours: vec!["#696969".into(), "#1f77b4".into()],
             headline: vec![("P".into(), vec!["1 %".into(), "2 %".into()])],
             fans: vec![("fan".into(), "<svg width='1'></svg>".into())],
-            boards: vec![],
+            boards: vec![("规划情景".into(), "<svg width='2'></svg>".into())],
             differences: (
                 vec!["f".into(), "u".into(), "a".into(), "b".into()],
                 vec![vec!["x".into(), "".into(), "1".into(), "2".into()]],
@@ -188,6 +203,11 @@ mod tests {
             notes: vec![],
         };
         let h = render_comparison(&p, Lang::Zh);
+        // A board is named above it, by a heading, not only in a caption below.
+        assert!(
+            h.contains("<figure class=\"headed\"><h3>规划情景</h3><svg"),
+            "{h}"
+        );
         for id in [
             "title",
             "headline",

@@ -152,6 +152,7 @@ h2{font-size:1.3em;border-bottom:2px solid #1f77b4;padding-bottom:.2em;margin-to
 .explain{color:#333;font-size:.95em}
 figure{margin:1em 0;break-inside:avoid;page-break-inside:avoid}
 figcaption{color:#444;font-size:.95em;margin-top:.3em}
+figure h3{font-size:1.1em;margin:0 0 .3em}
 svg{max-width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;font-size:.95em}
 th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}

@@ -34,6 +34,15 @@ struct Fonts {
 /// Characters a face must cover to count as a usable Chinese font.
 const CJK_PROBE: [char; 4] = ['中', '碳', '达', '峰'];
 
+/// True when the face has a glyph for `c`.
+fn face_has(db: &fontdb::Database, id: fontdb::ID, c: char) -> bool {
+    use skrifa::MetadataProvider;
+    db.with_face_data(id, |data, index| {
+        skrifa::FontRef::from_index(data, index).is_ok_and(|f| f.charmap().map(c).is_some())
+    })
+    .unwrap_or(false)
+}
+
 fn face_has_cjk(db: &fontdb::Database, id: fontdb::ID) -> bool {
     use skrifa::MetadataProvider;
     db.with_face_data(id, |data, index| {
@@ -99,6 +108,36 @@ pub fn cjk_font_family() -> Option<&'static str> {
     fonts().cjk_family.as_deref()
 }
 
+/// True for a face of a serif, math or monospaced family (by its names), which a chart never
+/// wants: every chart text is in one sans family.
+fn not_sans(face: &fontdb::FaceInfo) -> bool {
+    face.monospaced
+        || face.families.iter().any(|(n, _)| {
+            let n = n.to_ascii_lowercase();
+            (n.contains("serif") && !n.contains("sans")) || n.contains("math") || n.contains("mono")
+        })
+}
+
+/// A character the chart's font lacks (the "⁸" of "10⁸ yuan", say) is taken from a sans face
+/// that has it, of the same style where there is one; resvg's own choice is the first face
+/// of the database that has it, which may be a serif one (the English GDP axis was drawn in
+/// a serif font). A serif face only when no sans face has the character.
+fn sans_fallback() -> usvg::FallbackSelectionFn<'static> {
+    Box::new(|c, used, db| {
+        let base = db.face(*used.first()?)?;
+        let (style, weight) = (base.style, base.weight);
+        let candidates = || {
+            db.faces()
+                .filter(|f| !used.contains(&f.id) && face_has(db, f.id, c))
+        };
+        candidates()
+            .filter(|f| !not_sans(f))
+            .max_by_key(|f| (f.style == style, f.weight == weight))
+            .or_else(|| candidates().next())
+            .map(|f| f.id)
+    })
+}
+
 /// Rasterise an SVG string to PNG bytes; `scale` multiplies the SVG's size
 /// (e.g. 2.0 for a 1600 px wide image from an 800 px chart).
 pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
@@ -109,6 +148,10 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, PngError> {
     let opt = usvg::Options {
         fontdb: Arc::clone(&f.db),
         font_family: f.cjk_family.clone().unwrap_or_else(|| "sans-serif".into()),
+        font_resolver: usvg::FontResolver {
+            select_font: usvg::FontResolver::default_font_selector(),
+            select_fallback: sans_fallback(),
+        },
         ..usvg::Options::default()
     };
     let tree = usvg::Tree::from_str(svg, &opt).map_err(|e| PngError::Parse(e.to_string()))?;
@@ -167,6 +210,36 @@ mod tests {
         let png = svg_to_png(&svg, 1.0).unwrap();
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         assert!(png.len() > 1000);
+    }
+
+    /// Every chart text in one sans family: a character the chart's font lacks comes from a
+    /// sans face, not the first face that has it (a serif one drew the English GDP axis).
+    #[test]
+    fn missing_characters_fall_back_to_a_sans_face() {
+        let f = fonts();
+        let mut db = Arc::clone(&f.db);
+        let family = f.cjk_family.clone().unwrap_or_else(|| "DejaVu Sans".into());
+        let Some(base) = db.query(&fontdb::Query {
+            families: &[fontdb::Family::Name(&family)],
+            ..fontdb::Query::default()
+        }) else {
+            return; // no font to speak of on this machine
+        };
+        let select = sans_fallback();
+        for c in ['⁸', '⁴', '₂', '≤'] {
+            if face_has(&db, base, c) {
+                continue;
+            }
+            let sans_has = db.faces().any(|x| !not_sans(x) && face_has(&db, x.id, c));
+            if let Some(id) = select(c, &[base], &mut db) {
+                let face = db.face(id).unwrap();
+                assert!(
+                    !sans_has || !not_sans(face),
+                    "{c:?} from {:?}",
+                    face.families
+                );
+            }
+        }
     }
 
     #[test]

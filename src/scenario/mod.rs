@@ -215,8 +215,9 @@ impl Scenario {
         Ok(sc)
     }
 
-    /// The comment at the end of the line that sets parameter `i` (its source or
-    /// "[A]"), or, failing that, the comment on the line above.
+    /// The source of parameter `i` as its file writes it: the comment at the end of the line
+    /// that sets it when it is tagged ("[A]"); else that comment, if any, and the comment block
+    /// right above the line (or, without one, the nearest block above it in its paragraph).
     pub fn param_note(&self, i: usize) -> String {
         let Some(at) = self.params[i].at else {
             return String::new();
@@ -228,18 +229,39 @@ impl Scenario {
             .rfind('\n')
             .map_or(0, |p| p + 1);
         let line = text[start..].lines().next().unwrap_or("");
-        let comment = |l: &str| l.split_once(" #").map(|(_, c)| c.trim().to_string());
-        comment(line)
-            .or_else(|| {
-                let prev = text[..start.saturating_sub(1)]
-                    .rsplit('\n')
-                    .next()
-                    .unwrap_or("");
-                prev.trim_start()
-                    .strip_prefix('#')
-                    .map(|c| c.trim().to_string())
-            })
-            .unwrap_or_default()
+        let inline = line.split_once(" #").map(|(_, c)| c.trim().to_string());
+        // A comment of its own that names its source ("[A]", "[REF §3, V]") is the source.
+        if let Some(c) = inline.as_ref().filter(|c| c.contains('[')) {
+            return c.clone();
+        }
+        // Else the comment block right above the line (its contiguous `#` lines, up to a blank
+        // or any other line), read whole, not its last line; without one, the nearest comment
+        // block above it in its paragraph (the lines up to a blank one), e.g. one comment over
+        // a run of [indicators.N] tables. An untagged comment of its own comes first.
+        let comment = |l: &str| l.trim_start().starts_with('#');
+        let before = || text[..start.saturating_sub(1)].rsplit('\n');
+        let mut above: Vec<&str> = if start == 0 {
+            Vec::new()
+        } else if before().next().is_some_and(comment) {
+            before().take_while(|l| comment(l)).collect()
+        } else {
+            before()
+                .take_while(|l| !l.trim().is_empty())
+                .skip_while(|l| !comment(l))
+                .take_while(|l| comment(l))
+                .collect()
+        };
+        above.reverse();
+        let above = above
+            .iter()
+            .map(|l| l.trim_start().trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        match inline {
+            Some(c) if above.is_empty() => c,
+            Some(c) => format!("{c} {above}"),
+            None => above,
+        }
     }
 
     /// The parameter vector of the central run: every distribution at its median.

@@ -456,6 +456,10 @@ async fn run(State(st): State<Shared>, body: Bytes) -> Response {
 #[serde(deny_unknown_fields)]
 struct SaveBody {
     name: String,
+    /// The saved scenario's name as shown (`name_zh`, `name_en`), in any language; the id is
+    /// `name`, ASCII.
+    #[serde(default)]
+    display_name: Option<String>,
     #[serde(default)]
     overrides: Map<String, Value>,
     #[serde(default)]
@@ -465,13 +469,14 @@ struct SaveBody {
 async fn save_handler(State(st): State<Shared>, body: Bytes) -> Response {
     let s = st.clone();
     let r = tokio::task::spawn_blocking(move || {
-        let req: SaveBody =
-            parse(&body, &["name", "overrides", "overwrite"]).map_err(SaveError::Input)?;
+        let req: SaveBody = parse(&body, &["name", "display_name", "overrides", "overwrite"])
+            .map_err(SaveError::Input)?;
         save::save(
             &s.base,
             s.base_file.as_deref(),
             &s.opts.save_dir,
             &req.name,
+            req.display_name.as_deref(),
             &req.overrides,
             req.overwrite,
         )

@@ -141,7 +141,9 @@ pub fn save_name(raw: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
     {
-        return bad("no spaces, colons or other signs");
+        return bad(
+            "no spaces, colons or other signs; a display name in any language goes in display_name",
+        );
     }
     Ok(format!("{stem}.toml"))
 }

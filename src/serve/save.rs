@@ -62,11 +62,32 @@ pub fn save(
     base_file: Option<&Path>,
     dir: &Path,
     name: &str,
+    display_name: Option<&str>,
     ov: &Map<String, Value>,
     overwrite: bool,
 ) -> Result<Saved, SaveError> {
     let file = save_name(name).map_err(SaveError::Input)?;
     let stem = file.trim_end_matches(".toml").to_string();
+    // The id is ASCII (it is the file's name); the display name may be in any language. Without
+    // one, the base's name and the id: "规划情景 · pv600", "Plan · pv600".
+    let (name_zh, name_en) = match display_name.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => {
+            if d.chars().count() > 80 || d.chars().any(char::is_control) {
+                return Err(SaveError::Input(format!(
+                    "display_name: expected at most 80 characters without control characters, found \"{}\"",
+                    d.chars()
+                        .filter(|c| !c.is_control())
+                        .take(80)
+                        .collect::<String>()
+                )));
+            }
+            (d.to_string(), d.to_string())
+        }
+        None => (
+            format!("{} · {stem}", base.name(true)),
+            format!("{} · {stem}", base.name(false)),
+        ),
+    };
     std::fs::create_dir_all(dir).map_err(|e| {
         SaveError::Io(format!(
             "{}: cannot create the save folder: {e}",
@@ -128,8 +149,8 @@ pub fn save(
     );
     let header = Header {
         id: &stem,
-        name_zh: &stem,
-        name_en: &stem,
+        name_zh: &name_zh,
+        name_en: &name_en,
         description: &description,
         comment: &comment,
     };

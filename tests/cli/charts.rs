@@ -272,6 +272,12 @@ fn comparison_equals_separate_runs() {
                 c["scenario"] == "plan" && c["indicator"] == r["id"] && c["year"] == r["year"]
             })
             .expect("row in comparison.csv");
+        // The comparison names each indicator, in both languages, as indicators.csv does.
+        assert_eq!(
+            (&c["name_zh"], &c["name_en"]),
+            (&r["name_zh"], &r["name_en"])
+        );
+        assert!(!c["name_zh"].is_empty());
         assert_eq!(
             c["p_met"], r["p_met"],
             "indicator {} {}",
@@ -476,4 +482,84 @@ fn png_charts_are_at_print_resolution() {
     let height = u32::from_be_bytes([png[20], png[21], png[22], png[23]]);
     assert_eq!(width, 1600, "width");
     assert!(height >= 1000, "height {height}");
+}
+
+/// The indicator boards never cut a name (issue 24): every indicator of the shipped plan
+/// appears whole on a board, in both languages; a long name wraps onto a second line.
+#[test]
+fn indicator_boards_show_every_name_whole() {
+    let dir = TempDir::new("board-names");
+    for lang in ["zh", "en"] {
+        peakpath([
+            "run",
+            "--runs",
+            "300",
+            "--lang",
+            lang,
+            "--out",
+            &dir.arg(lang),
+        ])
+        .ok();
+        // The boards' drawn text (not the <title> of a shortened text), whitespace dropped:
+        // a name wrapped onto two lines reads whole when its lines are joined.
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let mut drawn = String::new();
+        for file in ["indicator_board.svg", "indicator_board_assumed.svg"] {
+            let svg = read_string(dir.join(format!("{lang}/charts/{file}")));
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            for t in doc.descendants().filter(|n| n.has_tag_name("text")) {
+                let s: String = t.children().filter_map(|c| c.text()).collect();
+                assert!(!s.contains('…'), "{lang} {file}: a cut text: {s}");
+                drawn.push_str(&squeeze(&s));
+            }
+        }
+        let rows = csv_rows(dir.join(format!("{lang}/indicators.csv")));
+        assert!(rows.len() >= 50, "{}", rows.len());
+        for r in &rows {
+            let name = &r[&format!("name_{lang}")];
+            let label = squeeze(&format!("{} {name} {}", r["id"], r["year"]));
+            assert!(
+                drawn.contains(&label),
+                "{lang}: the boards do not show {:?} whole",
+                format!("{} {name} {}", r["id"], r["year"])
+            );
+        }
+    }
+}
+
+/// Every parameter of the shipped scenarios has its source in the report, not a pointer to
+/// `parameters.csv` (issue 24): a source written over several comment lines is read whole,
+/// and a run of tables under one comment shares it.
+#[test]
+fn report_gives_every_parameter_its_source() {
+    let dir = TempDir::new("sources");
+    for sc in ["baseline", "plan", "enhanced", "review-2025"] {
+        let out = dir.arg(sc);
+        peakpath([
+            "run",
+            &format!("scenarios/{sc}.toml"),
+            "--central",
+            "--no-charts",
+            "--report",
+            "--lang",
+            "zh",
+            "--out",
+            &out,
+        ])
+        .ok();
+        let rows = csv_rows(dir.join(format!("{sc}/parameters.csv")));
+        for r in &rows {
+            assert!(
+                r["source"].contains('['),
+                "{sc}: {} has no tagged source: {:?}",
+                r["parameter"],
+                r["source"]
+            );
+        }
+        let html = read_string(dir.join(format!("{sc}/report.html")));
+        assert!(
+            !html.contains(">见 parameters.csv<") && !html.contains("未标注来源"),
+            "{sc}: a parameter without its source in the report"
+        );
+    }
 }

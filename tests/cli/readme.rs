@@ -176,6 +176,9 @@ fn expected_files(words: &[&str], cwd: Option<&Path>) -> Vec<String> {
             if has("--report") {
                 add(&d, &["report.html"]);
             }
+            if let Some(f) = flag(words, "--save-draws") {
+                add(".", &[f]);
+            }
             if has("--xlsx") {
                 add(&d, &["results.xlsx"]);
             }

@@ -28,7 +28,7 @@ fn load(path: &std::path::Path) -> (Array2<f64>, Array2<f64>) {
 }
 
 /// The unicode column names (`<U{n}` arrays, which ndarray-npy does not read): decoded by hand.
-fn columns(path: &std::path::Path, name: &str) -> Vec<String> {
+pub(crate) fn columns(path: &std::path::Path, name: &str) -> Vec<String> {
     let mut z = zip::ZipArchive::new(File::open(path).unwrap()).unwrap();
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut z.by_name(name).unwrap(), &mut bytes).unwrap();

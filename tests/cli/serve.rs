@@ -338,6 +338,9 @@ fn serve_api_end_to_end() {
     assert_eq!(saved["path"], file.display().to_string());
     let text = read_string(&file);
     assert!(text.contains("extends = \"plan.toml\""), "{text}");
+    // The id is the ASCII name; without a display name, the shown names are the base's and the id.
+    assert!(text.contains("id = \"pv800\""), "{text}");
+    assert!(text.contains("name_zh = \"规划情景 · pv800\""), "{text}");
     assert!(text.contains("capacity_mw = { 2020 = 179.7, 2025 = 300, 2030 = 800, delivery = \"pert(0.5, 0.9, 1.1)\" }"), "{text}");
     assert!(
         !text.contains("[economy]") && !text.contains("[grid]"),
@@ -377,6 +380,19 @@ fn serve_api_end_to_end() {
     );
     assert_eq!(r.status, 201, "{}", r.body);
     assert!(read_string(&file).contains("2030 = 900"));
+    // A display name may be Chinese; the id may not (and the refusal says where it goes).
+    let r = save(
+        json!({ "name": "pv800", "display_name": "光伏 800 兆瓦", "overrides": pv800, "overwrite": true }),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let text = read_string(&file);
+    assert!(
+        text.contains("id = \"pv800\"") && text.contains("name_zh = \"光伏 800 兆瓦\""),
+        "{text}"
+    );
+    let r = save(json!({ "name": "光伏800", "overrides": pv800 }));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.error().contains("display_name"), "{}", r.body);
     for name in ["../evil", "a/b", "..\\evil", ".hidden", "plan", "baseline"] {
         let r = save(json!({ "name": name, "overrides": pv800, "overwrite": true }));
         assert_eq!(r.status, 400, "{name}: {}", r.body);

@@ -148,6 +148,18 @@ fn serve_in_a_real_browser() {
                 .await
                 .is_ok()
         );
+        // Every peak category has its bar: declining from the base year, the years, not
+        // peaked within the horizon (even where its share is 0).
+        for kind in ["declining", "year", "not_peaked"] {
+            assert!(
+                c.find(Locator::Css(&format!("#peak-hist rect[data-kind={kind}]")))
+                    .await
+                    .is_ok(),
+                "no {kind} bar in the peak-year chart"
+            );
+        }
+        // Nothing is stale after a run.
+        assert_eq!(stale(&c).await, "");
 
         // Move a lever with the keyboard: GDP growth to 2030 at the top of its range.
         let slider = c
@@ -164,6 +176,55 @@ fn serve_in_a_real_browser() {
         );
 
         eprintln!("browser: P(peaked by 2030) {p0} → {p1} with economy.growth.2030 at 0.06");
+
+        // At 1024×768 the page fits: no horizontal scrolling, the fan drawn at a readable
+        // size, the binding-target tables (2030 included) and the board inside their cards.
+        fits_at_1024(&c).await;
+
+        // Stale numbers are visibly stale: greyed with a note, while a run is pending and
+        // after an error (the previous run's numbers stay on screen, under the banner).
+        let pending: serde_json::Value = c
+            .execute(
+                r#"const f = document.querySelector('input[type=text][data-path="economy.growth.2030"]');
+                   f.value = 'triangular(0.06, 0.02, 0.01)';
+                   f.dispatchEvent(new Event('change'));
+                   return document.getElementById('results').dataset.stale;"#,
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(pending, "pending", "a pending run greys the numbers at once");
+        let until = Instant::now() + Duration::from_secs(60);
+        while c
+            .execute("return document.body.dataset.state", vec![])
+            .await
+            .unwrap()
+            != "error"
+        {
+            assert!(Instant::now() < until, "the bad input got no error");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(stale(&c).await, "error");
+        let (note, opacity): (String, f64) = {
+            let v = c
+                .execute(
+                    r#"const n = document.getElementById('stale-note');
+                       return [n.hidden ? '' : n.textContent,
+                               Number(getComputedStyle(document.querySelector('#results .top')).opacity)];"#,
+                    vec![],
+                )
+                .await
+                .unwrap();
+            (v[0].as_str().unwrap().to_string(), v[1].as_f64().unwrap())
+        };
+        assert!(note.contains("stale"), "the note says the numbers are stale: {note:?}");
+        assert!(opacity < 0.7, "the old numbers are greyed (opacity {opacity})");
+        eprintln!("browser: after a bad input: {note} (opacity {opacity})");
+        c.goto(&format!("http://{addr}/?lang=en&set.economy.growth.2030=0.06"))
+            .await
+            .unwrap();
+        assert_eq!(settled(&c, None).await, p1);
+        assert_eq!(stale(&c).await, "", "a finished run is not stale");
 
         // The view is in the URL: the link reproduces it.
         let url = c.current_url().await.unwrap().to_string();
@@ -202,6 +263,12 @@ fn serve_in_a_real_browser() {
             .send_keys("fast-growth")
             .await
             .unwrap();
+        c.find(Locator::Id("save-title"))
+            .await
+            .unwrap()
+            .send_keys("快速增长")
+            .await
+            .unwrap();
         c.find(Locator::Id("save-btn"))
             .await
             .unwrap()
@@ -232,10 +299,152 @@ fn serve_in_a_real_browser() {
     let file = saves.join("s/fast-growth.toml");
     let text = read_string(&file);
     assert!(
-        text.contains("extends = \"plan.toml\"") && text.contains("2030 = 0.06"),
+        text.contains("extends = \"plan.toml\"")
+            && text.contains("2030 = 0.06")
+            && text.contains("id = \"fast-growth\"")
+            && text.contains("name_zh = \"快速增长\""),
         "{text}"
     );
     peakpath(["validate", &file.display().to_string()]).ok();
+}
+
+/// The compare report fits a 1,400 px window and an A4 page's width (794 px at 96 dpi): no
+/// table wider than the page, nothing off-screen (issue 24: the "what differs" table was
+/// 2,128 px wide in a 1,400 px window, its last scenario column lost in print).
+#[test]
+#[cfg_attr(
+    not(peakpath_has_browser),
+    ignore = "needs Chromium and chromedriver (Debian: chromium chromium-driver; .ci/run installs them)"
+)]
+fn compare_report_fits_the_window() {
+    let (Some(chromium), Some(driver)) = (
+        on_path(&["chromium", "chromium-browser", "google-chrome"]),
+        on_path(&["chromedriver"]),
+    ) else {
+        eprintln!("SKIPPED compare_report_fits_the_window: Chromium and chromedriver are needed");
+        return;
+    };
+    let dir = TempDir::new("report-width");
+    peakpath([
+        "compare",
+        "scenarios/baseline.toml",
+        "scenarios/plan.toml",
+        "scenarios/enhanced.toml",
+        "--runs",
+        "300",
+        "--out",
+        &dir.arg("cmp"),
+    ])
+    .ok();
+    let drv = start_driver(driver);
+    let profile = TempDir::new("report-width-profile");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async move {
+        let caps = json!({ "goog:chromeOptions": {
+            "binary": which(chromium),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1400,900", "--no-first-run", "--disable-background-networking",
+                     format!("--user-data-dir={}", profile.join("p").display())],
+        }});
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&format!("http://127.0.0.1:{}", drv.1))
+            .await
+            .expect("a WebDriver session");
+        for lang in ["zh", "en"] {
+            peakpath(["report", &dir.arg("cmp"), "--lang", lang]).ok();
+            for width in [1400, 794] {
+                c.set_window_size(width, 900).await.unwrap();
+                c.goto(&format!("file://{}", dir.join("cmp/report.html").display()))
+                    .await
+                    .unwrap();
+                let m = c
+                    .execute(
+                        r#"const r = { inner: window.innerWidth, scroll: document.documentElement.scrollWidth, tables: [] };
+                           for (const t of document.querySelectorAll('table')) {
+                             const b = t.getBoundingClientRect();
+                             r.tables.push([t.closest('section') ? t.closest('section').id : '', Math.round(b.right), t.scrollWidth, t.parentElement.clientWidth]);
+                           }
+                           return r;"#,
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                eprintln!("compare report, {lang}, {width} px window: {m}");
+                let inner = m["inner"].as_f64().unwrap();
+                assert!(m["scroll"].as_f64().unwrap() <= inner, "{lang} {width}: the page scrolls sideways: {m}");
+                let tables = m["tables"].as_array().unwrap();
+                assert!(tables.len() >= 2, "{m}");
+                for t in tables {
+                    assert!(
+                        t[1].as_f64().unwrap() <= inner && t[2].as_f64().unwrap() <= t[3].as_f64().unwrap() + 1.0,
+                        "{lang} {width}: table {} does not fit: {m}",
+                        t[0]
+                    );
+                }
+            }
+        }
+        c.close().await.unwrap();
+    });
+}
+
+/// Why the page's numbers are stale ("pending", "error"), or "" when they are current.
+async fn stale(c: &Client) -> String {
+    c.execute(
+        "return document.getElementById('results').dataset.stale || ''",
+        vec![],
+    )
+    .await
+    .unwrap()
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+/// At a 1024×768 window: no horizontal overflow, a readable fan, tables inside their cards.
+async fn fits_at_1024(c: &Client) {
+    c.set_window_size(1024, 768).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await; // the fan is redrawn at its new width
+    let m = c
+        .execute(
+            r#"const r = { inner: window.innerWidth, scroll: document.documentElement.scrollWidth, over: [] };
+               const fan = document.querySelector('#fan svg');
+               r.fan = fan.getBoundingClientRect().width;
+               r.font = Math.min(...[...fan.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height));
+               for (const sel of ['#headlines', '#board', '#fan', '.card.main', '.top']) {
+                 const e = document.querySelector(sel);
+                 if (e.scrollWidth > e.clientWidth + 1) r.over.push(sel + ' ' + e.scrollWidth + ' > ' + e.clientWidth);
+               }
+               const box = document.getElementById('headlines').getBoundingClientRect();
+               for (const tb of document.querySelectorAll('#headlines table')) {
+                 const b = tb.getBoundingClientRect();
+                 if (b.right > box.right + 1) r.over.push(tb.rows[0].textContent + ' ends at ' + b.right + ' > ' + box.right);
+               }
+               return r;"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    eprintln!("browser at 1024×768: {m}");
+    let inner = m["inner"].as_f64().unwrap();
+    assert!(inner <= 1024.0, "{m}");
+    assert!(
+        m["scroll"].as_f64().unwrap() <= inner,
+        "the page scrolls sideways: {m}"
+    );
+    assert!(m["over"].as_array().unwrap().is_empty(), "clipped: {m}");
+    assert!(
+        m["fan"].as_f64().unwrap() >= 560.0,
+        "the fan is squeezed: {m}"
+    );
+    assert!(
+        m["font"].as_f64().unwrap() >= 11.0,
+        "the fan's text is too small: {m}"
+    );
+    c.set_window_size(1280, 900).await.unwrap();
 }
 
 /// The browser's full path (chromedriver wants one).

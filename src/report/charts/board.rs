@@ -24,15 +24,28 @@ fn risk_color(p: Option<f64>) -> RGBColor {
     }
 }
 
+/// How the text beside a row's bar is laid out.
+enum Value {
+    /// One line beside the bar (or, with `inside`, in it, right-aligned, white).
+    Line { text: String, inside: bool },
+    /// The probability beside the bar and the note wrapped on lines under it.
+    Below { head: String, lines: Vec<String> },
+    /// Lines in place of a bar (a status chip's note, a row without a probability).
+    Lines(Vec<String>),
+}
+
+const LINE_H: i32 = 15;
+const NOTE_PX: f64 = 12.0;
+
 /// Indicator board: one horizontal bar per row (P(met) in %), risk colours,
 /// binding rows marked "★" and bold. Rows drawn in the given order; height
-/// grows with the number of rows.
+/// grows with the number of rows. No name is cut: a label wraps to as many lines as it
+/// needs, and so does a note that does not fit beside its bar (the row grows).
 pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<String, ChartError> {
     let w = WIDTH;
-    let row_h = 26;
     let label_px = 13.0;
     let max_label = 330.0;
-    let labels: Vec<String> = rows
+    let labels: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             let l = if r.binding {
@@ -40,25 +53,13 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
             } else {
                 r.label.clone()
             };
-            // "name year — assumption": shorten the name, keep the year and the assumption
-            // whole when they fit in half the column; the full text goes into a <title>.
-            let short = match l.split_once(" — ") {
-                Some((head, tail))
-                    if text_width(&l, label_px) > max_label
-                        && text_width(tail, label_px) < 0.65 * max_label =>
-                {
-                    let tail = format!(" — {tail}");
-                    let room = max_label - text_width(&tail, label_px);
-                    format!("{}{tail}", ellipsize_keep_tail(head, room, label_px))
-                }
-                _ => ellipsize_keep_tail(&l, max_label, label_px),
-            };
-            shortened(short, &l)
+            wrap(&l, max_label, label_px)
         })
         .collect();
     let central = !rows.is_empty() && rows.iter().all(|r| r.central);
     let lw = labels
         .iter()
+        .flatten()
         .map(|l| text_width(l, label_px))
         .fold(80.0, f64::max)
         .min(max_label) as i32;
@@ -86,11 +87,76 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
     let lh = legend_height(&legend, w);
     let top = th + 6;
     let axis_h = if central { 10 } else { 50 };
-    let h = (top + row_h * rows.len().max(1) as i32 + axis_h + lh + 6) as u32;
     let x0 = 20 + lw + 12;
     let x1 = w as i32 - 70;
     let xp = |p: f64| x0 + ((x1 - x0) as f64 * p.clamp(0.0, 1.0)).round() as i32;
-    let bottom = top + row_h * rows.len() as i32;
+    let chip = x0 + 110;
+    // The value beside each bar, laid out before the rows' heights are known.
+    let values: Vec<Value> = rows
+        .iter()
+        .map(|r| match r.p_met {
+            Some(p) if p.is_finite() && central => Value::Lines(match &r.note {
+                Some(n) => wrap(n, (w as i32 - 12 - chip - 8) as f64, NOTE_PX),
+                None => Vec::new(),
+            }),
+            Some(p) if p.is_finite() => {
+                let head = pct(p);
+                let t = match &r.note {
+                    Some(n) => format!("{head}  {n}"),
+                    None => head.clone(),
+                };
+                let room = (w as i32 - 12 - xp(p) - 6) as f64;
+                let inside = (xp(p) - x0 - 12) as f64;
+                if text_width(&t, NOTE_PX) <= room {
+                    Value::Line {
+                        text: t,
+                        inside: false,
+                    }
+                } else if text_width(&t, NOTE_PX) <= inside {
+                    Value::Line {
+                        text: t,
+                        inside: true,
+                    }
+                } else {
+                    let n = r.note.as_deref().unwrap_or("");
+                    Value::Below {
+                        head,
+                        lines: wrap(n.trim(), (w as i32 - 12 - x0) as f64, NOTE_PX),
+                    }
+                }
+            }
+            _ => {
+                let t = r
+                    .note
+                    .clone()
+                    .unwrap_or_else(|| lang.word(Word::NoTarget).to_string());
+                Value::Lines(wrap(&t, (x1 - x0 - 12) as f64, NOTE_PX))
+            }
+        })
+        .collect();
+    // A row is as tall as its label or its value block, whichever is taller; 26 px for one line.
+    let heights: Vec<i32> = labels
+        .iter()
+        .zip(&values)
+        .map(|(l, v)| {
+            let value_h = match v {
+                Value::Line { .. } => 16,
+                Value::Below { lines, .. } => 18 + LINE_H * lines.len() as i32,
+                Value::Lines(lines) => 16.max(LINE_H * lines.len() as i32),
+            };
+            (LINE_H * l.len() as i32).max(value_h) + 10
+        })
+        .collect();
+    let tops: Vec<i32> = heights
+        .iter()
+        .scan(top, |y, h| {
+            let t = *y;
+            *y += h;
+            Some(t)
+        })
+        .collect();
+    let bottom = top + heights.iter().sum::<i32>();
+    let h = (bottom.max(top + 26) + axis_h + lh + 6) as u32;
     let axis_label = match lang {
         Lang::Zh => "达标概率 (%)",
         Lang::En => "probability target met (%)",
@@ -98,13 +164,10 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
     render(w, h, |root| {
         draw_title(root, title, w)?;
         // stripes
-        for i in 0..rows.len() as i32 {
+        for (i, (t, rh)) in tops.iter().zip(&heights).enumerate() {
             if i % 2 == 1 {
                 root.draw(&Rectangle::new(
-                    [
-                        (10, top + i * row_h),
-                        (w as i32 - 10, top + (i + 1) * row_h),
-                    ],
+                    [(10, *t), (w as i32 - 10, t + rh)],
                     RGBColor(246, 246, 246).filled(),
                 ))?;
             }
@@ -154,19 +217,35 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
             ))?;
         }
         for (i, (r, label)) in rows.iter().zip(&labels).enumerate() {
-            let cy = top + i as i32 * row_h + row_h / 2;
+            let (rt, rh) = (tops[i], heights[i]);
+            let mid = rt + rh / 2;
             let style = if r.binding {
                 font_bold(label_px)
             } else {
                 font(label_px)
             };
-            root.draw(&Text::new(
-                label.clone(),
-                (20, cy),
-                anchored(style, HPos::Left, VPos::Center),
-            ))?;
-            match r.p_met {
-                Some(p) if p.is_finite() && central => {
+            // The label's lines, centred on the row.
+            let ly = mid - LINE_H * (label.len() as i32 - 1) / 2;
+            for (k, line) in label.iter().enumerate() {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (20, ly + LINE_H * k as i32),
+                    anchored(style.clone(), HPos::Left, VPos::Center),
+                ))?;
+            }
+            // Lines of a note, from `y` down.
+            let lines_at = |lines: &[String], x: i32, y: i32, c: RGBColor| {
+                for (k, line) in lines.iter().enumerate() {
+                    root.draw(&Text::new(
+                        line.clone(),
+                        (x, y + LINE_H * k as i32),
+                        anchored(font(NOTE_PX), HPos::Left, VPos::Center).color(&c),
+                    ))?;
+                }
+                Ok::<_, ChartError>(())
+            };
+            match (r.p_met, &values[i]) {
+                (Some(p), Value::Lines(lines)) if p.is_finite() && central => {
                     // Met / not met: a status chip and, beside it, the words and the note.
                     let met = p >= 0.5;
                     let (c, word) = if met {
@@ -174,66 +253,80 @@ pub fn indicator_board(rows: &[BoardRow], title: &str, lang: Lang) -> Result<Str
                     } else {
                         (RISK_RED, lang.word(Word::NotMet))
                     };
-                    let chip = x0 + 110;
-                    root.draw(&Rectangle::new([(x0, cy - 9), (chip, cy + 9)], c.filled()))?;
+                    root.draw(&Rectangle::new(
+                        [(x0, mid - 9), (chip, mid + 9)],
+                        c.filled(),
+                    ))?;
                     root.draw(&Text::new(
                         format!("{} {word}", if met { "✓" } else { "✗" }),
-                        ((x0 + chip) / 2, cy),
+                        ((x0 + chip) / 2, mid),
                         anchored(font_bold(12.0), HPos::Center, VPos::Center).color(&WHITE),
                     ))?;
-                    if let Some(n) = &r.note {
-                        let t = shortened(ellipsize(n, (w as i32 - 12 - chip - 8) as f64, 12.0), n);
-                        root.draw(&Text::new(
-                            t,
-                            (chip + 8, cy),
-                            anchored(font(12.0), HPos::Left, VPos::Center),
-                        ))?;
-                    }
+                    let y = mid - LINE_H * (lines.len().max(1) as i32 - 1) / 2;
+                    lines_at(lines, chip + 8, y, TEXT)?;
                 }
-                Some(p) if p.is_finite() => {
+                (Some(p), v) if p.is_finite() => {
                     let c = risk_color(Some(p));
+                    let below = match v {
+                        Value::Below { lines, .. } => lines.len() as i32,
+                        _ => 0,
+                    };
+                    // The bar and the lines under it, centred on the row.
+                    let cy = mid - LINE_H * below / 2;
                     root.draw(&Rectangle::new(
                         [(x0, cy - 8), (xp(p).max(x0 + 1), cy + 8)],
                         c.filled(),
                     ))?;
-                    let mut t = pct(p);
-                    if let Some(n) = &r.note {
-                        t = format!("{t}  {n}");
-                    }
-                    // Beside the bar where it fits, else inside it (white on the bar's colour).
-                    let room = (w as i32 - 12 - xp(p) - 6) as f64;
-                    if text_width(&t, 12.0) <= room || xp(p) - x0 < 120 {
-                        let short = shortened(ellipsize(&t, room, 12.0), &t);
-                        root.draw(&Text::new(
-                            short,
-                            (xp(p) + 6, cy),
-                            anchored(font(12.0), HPos::Left, VPos::Center),
-                        ))?;
-                    } else {
-                        let inside = (xp(p) - x0 - 12) as f64;
-                        let short = shortened(ellipsize(&t, inside, 12.0), &t);
-                        root.draw(&Text::new(
-                            short,
+                    match v {
+                        Value::Line { text, inside: true } => root.draw(&Text::new(
+                            text.clone(),
                             (xp(p) - 6, cy),
-                            anchored(font(12.0), HPos::Right, VPos::Center).color(&WHITE),
-                        ))?;
+                            anchored(font(NOTE_PX), HPos::Right, VPos::Center).color(&WHITE),
+                        ))?,
+                        Value::Line { text, .. } => root.draw(&Text::new(
+                            text.clone(),
+                            (xp(p) + 6, cy),
+                            anchored(font(NOTE_PX), HPos::Left, VPos::Center),
+                        ))?,
+                        Value::Below { head, lines } => {
+                            // The probability where it fits beside the bar, else in it.
+                            let room = (w as i32 - 12 - xp(p) - 6) as f64;
+                            if text_width(head, NOTE_PX) <= room {
+                                root.draw(&Text::new(
+                                    head.clone(),
+                                    (xp(p) + 6, cy),
+                                    anchored(font(NOTE_PX), HPos::Left, VPos::Center),
+                                ))?;
+                            } else {
+                                root.draw(&Text::new(
+                                    head.clone(),
+                                    (xp(p) - 6, cy),
+                                    anchored(font(NOTE_PX), HPos::Right, VPos::Center)
+                                        .color(&WHITE),
+                                ))?;
+                            }
+                            lines_at(lines, x0, cy + 8 + LINE_H / 2 + 2, TEXT)?;
+                        }
+                        Value::Lines(lines) => lines_at(lines, x0 + 6, cy, TEXT)?,
                     }
                 }
-                _ => {
+                (_, v) => {
+                    let lines = match v {
+                        Value::Lines(l) => l.clone(),
+                        _ => Vec::new(),
+                    };
+                    let n = lines.len().max(1) as i32;
+                    let half = (LINE_H * n).max(16) / 2;
                     root.draw(&Rectangle::new(
-                        [(x0, cy - 8), (x1, cy + 8)],
+                        [(x0, mid - half), (x1, mid + half)],
                         RISK_GREY.mix(0.35).filled(),
                     ))?;
-                    let t = r
-                        .note
-                        .clone()
-                        .unwrap_or_else(|| lang.word(Word::NoTarget).to_string());
-                    let t = shortened(ellipsize(&t, (x1 - x0 - 12) as f64, 12.0), &t);
-                    root.draw(&Text::new(
-                        t,
-                        (x0 + 6, cy),
-                        anchored(font(12.0), HPos::Left, VPos::Center).color(&RGBColor(80, 80, 80)),
-                    ))?;
+                    lines_at(
+                        &lines,
+                        x0 + 6,
+                        mid - LINE_H * (n - 1) / 2,
+                        RGBColor(80, 80, 80),
+                    )?;
                 }
             }
         }
@@ -267,13 +360,15 @@ mod tests {
         let t = texts(&svg);
         assert!(t.contains(&"★ 0 非化石能源消费比重 2025".to_string()));
         assert!(t.contains(&"无目标".to_string()));
+        // No name is cut: the long label wraps, and its lines together are the whole name.
+        assert!(t.iter().all(|s| !s.contains('…')), "{t:?}");
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
         assert!(
-            t.iter()
-                .any(|s| s.starts_with("8 城镇") && s.ends_with("… 2025")),
+            squeeze(&t.concat()).contains(&squeeze(&rows[8].label)),
             "{t:?}"
         );
-        // The shortened label keeps its full text in a <title>.
-        assert!(svg.contains(&format!("<title>{}</title>", rows[8].label)));
+        let first = t.iter().position(|s| s.starts_with("8 城镇")).unwrap();
+        assert!(t[first + 1].ends_with("2025"), "{t:?}");
         // height grows with rows
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let h: i32 = doc

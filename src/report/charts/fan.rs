@@ -132,6 +132,8 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
             let label = match same_as[i] {
                 Some(k) if lang == Lang::Zh => format!("{}(≈{})", s.label, fc.series[k].label),
                 Some(k) => format!("{} (≈ {})", s.label, fc.series[k].label),
+                // One series: its line is the median, and one entry says both.
+                None if single => format!("{} · {}", s.label, lang.word(Word::Median)),
                 None => s.label.clone(),
             };
             legend.push(legend_item(&label, Swatch::Line, series_c(i)));
@@ -148,7 +150,9 @@ pub fn fan_chart_sized(fc: &FanChart, lang: Lang, w: u32, h: u32) -> Result<Stri
         Swatch::Rect(0.38),
         key_c,
     ));
-    legend.push(legend_item(lang.word(Word::Median), Swatch::Line, key_c));
+    if !single || fc.series[0].label.is_empty() {
+        legend.push(legend_item(lang.word(Word::Median), Swatch::Line, key_c));
+    }
     if fc.series.iter().any(|s| s.central.is_some()) {
         legend.push(legend_item(
             lang.word(Word::CentralRun),
@@ -378,6 +382,20 @@ mod tests {
             assert!(t.contains(&target), "{t:?}");
             assert!(t.contains(&lang.word(Word::Band90).to_string()));
             assert!(t.contains(&"强化".to_string()));
+        }
+    }
+
+    /// One series: its line and the median are one legend entry, not two lines that look alike.
+    #[test]
+    fn one_series_one_median_entry() {
+        for lang in [Lang::Zh, Lang::En] {
+            let mut f = fan_data();
+            f.series.truncate(1);
+            let t = texts(&fan_chart(&f, lang).unwrap());
+            let median = lang.word(Word::Median);
+            assert_eq!(t.iter().filter(|s| s.contains(median)).count(), 1, "{t:?}");
+            assert!(t.contains(&format!("基准 · {median}")), "{t:?}");
+            assert!(!t.contains(&"基准".to_string()), "{t:?}");
         }
     }
 

@@ -11,12 +11,12 @@ const T = {
     influential: '对{y}年能源CO₂影响最大的输入', influentialNote: "按 Sobol' 总效应指数 ST 排序 (N = {n}, {r} 次模型运行, {s} 秒)",
     options: '核算选项', headlines: '约束性目标 (逐年)', allBinding: '全部约束性目标达成 (模型计算的指标)',
     assumed: '假定', notPeaked: '至{y}年未达峰', rebound: '达峰后反弹', inWindow: '{a}–{b}年间达峰', declining: '自{y}年起下降', rules: '指标1、14在三种考核口径下的达标概率 (第一项为本情景口径)', capBinds: '煤炭消费上限生效', check: '核对', expected: '规划预期', outside: '超出5–95 %区间', after: { trend: '末个节点后措施按最后速度延续', hold: '末个节点后措施保持不变' }, ruleNames: { total: '全口径', new_renewables_excluded: '扣除新增可再生能源', fossil_only: '仅计化石能源' }, board: '指标达标概率 (★ 约束性)', noTarget: '无目标(待省市下达)',
-    noValue: '情景未给出', save: '另存为情景', saveName: '文件名', saveBtn: '保存',
+    noValue: '情景未给出', save: '另存为情景', saveName: '文件名 (即情景 id: 英文字母、数字、- 和 _)', saveTitle: '显示名称 (可用中文)', saveBtn: '保存',
     overwrite: '确认覆盖', saved: '已保存并通过校验: {path} ({n} 个参数, 其中 {u} 个不确定)',
     saveNote: '写入 {dir}/, 文件以 extends 继承当前情景, 只含改动的字段。', changed: '已改 {n} 项',
     median: '中位数', band50: '50 % 区间', band90: '90 % 区间', central: '中心情景', year: '年份',
     fixed: '固定值', undo: '复原', target: '目标', pmet: '达标概率', indicator: '指标', value: '中位值',
-    peakHist: '达峰年份分布', current: '当前', error: '错误', ignored: '链接中的 {keys} 不是本页的杠杆或选项, 未应用 (页面只运行它能显示为已更改的内容)', fixedNote: '滑块把该输入固定为一个值; 文本框可填数字或分布, 如 triangular(0.02, 0.045, 0.06)',
+    peakHist: '达峰年份分布', current: '当前', error: '错误', stalePending: '计算中: 下方灰色数字是上一次运行的结果', staleError: '本次改动未能运行: 下方灰色数字仍是上一次运行的结果, 已过时', ignored: '链接中的 {keys} 不是本页的杠杆或选项, 未应用 (页面只运行它能显示为已更改的内容)', fixedNote: '滑块把该输入固定为一个值; 文本框可填数字或分布, 如 triangular(0.02, 0.045, 0.06)',
     foot: '每次改动以相同随机种子 {seed} 重新运行蒙特卡洛; 区间为 Wilson 95 % 区间 (docs/model.md §9)。情景: {src}',
   },
   en: {
@@ -26,12 +26,12 @@ const T = {
     influential: 'Inputs that matter most for energy CO₂ {y}', influentialNote: "ranked by Sobol' total effect ST (N = {n}, {r} model runs, {s} s)",
     options: 'Accounting options', headlines: 'Binding targets by year', allBinding: 'all modelled binding targets met',
     assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', inWindow: 'peak in {a}–{b}', declining: 'declining from {y}', rules: 'Indicators 1 and 14 under each assessment rule (the scenario\'s first)', capBinds: 'coal cap binds', check: 'check', expected: 'expected', outside: 'outside the 5–95 % band', after: { trend: 'measures continued at their last pace after their last milestone', hold: 'measures held at their last milestone after it' }, ruleNames: { total: 'total', new_renewables_excluded: 'new_renewables_excluded', fossil_only: 'fossil_only' }, board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
-    noValue: 'not modelled', save: 'Save as scenario', saveName: 'file name', saveBtn: 'Save',
+    noValue: 'not modelled', save: 'Save as scenario', saveName: 'file name (the scenario id: ASCII letters, digits, - and _)', saveTitle: 'display name (any language)', saveBtn: 'Save',
     overwrite: 'Confirm overwrite', saved: 'Saved and validated: {path} ({n} parameters, {u} uncertain)',
     saveNote: 'Written into {dir}/: the file extends this scenario and holds only the changed fields.', changed: '{n} changed',
     median: 'median', band50: '50 % band', band90: '90 % band', central: 'central run', year: 'year',
     fixed: 'fixed', undo: 'reset', target: 'target', pmet: 'P(met)', indicator: 'indicator', value: 'median value',
-    peakHist: 'Peak year', current: 'current', error: 'error', ignored: 'The link sets {keys}, which is not a lever or option on this page: not applied (the page runs only what it can show as changed)', fixedNote: 'A slider pins the input to one value; the field takes a number or a distribution, e.g. triangular(0.02, 0.045, 0.06)',
+    peakHist: 'Peak year', current: 'current', error: 'error', stalePending: 'Running: the greyed numbers below are those of the previous run', staleError: 'This change did not run: the greyed numbers below are those of the previous run, now stale', ignored: 'The link sets {keys}, which is not a lever or option on this page: not applied (the page runs only what it can show as changed)', fixedNote: 'A slider pins the input to one value; the field takes a number or a distribution, e.g. triangular(0.02, 0.045, 0.06)',
     foot: 'Every change reruns the Monte Carlo with the same seed {seed}; intervals are Wilson 95 % intervals (docs/model.md §9). Scenario: {src}',
   },
 };
@@ -220,6 +220,7 @@ function syncLevers() {
 // ---------------------------------------------------------------- runs
 function schedule() {
   writeUrl();
+  markStale('pending');
   clearTimeout(timer);
   timer = setTimeout(runNow, 120);
 }
@@ -246,6 +247,7 @@ async function runNow() {
     if (my !== seq) return;
     if (!r.ok) {
       showError(r.j.error);
+      markStale('error');
       document.body.dataset.state = 'error';
       $('status').textContent = t('error');
       return;
@@ -253,11 +255,23 @@ async function runNow() {
     showError(ignoredNote);
     current = r.j;
     render();
+    markStale(null);
     document.body.dataset.state = 'done';
     $('status').textContent = t('done', { n: r.j.runs.toLocaleString('en-US'), ms: Math.round(r.j.elapsed_ms) });
   } catch (e) {
-    if (e.name !== 'AbortError') { showError(String(e)); document.body.dataset.state = 'error'; }
+    if (e.name !== 'AbortError') { showError(String(e)); markStale('error'); document.body.dataset.state = 'error'; }
   }
+}
+// Numbers on screen that are not those of the current levers are greyed, with a note saying
+// why: a run is pending, or the last change failed (the previous run's numbers stay, stale).
+let stale = null;
+function markStale(why) {
+  stale = current ? why : null;
+  $('results').classList.toggle('stale', !!stale);
+  $('results').dataset.stale = stale || '';
+  const n = $('stale-note');
+  n.hidden = !stale;
+  n.textContent = stale ? t(stale === 'error' ? 'staleError' : 'stalePending') : '';
 }
 function showError(msg) {
   const e = $('error');
@@ -325,7 +339,7 @@ function renderHeadlines() {
       const names = [r.scenario_rule, ...['total', 'new_renewables_excluded', 'fossil_only'].filter((n) => n !== r.scenario_rule)];
       const cells = names.map((n) => T[state.lang].ruleNames[n] + ' ' + ci(r.p_met[n])).join('; ');
       tb.append(el('tr', { 'data-rules': h.year + ':' + r.indicator }, el('td', { text: r.indicator + ' ' + (zh() ? r.name_zh : r.name_en) }),
-        el('td', { colspan: 2, class: 'num', text: cells })));
+        el('td', { colspan: 2, class: 'num wrap', text: cells })));
     }
     if (current.cap) {
       const c = current.cap.years.find((x) => x.year === h.year);
@@ -334,7 +348,7 @@ function renderHeadlines() {
     for (const c of current.checks.filter((x) => x.year === h.year)) {
       const band = c.p5 === null ? '' : ' [' + num(c.p5) + ' – ' + num(c.p95) + ']';
       tb.append(el('tr', { 'data-check': c.variable + ':' + c.year }, el('td', { text: t('check') + ' ' + c.variable }),
-        el('td', { colspan: 2, class: 'num' + (c.outside_band ? ' down' : ''), text: t('expected') + ' ' + num(c.expected) + ' ' + c.unit + ' · ' + num(c.central) + band + (c.outside_band ? ' · ' + t('outside') : '') })));
+        el('td', { colspan: 2, class: 'num wrap' + (c.outside_band ? ' down' : ''), text: t('expected') + ' ' + num(c.expected) + ' ' + c.unit + ' · ' + num(c.central) + band + (c.outside_band ? ' · ' + t('outside') : '') })));
     }
     cols.append(tb);
   }
@@ -389,10 +403,18 @@ function renderFan() {
   if (state.compare && base) series.push({ d: base.summary[v], color: '#7f7f7f', label: t('base') + ': ' + (zh() ? base.scenario.name_zh : base.scenario.name_en) });
   series.push({ d: current.summary[v], color: '#1f77b4', label: t('current') });
   const title = (zh() ? m.zh : m.en) + ' (' + current.summary[v].unit + ')';
-  $('fan').replaceChildren(fanSvg(current.years, series, title, current.peaked.by));
+  // Drawn at the width it is shown at (text at its own size, not scaled down in a narrow window).
+  const w = Math.round($('fan').clientWidth) || 760;
+  $('fan').replaceChildren(fanSvg(current.years, series, title, current.peaked.by, Math.max(420, Math.min(1100, w))));
 }
-function fanSvg(years, series, title, mark) {
-  const W = 760, H = 400, L = 60, R = 14, TOP = 34, B = 60;
+function fanSvg(years, series, title, mark, W) {
+  const H = 400, L = 60, R = 14, TOP = 34;
+  // The legend's entries flow into as many rows as the width needs, under the axis.
+  const entries = [t('band90'), t('band50'), t('median'), t('central'), ...(series.length > 1 ? series.map((x) => x.label) : [])];
+  const ew = (label) => 30 + label.length * (zh() ? 12 : 6.5);
+  let rows = 1, fx = L;
+  for (const e of entries) { if (fx > L && fx + ew(e) > W - R) { rows += 1; fx = L; } fx += ew(e); }
+  const B = 44 + 16 * rows;
   const all = series.flatMap((x) => [...x.d.p5, ...x.d.p95, ...x.d.central.filter((c) => c !== null)]);
   let lo = Math.min(...all), hi = Math.max(...all);
   const pad = (hi - lo) * 0.06 || Math.abs(hi) * 0.1 || 1;
@@ -426,13 +448,13 @@ function fanSvg(years, series, title, mark) {
     svg.append(g);
   }
   // Legend: bands and lines, then one entry per series.
-  let lx = L;
-  const ly = H - 22;
+  let lx = L, ly = H - 6 - 16 * rows;
   const item = (draw, label) => {
+    if (lx > L && lx + ew(label) > W - R) { lx = L; ly += 16; }
     svg.append(draw(lx));
     const tx = s('text', { x: lx + 22, y: ly + 4, 'font-size': 11, fill: '#212121' }, label);
     svg.append(tx);
-    lx += 30 + label.length * (zh() ? 12 : 6.5);
+    lx += ew(label);
   };
   const c0 = series[series.length - 1].color;
   item((px) => s('rect', { x: px, y: ly - 5, width: 18, height: 10, fill: c0, 'fill-opacity': 0.15 }), t('band90'));
@@ -471,7 +493,8 @@ async function save(overwrite) {
   msg.className = '';
   msg.textContent = '…';
   $('overwrite-btn').hidden = true;
-  const r = await post('/api/save', { name, overrides: state.overrides, overwrite: !!overwrite });
+  const title = $('save-title').value.trim();
+  const r = await post('/api/save', { name, ...(title ? { display_name: title } : {}), overrides: state.overrides, overwrite: !!overwrite });
   if (r.ok) {
     msg.className = 'ok';
     msg.textContent = '✓ ' + t('saved', { path: r.j.path, n: r.j.parameters, u: r.j.uncertain });
@@ -499,6 +522,7 @@ function applyLang() {
   buildLevers();
   syncLevers();
   render();
+  markStale(stale);
 }
 async function start() {
   readUrl();
@@ -516,6 +540,8 @@ async function start() {
   $('runs').addEventListener('change', (e) => { const n = Number(e.target.value); state.runs = Number.isInteger(n) && n > 0 ? n : null; schedule(); });
   $('compare').addEventListener('change', (e) => { state.compare = e.target.checked; schedule(); });
   $('var').addEventListener('change', (e) => { state.variable = e.target.value; writeUrl(); renderFan(); });
+  let resized = null;
+  window.addEventListener('resize', () => { clearTimeout(resized); resized = setTimeout(() => { if (current) renderFan(); }, 150); });
   $('reset').addEventListener('click', () => { state.overrides = {}; syncLevers(); schedule(); });
   $('lang').addEventListener('click', () => { state.lang = zh() ? 'en' : 'zh'; writeUrl(); applyLang(); });
   $('save-btn').addEventListener('click', () => save(false));
