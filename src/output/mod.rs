@@ -638,17 +638,21 @@ pub fn parameters_diff(scs: &[&Scenario]) -> String {
     s
 }
 
-/// Write a chart as `dir/STEM.svg`, and `dir/STEM.png` too when `png`.
+/// Write a chart as `dir/STEM.svg` and/or `dir/STEM.png`, as `out` says (a `bool`: the SVG,
+/// and the PNG too when true).
 pub fn write_chart(
     dir: &Path,
     stem: &str,
     svg: &str,
-    png: bool,
+    out: impl Into<crate::report::ChartOut>,
 ) -> Result<(), crate::error::Error> {
     use crate::error::{Error, io};
-    let path = dir.join(format!("{stem}.svg"));
-    write_atomic(&path, svg.as_bytes()).map_err(io(&path))?;
-    if png {
+    let out = out.into();
+    if out.svg {
+        let path = dir.join(format!("{stem}.svg"));
+        write_atomic(&path, svg.as_bytes()).map_err(io(&path))?;
+    }
+    if out.png {
         let path = dir.join(format!("{stem}.png"));
         let bytes = crate::report::svg_to_png(svg, 2.0)
             .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;

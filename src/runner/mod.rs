@@ -175,7 +175,7 @@ pub fn finish(out: &Path, look: Look, report: bool, xlsx: bool) -> Result<()> {
         crate::visual::write_charts(&[&d], &out.join("charts"), look.lang, look.png)?;
     }
     if report {
-        crate::visual::write_report(out, crate::visual::effective_lang(look.lang, false))?;
+        crate::visual::write_report(out, look.lang)?;
     }
     Ok(())
 }

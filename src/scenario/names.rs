@@ -13,7 +13,11 @@ use crate::report::Lang;
 const NAMES: &[(&str, &str, &str)] = &[
     ("economy.gdp_base", "基准年 GDP", "GDP in the base year"),
     ("economy.gdp_2020", "基准年 GDP", "GDP in the base year"),
-    ("economy.growth.<year>", "GDP 增速 · {year}", "GDP growth · {year}"),
+    (
+        "economy.growth.<year>",
+        "GDP 增速 · {year}",
+        "GDP growth · {year}",
+    ),
     (
         "economy.industry_share.<year>",
         "工业增加值占 GDP 比重 · {year}",
@@ -59,7 +63,11 @@ const NAMES: &[(&str, &str, &str)] = &[
         "工业 · 工业过程 CO₂ · {year}",
         "industry · process CO₂ · {year}",
     ),
-    ("caps.coal.compliance", "煤炭消费上限 · 执行程度", "coal cap · compliance"),
+    (
+        "caps.coal.compliance",
+        "煤炭消费上限 · 执行程度",
+        "coal cap · compliance",
+    ),
     (
         "caps.coal.limit_t.<year>",
         "煤炭消费上限 · {year}",
@@ -71,7 +79,11 @@ const NAMES: &[(&str, &str, &str)] = &[
         "coal-equivalent factor of electricity · {year}",
     ),
     ("electricity.loss", "电网线损率", "grid losses"),
-    ("emission_factors.<fuel>", "{fuel}排放因子", "emission factor of {fuel}"),
+    (
+        "emission_factors.<fuel>",
+        "{fuel}排放因子",
+        "emission factor of {fuel}",
+    ),
     (
         "grid.emission_factor.<basis>.<year>",
         "电网排放因子({basis}) · {year}",
@@ -112,8 +124,16 @@ const NAMES: &[(&str, &str, &str)] = &[
         "项目 {id} · {fuel}用能",
         "project {id} · {fuel} use",
     ),
-    ("projects.<id>.go", "项目 {id} · 是否建成", "project {id} · goes ahead"),
-    ("projects.<id>.start", "项目 {id} · 投产年份", "project {id} · start year"),
+    (
+        "projects.<id>.go",
+        "项目 {id} · 是否建成",
+        "project {id} · goes ahead",
+    ),
+    (
+        "projects.<id>.start",
+        "项目 {id} · 投产年份",
+        "project {id} · start year",
+    ),
     (
         "projects.<id>.value_added",
         "项目 {id} · 增加值",
@@ -124,10 +144,26 @@ const NAMES: &[(&str, &str, &str)] = &[
         "项目 {id} · 工业过程 CO₂",
         "project {id} · process CO₂",
     ),
-    ("projects.<id>.ramp_years", "项目 {id} · 达产年数", "project {id} · ramp-up years"),
-    ("sinks.forest_cover.<year>", "森林覆盖率 · {year}", "forest cover · {year}"),
-    ("sinks.forest_cover.delivery", "森林覆盖率 · 落实程度", "forest cover · delivery"),
-    ("sinks.forest_rate", "森林固碳速率", "forest sequestration rate"),
+    (
+        "projects.<id>.ramp_years",
+        "项目 {id} · 达产年数",
+        "project {id} · ramp-up years",
+    ),
+    (
+        "sinks.forest_cover.<year>",
+        "森林覆盖率 · {year}",
+        "forest cover · {year}",
+    ),
+    (
+        "sinks.forest_cover.delivery",
+        "森林覆盖率 · 落实程度",
+        "forest cover · delivery",
+    ),
+    (
+        "sinks.forest_rate",
+        "森林固碳速率",
+        "forest sequestration rate",
+    ),
     (
         "sinks.grassland_cover.<year>",
         "草原综合植被盖度 · {year}",
@@ -138,11 +174,19 @@ const NAMES: &[(&str, &str, &str)] = &[
         "草原综合植被盖度 · 落实程度",
         "grassland cover · delivery",
     ),
-    ("sinks.grassland_rate", "草原固碳速率", "grassland sequestration rate"),
+    (
+        "sinks.grassland_rate",
+        "草原固碳速率",
+        "grassland sequestration rate",
+    ),
     ("sinks.grassland_area_ha", "草原面积", "grassland area"),
     ("sinks.land_area_ha", "国土面积", "land area"),
     ("sinks.wetland_area_ha", "湿地面积", "wetland area"),
-    ("sinks.wetland_rate", "湿地固碳速率", "wetland sequestration rate"),
+    (
+        "sinks.wetland_rate",
+        "湿地固碳速率",
+        "wetland sequestration rate",
+    ),
 ];
 
 /// Words a placeholder stands for: (word as written in files, Chinese, English).
@@ -314,13 +358,21 @@ pub fn display_name_with_unit(path: &str, unit: &str, lang: Lang, known: &dyn Kn
 impl Known for super::Scenario {
     fn project(&self, id: &str, lang: Lang) -> Option<String> {
         let p = self.spec.projects.iter().find(|p| p.id == id)?;
-        let n = if lang == Lang::Zh { &p.name_zh } else { &p.name_en };
+        let n = if lang == Lang::Zh {
+            &p.name_zh
+        } else {
+            &p.name_en
+        };
         // A name that is the id itself (none given) says nothing more than the id.
         (n != id && !n.is_empty()).then(|| n.clone())
     }
     fn indicator(&self, id: &str, lang: Lang) -> Option<String> {
         let d = self.indicators.def(self.indicators.find(id)?);
-        let n = if lang == Lang::Zh { &d.name_zh } else { &d.name_en };
+        let n = if lang == Lang::Zh {
+            &d.name_zh
+        } else {
+            &d.name_en
+        };
         (!n.is_empty()).then(|| n.clone())
     }
 }
@@ -374,7 +426,13 @@ pub fn group_name(group: &str, lang: Lang) -> String {
                 ("path", true) => "路径".into(),
                 ("limit_t", true) => "上限".into(),
                 ("energy", true) => "用能".into(),
-                _ if zh && s.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) && s.bytes().any(|b| b.is_ascii_digit()) => s.to_string(),
+                _ if zh
+                    && s.bytes()
+                        .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase())
+                    && s.bytes().any(|b| b.is_ascii_digit()) =>
+                {
+                    s.to_string()
+                }
                 _ if zh => format!("输入 {}", s.replace('_', " ")),
                 _ => s.replace('_', " "),
             }
@@ -395,7 +453,11 @@ mod tests {
             "GDP 增速 · 2025"
         );
         assert_eq!(
-            display_name("demand.industry.end_use_efficiency.coal", Lang::En, &NoNames),
+            display_name(
+                "demand.industry.end_use_efficiency.coal",
+                Lang::En,
+                &NoNames
+            ),
             "industry · end-use efficiency of coal"
         );
         assert_eq!(
@@ -403,7 +465,12 @@ mod tests {
             "电网排放因子(省级) · 2030"
         );
         assert_eq!(
-            display_name_with_unit("economy.growth.2025", "fraction per year", Lang::Zh, &NoNames),
+            display_name_with_unit(
+                "economy.growth.2025",
+                "fraction per year",
+                Lang::Zh,
+                &NoNames
+            ),
             "GDP 增速 · 2025 (比例/年)"
         );
     }
@@ -455,7 +522,10 @@ mod tests {
         assert!(n > 150, "{n} inputs");
         missing.sort();
         missing.dedup();
-        assert!(missing.is_empty(), "inputs without a display name: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "inputs without a display name: {missing:?}"
+        );
     }
 
     #[test]

@@ -134,11 +134,11 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
             Some(got.ok_or_else(|| Error::Interrupted("interrupted: nothing was written".into()))?)
         }
     };
-    let (lang, warning) = report::chart_lang(a.lang, a.png);
+    let (passes, warning) = report::chart_passes(a.lang, a.png);
     if let Some(w) = warning {
         eprintln!("{w}");
     }
-    let zh = lang == Lang::Zh;
+    let zh = a.lang == Lang::Zh;
     let mut rows: Vec<&Attribution> = central.iter().collect();
     rows.extend(mc.iter().flatten());
     write_atomic(&out.join("wedges.csv"), &wedges_csv(&game, &rows, zh)).map_err(io(&out))?;
@@ -165,7 +165,9 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
         started.elapsed().as_secs_f64(),
     );
     write_atomic(&out.join("wedges.json"), &output::json_bytes(&json)).map_err(io(&out))?;
-    charts(&game, &central, mc.as_deref(), &headline, &out, lang, a.png)?;
+    for pass in passes {
+        charts(&game, &central, mc.as_deref(), &headline, &out, pass)?;
+    }
     // A chart an earlier attribution in this folder wrote (P(peak) without --runs now, PNGs
     // without --png) would no longer match the CSV: remove it.
     let written: Vec<&str> = FILES
@@ -186,9 +188,9 @@ fn charts(
     mc: Option<&[Attribution]>,
     headline: &[&Attribution],
     out: &Path,
-    lang: Lang,
-    png: bool,
+    png: report::ChartOut,
 ) -> Result<(), Error> {
+    let lang = png.lang;
     let zh = lang == Lang::Zh;
     let chart_err = |e: report::ChartError| Error::Other(e.to_string());
     let co2: Vec<&Attribution> = central

@@ -449,9 +449,9 @@ fn constant_outcomes_say_so_and_prim_box_is_drawn() {
     assert!(!rows.is_empty());
     for r in &rows {
         assert!(
-            t.iter().any(|x| x == &r["input"]),
+            t.iter().any(|x| x == &r["name_en"]),
             "{} not drawn: {t:?}",
-            r["input"]
+            r["name_en"]
         );
     }
 }
