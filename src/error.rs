@@ -36,7 +36,7 @@ impl std::error::Error for Error {}
 
 impl From<Diags> for Error {
     fn from(d: Diags) -> Self {
-        Error::Input(d.to_string())
+        Error::Input(d.render(crate::i18n::message_lang()))
     }
 }
 

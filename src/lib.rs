@@ -20,6 +20,7 @@ pub mod decompose;
 pub mod discover;
 pub mod engine;
 pub mod error;
+pub mod i18n;
 pub mod indicators;
 pub mod init;
 pub mod model;

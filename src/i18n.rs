@@ -1,0 +1,259 @@
+//! Messages in the user's language: the validator's and the server's errors and warnings.
+//!
+//! Every message of the validator, the loader and the server is written in one frame:
+//! `expected …, found …`, after `unknown field:` / `warning:` / `note:`, with a
+//! `(did you mean …?)` hint. [`zh`] renders such a message in Chinese: the frame's words,
+//! then the phrases of [`PHRASES`] (the kinds of value a field expects or was given: a table,
+//! a number or distribution, values in a range with their unit, a distribution's arguments,
+//! a readable file, …). What no phrase covers stays as written (ids, field paths, numbers,
+//! distribution syntax are the same in both languages). [`message_lang`] is the language of
+//! the messages of this process, set from `--lang` by the command line.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+use crate::report::Lang;
+
+static LANG: AtomicU8 = AtomicU8::new(0);
+
+/// The language of this process's error messages: English until the command line says
+/// otherwise (a library caller gets the messages as written).
+pub fn message_lang() -> Lang {
+    if LANG.load(Ordering::Relaxed) == 0 && SET.load(Ordering::Relaxed) {
+        Lang::Zh
+    } else {
+        Lang::En
+    }
+}
+
+static SET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Set the language of this process's error messages (the command's `--lang`); until then
+/// they stay English.
+pub fn init_message_lang(lang: Lang) {
+    LANG.store(if lang == Lang::En { 1 } else { 0 }, Ordering::Relaxed);
+    SET.store(true, Ordering::Relaxed);
+}
+
+/// A message in `lang`: as written in English, or [`zh`] of it.
+pub fn localize(en: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => en.to_string(),
+        Lang::Zh => zh(en),
+    }
+}
+
+/// Phrases of messages and their Chinese, longest first where one contains another.
+const PHRASES: &[(&str, &str)] = &[
+    // the distribution syntax (dist::SYNTAX)
+    (
+        "a number, or one of uniform(min, max), triangular(min, mode, max), pert(min, mode, max), normal(mean, sd), normal(mean, sd, min, max), lognormal(median, sigma)",
+        "一个数值, 或以下分布之一: uniform(min, max)、triangular(min, mode, max)、pert(min, mode, max)、normal(mean, sd)、normal(mean, sd, min, max)、lognormal(median, sigma)",
+    ),
+    (
+        "a distribution name (uniform, triangular, pert, normal, lognormal)",
+        "分布名称 (uniform、triangular、pert、normal、lognormal 之一)",
+    ),
+    (
+        " of its draws outside (at most one in a million may be; give normal(mean, sd, min, max) to truncate it)",
+        " 的抽样落在范围外 (至多百万分之一; 请用 normal(mean, sd, min, max) 截断)",
+    ),
+    (
+        " with unbounded support (give min and max to truncate it)",
+        " 取值无界 (请给出 min 与 max 以截断)",
+    ),
+    (
+        "nothing (give it here or in the file this one extends)",
+        "缺失 (请在本文件或它所继承的文件中给出)",
+    ),
+    (
+        "a truncation range near the mean",
+        "靠近均值的截断范围",
+    ),
+    ("with almost no mass inside", "在范围内几乎没有概率"),
+    ("finite numbers of magnitude below 1e15", "绝对值小于 1e15 的有限数值"),
+    ("a number as argument of ", "数值作为参数: "),
+    (" arguments for ", " 个参数: "),
+    ("a closing ')' in ", "右括号 ')': "),
+    ("with min < max", "且 min < max"),
+    ("with min ≤ mode ≤ max", "且 min ≤ mode ≤ max"),
+    ("with sd > 0", "且 sd > 0"),
+    ("with median > 0", "且 median > 0"),
+    ("with 0 < sigma ≤ 5", "且 0 < sigma ≤ 5"),
+    // files
+    ("a readable scenario file at ", "可读取的情景文件 "),
+    ("file not found", "文件不存在"),
+    ("permission denied", "没有读取权限"),
+    ("a file, found a directory", "文件, 实为目录"),
+    ("UTF-8 text", "UTF-8 文本"),
+    ("invalid bytes at byte", "无效字节, 位于字节"),
+    ("(save the file as UTF-8)", "(请以 UTF-8 保存文件)"),
+    ("a scenario file under", "小于以下大小的情景文件:"),
+    ("a chain of files without a loop", "无循环的文件继承链"),
+    ("a cycle", "循环"),
+    ("levels of extends", "层 extends"),
+    ("at most ", "至多 "),
+    ("more than ", "超过 "),
+    ("a file name as a string", "以字符串给出的文件名"),
+    (
+        "`extends` only at the top of the file (before any [table]), found it inside a table",
+        "`extends` 只出现在文件开头 (任何 [表] 之前), 实为出现在表内",
+    ),
+    (
+        "a scenario (TOML tables such as [economy])",
+        "一个情景 (如 [economy] 等 TOML 表)",
+    ),
+    ("an empty file", "空文件"),
+    ("only comments and blank lines", "只有注释和空行"),
+    // kinds of values
+    ("a number or distribution in ", "数值或分布, 单位 "),
+    ("a number or distribution", "数值或分布"),
+    ("a finite number", "有限数值"),
+    ("a number in ", "数值, 范围 "),
+    ("a path of milestones in ", "里程碑路径, 单位 "),
+    (
+        "rates by period ending in a milestone year, e.g. ",
+        "按时段给出的比率 (各时段止于里程碑年份), 例如 ",
+    ),
+    ("periods covering ", "覆盖以下年份的各时段 "),
+    ("the last period ending ", "最后一个时段止于 "),
+    ("a whole year in ", "整数年份, 范围 "),
+    ("a year of the horizon ", "模拟期内的年份 "),
+    ("shares summing to 1", "合计为 1 的份额"),
+    ("shares starting at the base year ", "从基准年开始的份额 "),
+    ("a fixed share in [0, 1] (put uncertainty in the mix's delivery ratio)", "[0, 1] 内的固定份额 (不确定性请放在结构的 delivery 落实比例中)"),
+    ("a share in [0, 1]", "[0, 1] 内的份额"),
+    ("a table of fuel shares", "各燃料份额的表"),
+    ("values in ", "取值范围 "),
+    (" reaching ", " 可达 "),
+    ("true or false", "true 或 false"),
+    ("a known field", "已知字段"),
+    ("a table", "表"),
+    ("an array", "数组"),
+    ("a string that is too long", "过长的字符串"),
+    ("a string", "字符串"),
+    ("an integer", "整数"),
+    ("a float", "浮点数"),
+    ("a boolean", "布尔值"),
+    ("a date-time", "日期时间"),
+    ("a number", "数值"),
+    ("one of ", "以下之一: "),
+    ("found both", "实为两者都有"),
+    ("(its old name)", "(旧名称)"),
+    ("is the old name of", "是以下字段的旧名称:"),
+    ("(the value of the base year, whatever it is); it is read as", "(基准年的值, 无论基准年是哪一年); 按以下字段读取:"),
+    ("looks wrong", "看起来有误"),
+    ("it is used as written", "仍按所写使用"),
+    ("a growth rate", "增速"),
+    ("an efficiency gain", "能效年提升"),
+    ("above ", "高于 "),
+    ("inherited correlation dropped", "继承的相关性已删除"),
+    ("is fixed at", "已固定为"),
+    ("is no parameter of", "不是以下情景的参数:"),
+    ("the central run gives", "中心情景给出"),
+    ("observed", "观测值"),
+    ("missed by", "偏差"),
+    (
+        "outside the tolerance (the scenario's calibration disagrees with what happened)",
+        "超出容差 (情景的校准与实际不符)",
+    ),
+    // the server
+    ("request body", "请求体"),
+    ("overrides", "覆盖项"),
+    ("a field path such as", "字段路径, 如"),
+    ("a field path of 1 to", "字段路径, 长度 1 至"),
+    (" characters such as ", " 个字符, 如 "),
+    (
+        "a distribution such as",
+        "分布, 如",
+    ),
+    ("or an option name", "或选项名"),
+    ("is not a field of scenario", "不是以下情景的字段:"),
+    ("conflicts with the override of", "与以下覆盖项冲突:"),
+    ("not a table", "不是表"),
+    (" runs (the server's --max-runs)", " 次运行 (服务器的 --max-runs)"),
+    ("runs: ", "运行次数: "),
+    (" fields", " 个字段"),
+    ("busy: ", "繁忙: "),
+    (" runs are waiting already; try again in a moment", " 个运行已在等待; 请稍后再试"),
+    ("run cancelled", "运行已取消"),
+    ("run failed", "运行失败"),
+    ("no such endpoint", "没有此接口"),
+    ("forbidden", "禁止访问"),
+    ("unknown field `", "未知字段 `"),
+    ("unknown variable", "未知变量"),
+    ("a variable of trajectories.csv", "trajectories.csv 中的变量"),
+    ("a relative tolerance in ", "相对容差, 范围 "),
+    ("the observed value in ", "观测值, 单位 "),
+    ("at least one observed year", "至少一个观测年份"),
+    ("a year (", "年份 ("),
+    (") or ", ") 或 "),
+    ("found none", "实为没有"),
+    (" in ", " 于 "),
+    (" and ", " 与 "),
+];
+
+/// Units as the validator writes them, in Chinese (report::unit for the rest).
+const UNITS: &[&str] = &[
+    "fraction per year",
+    "fraction of GDP",
+    "tCO2/ha/yr",
+    "useful/final",
+    "fraction",
+    "ratio",
+    "h/yr",
+];
+
+/// A message of the validator, the loader or the server in Chinese (see the module doc).
+pub fn zh(en: &str) -> String {
+    let mut s = en.to_string();
+    // The frame first: labels, then "expected …, found …", then the hint.
+    for (e, z) in [
+        ("unknown field: ", "未知字段: "),
+        ("warning: ", "警告: "),
+        ("note: ", "注: "),
+        ("error: ", "错误: "),
+    ] {
+        s = s.replace(e, z);
+    }
+    s = s
+        .replace("expected ", "应为 ")
+        .replace(", found: ", ", 实为: ")
+        .replace(", found ", ", 实为 ")
+        .replace("(found ", "(实为 ")
+        .replace(" (did you mean ", " (是否想写 ")
+        .replace("did you mean ", "是否想写 ")
+        .replace("?)", "?)");
+    for u in UNITS {
+        let z = crate::report::unit(u, Lang::Zh);
+        s = s
+            .replace(&format!(" {u}"), &format!(" {z}"))
+            .replace(&format!("({u})"), &format!("({z})"));
+    }
+    for (e, z) in PHRASES {
+        s = s.replace(e, z);
+    }
+    s = s.replace(", e.g. ", ", 例如 ").replace(" e.g. ", " 例如 ");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_frame_and_common_messages_read_in_chinese() {
+        assert_eq!(
+            zh("unknown field: expected one of gdp_base, growth, found `growht` (did you mean `growth`?)"),
+            "未知字段: 应为 以下之一: gdp_base, growth, 实为 `growht` (是否想写 `growth`?)"
+        );
+        assert_eq!(
+            zh("expected values in [-0.3, 0.5] fraction per year, found 0.9"),
+            "应为 取值范围 [-0.3, 0.5] 比例/年, 实为 0.9"
+        );
+        assert_eq!(
+            zh("expected a readable scenario file at x.toml, found: file not found"),
+            "应为 可读取的情景文件 x.toml, 实为: 文件不存在"
+        );
+        assert_eq!(zh("expected a table, found 3"), "应为 表, 实为 3");
+    }
+}
