@@ -309,7 +309,7 @@ pub fn headline_text(
                 "  {y}年单位GDP能耗: 实物量 {:.4} tce/万元, 考核口径 {:.4} tce/万元 (口径 {}: {})",
                 f(Var::EnergyIntensity, y),
                 f(var, y),
-                rule.name(),
+                rule.name_zh(),
                 rule.describe(true)
             );
         } else {
@@ -384,7 +384,11 @@ pub fn headline_text(
     }
     for (k, &year) in TARGET_YEARS.iter().enumerate() {
         let m = sc.indicators.binding(k, true);
-        let rule = o.assessment[k].name();
+        let rule = if zh {
+            o.assessment[k].name_zh()
+        } else {
+            o.assessment[k].name()
+        };
         let mut line = if m.judged.is_empty() {
             if zh {
                 format!("  {year}年目标 (能耗口径 {rule}): 约束性模型指标: 无目标")

@@ -232,9 +232,10 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
     csv_bytes(&header, rows)
 }
 
-/// `parameters.csv`: every parameter of the resolved scenario, its distribution, median and
-/// the comment that gives its source.
+/// `parameters.csv`: every parameter of the resolved scenario, its distribution, median, the
+/// comment that gives its source, and its display names in both languages.
 pub fn parameters_csv(sc: &Scenario) -> Vec<u8> {
+    use crate::report::Lang;
     let rows = sc.params.iter().enumerate().map(|(i, p)| {
         vec![
             p.path.clone(),
@@ -242,10 +243,20 @@ pub fn parameters_csv(sc: &Scenario) -> Vec<u8> {
             p.dist.to_syntax(),
             num(p.dist.median()),
             sc.param_note(i),
+            sc.input_name(i, Lang::Zh),
+            sc.input_name(i, Lang::En),
         ]
     });
     csv_bytes(
-        &["parameter", "unit", "distribution", "median", "source"],
+        &[
+            "parameter",
+            "unit",
+            "distribution",
+            "median",
+            "source",
+            "name_zh",
+            "name_en",
+        ],
         rows,
     )
 }

@@ -6,7 +6,10 @@ use super::Lang;
 /// One row of the assumptions table.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Assumption {
+    /// The input's display name in the report's language.
     pub parameter: String,
+    /// Its field path as typed in scenario files (shown as code under the name).
+    pub field: String,
     /// Value or distribution, e.g. "三角分布 (2.0, 3.5, 5.0)".
     pub value: String,
     pub unit: String,
@@ -273,8 +276,13 @@ pub fn render_report(d: &ReportData, lang: Lang) -> String {
     h.push_str("</tr></thead>\n<tbody>\n");
     for a in &d.assumptions {
         h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             e(&a.parameter),
+            if a.field.is_empty() {
+                String::new()
+            } else {
+                format!("<br><code>{}</code>", e(&a.field))
+            },
             e(&a.value),
             e(&a.unit),
             e(&a.source)
@@ -340,6 +348,7 @@ mod tests {
             outside_charts: Vec::new(),
             assumptions: vec![Assumption {
                 parameter: "GDP 增速".into(),
+                field: "economy.growth.2025".into(),
                 value: "N(5.0, 1.0)".into(),
                 unit: "%/a".into(),
                 source: "十四五规划 p.3".into(),

@@ -61,7 +61,7 @@ pub struct RunData {
     pub indicators: Vec<IndicatorRow>,
     /// `peak.csv`: (peak year or "not peaked", probability, interval).
     pub peak: Vec<(String, f64, (f64, f64))>,
-    pub parameters: Vec<[String; 5]>,
+    pub parameters: Vec<[String; 7]>,
 }
 
 /// Read a CSV file that peakpath wrote, verified before use: its header starts with the
@@ -238,7 +238,7 @@ impl RunData {
                 0,
             )?
             .iter()
-            .map(|r| [0, 1, 2, 3, 4].map(|k| r.get(k).unwrap_or("").to_string()))
+            .map(|r| [0, 1, 2, 3, 4, 5, 6].map(|k| r.get(k).unwrap_or("").to_string()))
             .collect()
         } else {
             Vec::new()
@@ -467,6 +467,12 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
         if vc.var.ends_with(&format!("assessed_{y}"))
             && let Some(rule) = first.run["model_options"][key].as_str()
         {
+            // The rule's name in the chart's language (the id stays in run.json).
+            let rule = match crate::model::Assessment::ALL.iter().find(|(n, _)| *n == rule) {
+                Some((_, a)) if lang == Lang::Zh => a.name_zh().to_string(),
+                Some((n, _)) => n.replace('_', " "),
+                None => rule.to_string(),
+            };
             title = format!("{title} ({rule})");
         }
     }

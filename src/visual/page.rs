@@ -373,7 +373,18 @@ pub fn report_html_with(
         .parameters
         .iter()
         .map(|p| report::html::Assumption {
-            parameter: p[0].clone(),
+            // The display name (parameters.csv's name_zh/name_en; a folder written before
+            // they existed gets the generated name), the field path beside it.
+            parameter: match (lang, p[5].is_empty()) {
+                (_, true) => crate::scenario::names::display_name(
+                    &p[0],
+                    lang,
+                    &crate::scenario::names::NoNames,
+                ),
+                (Lang::Zh, false) => p[5].clone(),
+                (Lang::En, false) => p[6].clone(),
+            },
+            field: p[0].clone(),
             value: p[2].clone(),
             unit: report::unit(&p[1], lang),
             source: crate::comparison::source_text(&p[4], lang),
