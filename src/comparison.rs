@@ -241,7 +241,15 @@ fn differences(dir: &Path, names: &[String], lang: Lang) -> (Vec<String>, Vec<Ve
         .filter(|c| !other_language(&c[0]))
         .map(|c| {
             let mut c = c.clone();
-            c[0] = format!("`{}`", c[0]);
+            // An input is named in the page's language, its field path under the name.
+            c[0] = match crate::scenario::names::lookup(
+                &c[0],
+                lang,
+                &crate::scenario::names::NoNames,
+            ) {
+                Some(n) => format!("{n}\n`{}`", c[0]),
+                None => format!("`{}`", c[0]),
+            };
             // A list of field paths (an action's `fields`) is ids too.
             for x in c.iter_mut().skip(2) {
                 if let Ok(list) = serde_json::from_str::<Vec<String>>(x) {

@@ -531,7 +531,12 @@ pub fn checks_json(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>) ->
 
 /// One check as a line of the terminal headline.
 pub fn check_line(c: &Value, zh: bool) -> String {
-    let var = c["variable"].as_str().unwrap_or("");
+    let id = c["variable"].as_str().unwrap_or("");
+    // The variable's name in the language (its id stays in run.json).
+    let var = match crate::model::Var::by_name(id) {
+        Some(v) if zh => v.info().zh.to_string(),
+        _ => id.to_string(),
+    };
     let unit = c["unit"].as_str().unwrap_or("");
     let year = c["year"].as_i64().unwrap_or(0);
     let f = |v: &Value| v.as_f64().map_or("—".to_string(), |x| format!("{x:.1}"));

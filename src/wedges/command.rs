@@ -456,7 +456,17 @@ fn summary(game: &Game, rows: &[&Attribution], out: &Path, zh: bool) {
         let top: Vec<String> = order
             .iter()
             .take(3)
-            .map(|&p| format!("{} {:+.3}", game.players[p].key, a.shapley[p]))
+            .map(|&p| {
+                // The action's name in the language (cut to fit a line), not its key.
+                let name = game.players[p].name(zh);
+                let max = if zh { 16 } else { 40 };
+                let shown: String = if name.chars().count() > max {
+                    name.chars().take(max - 1).chain(['…']).collect()
+                } else {
+                    name.to_string()
+                };
+                format!("{shown} {:+.3}", a.shapley[p])
+            })
             .collect();
         let (what, largest) = if zh {
             (&a.measure.zh, "贡献最大")
@@ -468,8 +478,8 @@ fn summary(game: &Game, rows: &[&Attribution], out: &Path, zh: bool) {
             a.parent,
             a.scenario,
             a.total(),
-            a.measure.unit,
-            top.join(", ")
+            crate::report::unit(&a.measure.unit, if zh { Lang::Zh } else { Lang::En }),
+            top.join(if zh { "；" } else { "; " })
         );
     }
     if zh {
