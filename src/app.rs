@@ -243,6 +243,7 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         out: a.out,
         force: a.force,
         partial: a.partial,
+        lang: a.lang.into(),
     };
     let zh = a.lang == Lang::Zh;
     if let Some(m) = runner::merge(&req)? {

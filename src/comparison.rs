@@ -254,6 +254,11 @@ fn differences(dir: &Path, names: &[String], lang: Lang) -> (Vec<String>, Vec<Ve
             for x in c.iter_mut().skip(2) {
                 if let Ok(list) = serde_json::from_str::<Vec<String>>(x) {
                     *x = format!("`{}`", list.join(", "));
+                } else if (x.starts_with('[') || x.starts_with('{'))
+                    && serde_json::from_str::<serde_json::Value>(x).is_ok()
+                {
+                    // Tables as written in the files (correlations, say): code too.
+                    *x = format!("`{x}`");
                 }
             }
             if c.len() > 1 {

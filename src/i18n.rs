@@ -37,7 +37,8 @@ pub fn init_message_lang(lang: Lang) {
 /// A message in `lang`: as written in English, or [`zh`] of it.
 pub fn localize(en: &str, lang: Lang) -> String {
     match lang {
-        Lang::En => en.to_string(),
+        // Units as written in scenario files (万t, 亿元) in Latin words.
+        Lang::En => crate::report::unit(en, Lang::En),
         Lang::Zh => zh(en),
     }
 }

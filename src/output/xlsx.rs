@@ -164,8 +164,7 @@ fn cell_text(col: &str, cell: &str, lang: Lang) -> String {
         ("peak_year", d) if d.starts_with("declining from ") => {
             return format!("自{}年起下降", &d["declining from ".len()..]);
         }
-        ("assumption", "true") => "是",
-        ("assumption", "false") => "否",
+        ("assumption", _) => return crate::comparison::assumption_text(cell, lang),
         _ => cell,
     };
     zh.to_string()

@@ -233,10 +233,19 @@ pub fn render_report(d: &ReportData, lang: Lang) -> String {
             }
             h.push_str("</tr></thead>\n<tbody>\n");
             for (ind, a, p) in &d.assumed {
+                // `field = distribution` as typed in a scenario file: code.
+                let a = match (a.split_once(" = "), a.split_once(": ")) {
+                    (Some((f, dist)), _) if !f.contains(' ') => {
+                        format!("<code>{}</code> = <code>{}</code>", e(f), e(dist))
+                    }
+                    (_, Some((f, rest))) if !f.contains(' ') && f.contains('.') => {
+                        format!("<code>{}</code>: {}", e(f), e(rest))
+                    }
+                    _ => e(a),
+                };
                 h.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr><td>{}</td><td>{a}</td><td>{}</td></tr>\n",
                     e(ind),
-                    e(a),
                     e(p)
                 ));
             }

@@ -56,11 +56,15 @@ pub fn report_html_with(
         |x: Option<f64>, digits: usize| x.map_or("—".to_string(), |x| format!("{x:.digits$}"));
     let by = d.run["model_options"]["peak_by"].as_i64().unwrap_or(2030);
     let y1 = d.run["years"][1].as_i64().unwrap_or(2035);
+    // The rule of year y by its name in the report's language (the id stays in run.json).
     let rule = |y: i32| {
-        d.run["model_options"][format!("assessment_{y}")]
+        let id = d.run["model_options"][format!("assessment_{y}")]
             .as_str()
-            .unwrap_or("total")
-            .to_string()
+            .unwrap_or("total");
+        match crate::model::Assessment::ALL.iter().find(|(n, _)| *n == id) {
+            Some((_, a)) if zh => a.name_zh().to_string(),
+            _ => id.replace('_', " "),
+        }
     };
     if let Some(mc) = d.mc() {
         let pk = &mc["peak"];

@@ -218,7 +218,7 @@ fn charts(
         y_label: if zh {
             "能源活动CO₂排放（万t CO₂）"
         } else {
-            "Energy CO₂ (万t CO₂)"
+            "Energy CO₂ (10⁴ t CO₂)"
         }
         .into(),
         years,
@@ -290,12 +290,12 @@ fn charts(
         let title = if zh {
             format!("2030年各行动避免的CO₂排放（合计 {:.2} 万t）", t)
         } else {
-            format!("CO₂ avoided in 2030 by action (total {t:.2} 万t)")
+            format!("CO₂ avoided in 2030 by action (total {t:.2} 10⁴ t)")
         };
         let x = if zh {
             "避免的CO₂排放（万t CO₂）"
         } else {
-            "CO₂ avoided (万t CO₂)"
+            "CO₂ avoided (10⁴ t CO₂)"
         };
         let svg = report::index_bars(&bars(a, -1.0, title, x.into()), lang).map_err(chart_err)?;
         output::write_chart(out, "wedges_co2_2030", &svg, png)?;
@@ -338,7 +338,7 @@ fn charts(
                 } else {
                     format!("CO₂ {}", m.year)
                 },
-                "万t",
+                if zh { "万t" } else { "10⁴ t" },
             ),
             Kind::Co2Cumulative { from } => (
                 if zh {
@@ -346,7 +346,7 @@ fn charts(
                 } else {
                     format!("CO₂ {from}–{}", m.year)
                 },
-                "万t",
+                if zh { "万t" } else { "10⁴ t" },
             ),
             Kind::PPeaked => (
                 if zh {
@@ -375,7 +375,7 @@ fn charts(
             ps.iter()
                 .map(|&p| game.players[p].name(zh))
                 .collect::<Vec<_>>()
-                .join("、"),
+                .join(if zh { "、" } else { "; " }),
         ];
         for a in headline {
             let scale = if a.measure.unit == "probability" {

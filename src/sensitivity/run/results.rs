@@ -238,12 +238,15 @@ impl Analysis<'_> {
                     .map(|&c| {
                         let m = &res[c];
                         format!(
-                            "{:<45} mu* {} [{}, {}]  mu {}  sigma {}",
+                            "{:<45} {} {} [{}, {}]  {} {}  {} {}",
                             name(c),
+                            if zh { "μ*" } else { "mu*" },
                             fmt4(m.mu_star),
                             fmt4(m.mu_star_lo),
                             fmt4(m.mu_star_hi),
+                            if zh { "μ" } else { "mu" },
                             fmt4(m.mu),
+                            if zh { "σ" } else { "sigma" },
                             fmt4(m.sigma)
                         )
                     })
