@@ -47,6 +47,7 @@ const ALLOWED: &[&str] = &[
     "S",
     "ST",
     "N",
+    "n",
     "k",
     "r",
     "A",
@@ -81,7 +82,9 @@ const ALLOWED: &[&str] = &[
     "baseline",
     "plan",
     "enhanced",
-    // correlated inputs in scenario files (`[[correlations]] between = …, spearman = …`)
+    // keys of scenario files (`extends = "plan.toml"`; correlated inputs:
+    // `[[correlations]] between = …, spearman = …`)
+    "extends",
     "between",
     "spearman",
 ];
@@ -130,7 +133,7 @@ fn visible_text(path: &Path) -> String {
         .replace("&#39;", "'")
 }
 
-fn is_cjk(c: char) -> bool {
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
@@ -156,7 +159,7 @@ fn is_field_id(chunk: &str) -> bool {
 /// Latin words of a text a reader reads (a chart, a page, a workbook) in Chinese: as
 /// [`stray_latin`], and field paths and `_` ids too (they are typed, not read: such a text
 /// names an input by its display name).
-fn stray_latin_strict(text: &str) -> Vec<String> {
+pub(crate) fn stray_latin_strict(text: &str) -> Vec<String> {
     let mut bad = stray_latin(text);
     for chunk in text.split(|c: char| {
         c.is_whitespace() || is_cjk(c) || "，。；：、（）()[]{}=≤≥<>\"'“”·,;:|/×+−–—*%?!`".contains(c)
@@ -171,7 +174,7 @@ fn stray_latin_strict(text: &str) -> Vec<String> {
 }
 
 /// Latin words of a Chinese text that are neither ids nor allowed.
-fn stray_latin(text: &str) -> Vec<String> {
+pub(crate) fn stray_latin(text: &str) -> Vec<String> {
     let mut bad = Vec::new();
     let chunks = text.split(|c: char| {
         c.is_whitespace()
