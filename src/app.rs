@@ -143,10 +143,10 @@ fn cmd_validate(files: &[PathBuf], lang: peakpath::report::Lang) -> Result<()> {
                     );
                 }
                 for w in &sc.warnings {
-                    eprintln!("{}", w.render(lang));
+                    eprintln!("{}", peakpath::i18n::render(w, lang));
                 }
             }
-            Err(d) => problems.push(d.render(lang)),
+            Err(d) => problems.push(peakpath::i18n::render_all(&d, lang)),
         }
     }
     if problems.is_empty() {
@@ -436,7 +436,10 @@ fn print_precision(p: &serde_json::Value, zh: bool) {
 fn print_warnings(file: Option<&Path>) {
     if let Ok((sc, _)) = Scenario::load_or_plan(file) {
         for w in &sc.warnings {
-            eprintln!("{}", w.render(peakpath::i18n::message_lang()));
+            eprintln!(
+                "{}",
+                peakpath::i18n::render(w, peakpath::i18n::message_lang())
+            );
         }
     }
 }

@@ -36,7 +36,8 @@ impl std::error::Error for Error {}
 
 impl From<Diags> for Error {
     fn from(d: Diags) -> Self {
-        Error::Input(d.render(crate::i18n::message_lang()))
+        // As written; the command line prints it in its --lang (`i18n::localize`).
+        Error::Input(d.to_string())
     }
 }
 

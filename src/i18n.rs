@@ -43,6 +43,22 @@ pub fn localize(en: &str, lang: Lang) -> String {
     }
 }
 
+/// A problem of a scenario file in `lang`: the same `file:line:col: field:` frame, the
+/// message in Chinese under `Lang::Zh` (see [`zh`]).
+pub fn render(d: &crate::scenario::Diag, lang: Lang) -> String {
+    let mut d = d.clone();
+    d.message = localize(&d.message, lang);
+    d.to_string()
+}
+
+/// Every problem in `lang`, one a line.
+pub fn render_all(d: &crate::scenario::Diags, lang: Lang) -> String {
+    d.0.iter()
+        .map(|d| render(d, lang))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Phrases of messages and their Chinese, longest first where one contains another.
 const PHRASES: &[(&str, &str)] = &[
     // the distribution syntax (dist::SYNTAX)

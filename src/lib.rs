@@ -24,6 +24,7 @@ pub mod i18n;
 pub mod indicators;
 pub mod init;
 pub mod model;
+pub mod names;
 pub mod output;
 pub mod report;
 pub mod runner;

@@ -577,7 +577,7 @@ mod tests {
         let n = json["box"]["n_restricted"].as_u64().unwrap() as usize;
         assert!(n > 0);
         assert_eq!(boxes.lines().count(), 1 + n, "{boxes}");
-        assert!(boxes.starts_with("input,unit,lower,upper\n"));
+        assert!(boxes.starts_with("input,name_zh,name_en,unit,lower,upper\n"));
         // Every restricted input is a field of the scenario.
         let sc = Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/plan.toml"))
             .unwrap();

@@ -290,7 +290,7 @@ pub fn render_report(d: &ReportData, lang: Lang) -> String {
             if a.field.is_empty() {
                 String::new()
             } else {
-                format!("<br><code>{}</code>", e(&a.field))
+                format!("<br/><code>{}</code>", e(&a.field))
             },
             e(&a.value),
             e(&a.unit),
@@ -395,7 +395,9 @@ mod tests {
             assert!(html.contains("73.2 % (72.3–74.1 %)"));
             assert!(html.contains("未达峰单列 &lt;不记作末年&gt;"));
             assert!(html.contains("id=\"assumed\""));
-            assert!(html.contains("sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)"));
+            assert!(html.contains(
+                "<code>sinks.forest_cover.delivery</code> = <code>pert(0.6, 0.95, 1.1)</code>"
+            ));
             assert!(html.contains("十四五规划 p.3"));
             assert_eq!(html.matches("<svg").count(), 2);
         }

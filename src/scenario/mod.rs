@@ -8,7 +8,6 @@
 pub mod checks;
 pub mod correlations;
 pub mod dist;
-pub mod names;
 pub mod observed;
 mod schema;
 pub mod source;

@@ -44,27 +44,6 @@ impl fmt::Display for Diag {
     }
 }
 
-impl Diag {
-    /// The problem in `lang`: the same `file:line:col: field:` frame, the message in Chinese
-    /// under `Lang::Zh` (see [`crate::i18n::zh`]).
-    pub fn render(&self, lang: crate::report::Lang) -> String {
-        let mut d = self.clone();
-        d.message = crate::i18n::localize(&self.message, lang);
-        d.to_string()
-    }
-}
-
-impl Diags {
-    /// Every problem in `lang`, one a line.
-    pub fn render(&self, lang: crate::report::Lang) -> String {
-        self.0
-            .iter()
-            .map(|d| d.render(lang))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-}
-
 /// All problems found in one load; never empty when returned as an error.
 #[derive(Debug, Clone)]
 pub struct Diags(pub Vec<Diag>);

@@ -174,10 +174,10 @@ pub fn write(
             series: top
                 .iter()
                 .map(|i| report::XySeries {
-                    label: crate::scenario::names::display_name(
+                    label: crate::names::display_name(
                         i,
                         lang,
-                        &crate::scenario::names::NoNames,
+                        &crate::names::NoNames,
                     ),
                     points: points
                         .iter()

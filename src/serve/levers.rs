@@ -174,9 +174,9 @@ pub fn levers(sc: &Scenario, inf: &Influence) -> Vec<Value> {
 }
 
 /// A group's title in `lang`: an indicator's id and name, a project's name, else the
-/// group's path in words (see [`crate::scenario::names::group_name`]).
+/// group's path in words (see [`crate::names::group_name`]).
 fn group_title(sc: &Scenario, group: &str, lang: Lang) -> String {
-    use crate::scenario::names::{Known, group_name};
+    use crate::names::{Known, group_name};
     let segs: Vec<&str> = group.split('.').collect();
     let head = group_name(segs[0], lang);
     match (segs.first(), segs.get(1)) {

@@ -1,4 +1,5 @@
-//! Display names of inputs in both languages: the one table that turns a field path
+//! Display names of inputs in both languages (outside the scenario layer, which knows no
+//! language: `Scenario::input_name` is defined here): the one table that turns a field path
 //! (`economy.growth.2025`, `demand.industry.end_use_efficiency.coal`) into what a chart, a
 //! table or a page shows (`GDP 增速 · 2025` / `GDP growth · 2025`). Field paths stay where a
 //! user types them (scenario files, `--outcome`, CSV `field` columns); everything a reader
@@ -355,7 +356,7 @@ pub fn display_name_with_unit(path: &str, unit: &str, lang: Lang, known: &dyn Kn
     }
 }
 
-impl Known for super::Scenario {
+impl Known for crate::scenario::Scenario {
     fn project(&self, id: &str, lang: Lang) -> Option<String> {
         let p = self.spec.projects.iter().find(|p| p.id == id)?;
         let n = if lang == Lang::Zh {
@@ -377,7 +378,7 @@ impl Known for super::Scenario {
     }
 }
 
-impl super::Scenario {
+impl crate::scenario::Scenario {
     /// The display name of parameter `i` in `lang` (see [`display_name`]).
     pub fn input_name(&self, i: usize, lang: Lang) -> String {
         display_name(&self.params[i].path, lang, self)
