@@ -167,7 +167,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("is fixed at", "已固定为"),
     ("is no parameter of", "不是以下情景的参数:"),
     ("the central run gives", "中心情景给出"),
-    ("observed", "观测值"),
+    (", observed ", ", 观测值 "),
     ("missed by", "偏差"),
     (
         "outside the tolerance (the scenario's calibration disagrees with what happened)",
@@ -192,12 +192,10 @@ const PHRASES: &[(&str, &str)] = &[
     ("is a file of the base scenario, which the saved scenario extends; choose another name", "是基础情景的文件 (保存的情景继承它); 请换一个名称"),
     ("ASCII letters, digits, '-' and '_'", "个 ASCII 字母、数字、'-' 或 '_'"),
     ("the name is also the scenario's id", "该名称也是情景的 id"),
-    ("name: ", "名称: "),
     ("it whole within", "在以下时间内完整收到:"),
     ("found it unfinished", "实为未完成"),
     ("bytes, found more", "字节, 实为更多"),
     ("request body", "请求体"),
-    ("overrides", "覆盖项"),
     ("a field path such as", "字段路径, 如"),
     ("a field path of 1 to", "字段路径, 长度 1 至"),
     (" characters such as ", " 个字符, 如 "),
@@ -211,8 +209,7 @@ const PHRASES: &[(&str, &str)] = &[
     ("conflicts with the override of", "与以下覆盖项冲突:"),
     ("not a table", "不是表"),
     (" runs (the server's --max-runs)", " 次运行 (服务器的 --max-runs)"),
-    (" to ", " 至 "),
-    ("runs: ", "运行次数: "),
+    ("应为 1 to ", "应为 1 至 "),
     (" fields", " 个字段"),
     ("busy: ", "繁忙: "),
     (" runs are waiting already; try again in a moment", " 个运行已在等待; 请稍后再试"),
@@ -229,8 +226,6 @@ const PHRASES: &[(&str, &str)] = &[
     ("a year (", "年份 ("),
     (") or ", ") 或 "),
     ("found none", "实为没有"),
-    (" in ", " 于 "),
-    (" and ", " 与 "),
 ];
 
 /// Units as the validator writes them, in Chinese (report::unit for the rest).
@@ -244,9 +239,103 @@ const UNITS: &[&str] = &[
     "h/yr",
 ];
 
-/// A message of the validator, the loader or the server in Chinese (see the module doc).
+/// A message of the validator, the loader or the server in Chinese (see the module doc), line
+/// by line. A line the phrases do not cover (English words would be left beside Chinese
+/// ones) stays as written: one language per line, never a mixture.
 pub fn zh(en: &str) -> String {
+    en.lines()
+        .map(|l| {
+            let (frame, msg) = split_frame(l);
+            let z = zh_line(msg);
+            if leftover_english(&z) {
+                l.to_string()
+            } else {
+                format!("{frame}{z}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Words a Chinese message may keep: units, symbols, distribution syntax, literals.
+const KEPT: &[&str] = &[
+    "min", "max", "mode", "mean", "sd", "sigma", "median", "uniform", "triangular", "pert",
+    "normal", "lognormal", "true", "false", "MW", "MWh", "GWh", "kWh", "tce", "CO", "GDP",
+    "NaN", "inf", "MiB", "GET", "POST", "API", "DNS", "Host", "Origin", "Sec", "Fetch", "Site",
+    "TOML", "UTF", "ASCII", "id", "extends", "yr", "t", "ha", "kW", "e", "g",
+];
+
+/// Whether a (translated) line still has English words: outside quotes and back-quotes, a
+/// run of two or more Latin letters that is no id (no digit, `.`, `_`, `-`, `/`, `<`, `>`,
+/// `[`) and not in [`KEPT`].
+fn leftover_english(line: &str) -> bool {
+    // A list of the names a field may take ("one of a, b, c") is ids.
+    let line = match line.split_once("以下之一: ") {
+        Some((a, b)) => format!("{a}{}", b.split_once(", 实为").map_or("", |x| x.1)),
+        None => line.to_string(),
+    };
+    let mut outside = String::new();
+    let mut quote = None;
+    for c in line.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '`' || c == '"' => quote = Some(c),
+            None => outside.push(c),
+        }
+    }
+    outside
+        .split(|c: char| {
+        c.is_whitespace()
+            || !c.is_ascii()
+            || "(),;:!?'=+*×≤≥{}…".contains(c)
+    })
+    .filter(|w| !w.is_empty())
+    .filter(|w| !w.chars().any(|c| c.is_ascii_digit() || "._-/<>[]$%#@&|\\".contains(c)))
+    .any(|w| {
+        w.chars().filter(char::is_ascii_alphabetic).count() >= 2 && !KEPT.contains(&w)
+    })
+}
+
+/// A line's `file:line:col: field: ` frame (ids, kept) and its message.
+fn split_frame(line: &str) -> (&str, &str) {
+    // `…:LINE:COL: ` — the first ": " after two colon-separated numbers.
+    let b = line.as_bytes();
+    let mut i = 0;
+    while let Some(p) = line[i..].find(": ") {
+        let at = i + p;
+        let head = &line[..at];
+        let mut parts = head.rsplitn(3, ':');
+        let (col, row) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let num = |x: &str| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit());
+        if num(col) && num(row) && parts.next().is_some() {
+            let mut end = at + 2;
+            // A field path follows when the next ": " comes before any space.
+            if let Some(q) = line[end..].find(": ")
+                && !line[end..end + q].contains(' ')
+                && b.get(end).is_some_and(u8::is_ascii_alphabetic)
+            {
+                end += q + 2;
+            }
+            return (&line[..end], &line[end..]);
+        }
+        i = at + 2;
+    }
+    ("", line)
+}
+
+fn zh_line(en: &str) -> String {
     let mut s = en.to_string();
+    // Labels at the start of a line: the request's field, the save name.
+    for (e, z) in [
+        ("overrides: ", "覆盖项: "),
+        ("runs: ", "运行次数: "),
+        ("name: ", "名称: "),
+    ] {
+        if let Some(rest) = s.strip_prefix(e) {
+            s = format!("{z}{rest}");
+        }
+    }
     // The frame first: labels, then "expected …, found …", then the hint.
     for (e, z) in [
         ("unknown field: ", "未知字段: "),
@@ -270,8 +359,19 @@ pub fn zh(en: &str) -> String {
             .replace(&format!(" {u}"), &format!(" {z}"))
             .replace(&format!("({u})"), &format!("({z})"));
     }
+    // A scenario's id after "is not a field of scenario" is an id: quoted.
+    if let Some(i) = s.find(" is not a field of scenario ") {
+        let start = i + " is not a field of scenario ".len();
+        let end = s[start..].find(' ').map_or(s.len(), |j| start + j);
+        let id = s[start..end].to_string();
+        s.replace_range(i..end, &format!(" 不是情景 `{id}` 的字段"));
+    }
     for (e, z) in PHRASES {
         s = s.replace(e, z);
+    }
+    // "… is fixed at X in FILE": the file a value comes from.
+    if s.contains("继承的相关性已删除") {
+        s = s.replace(" in ", " 于 ");
     }
     s = s.replace(", e.g. ", ", 例如 ").replace(" e.g. ", " 例如 ");
     s
@@ -296,5 +396,12 @@ mod tests {
             "应为 可读取的情景文件 x.toml, 实为: 文件不存在"
         );
         assert_eq!(zh("expected a table, found 3"), "应为 表, 实为 3");
+        assert_eq!(
+            zh("a.toml:2:11: economy: expected a table, found 3"),
+            "a.toml:2:11: economy: 应为 表, 实为 3"
+        );
+        // What the phrases do not cover stays English, whole.
+        let en = "r/checkpoint.json: acc.runs: expected 900 drawn (the runs 0..900 done), found 1000";
+        assert_eq!(zh(en), en);
     }
 }

@@ -26,12 +26,12 @@ fn run_charts_are_svg_with_titles_and_units() {
         ("fan_energy_intensity.svg", "单位GDP能耗", "tce/万元"),
         (
             "fan_energy_intensity_assessed_2025.svg",
-            "单位GDP能耗(2025年目标考核口径) (fossil_only)",
+            "单位GDP能耗(2025年目标考核口径) (仅计化石能源)",
             "tce/万元",
         ),
         (
             "fan_energy_intensity_assessed_2030.svg",
-            "单位GDP能耗(2030年目标考核口径) (fossil_only)",
+            "单位GDP能耗(2030年目标考核口径) (仅计化石能源)",
             "tce/万元",
         ),
         ("fan_cap_pv.svg", "光伏装机容量", "MW"),

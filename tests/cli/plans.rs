@@ -113,7 +113,7 @@ en = "A note for the test"
     )
     .unwrap();
     let s = tmp.arg("s.toml");
-    peakpath(["validate", &s]).ok();
+    peakpath(["validate", "--lang", "en", &s]).ok();
     peakpath([
         "run",
         &s,
@@ -185,7 +185,7 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
         ),
     )
     .unwrap();
-    let r = peakpath(["validate", &tmp.arg("s.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("s.toml")]).expect_code(2);
     assert!(
         r.stderr.contains("p.toml:")
             && r.stderr.contains("indicators.2.evaluate")
@@ -193,7 +193,7 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
         "{}",
         r.stderr
     );
-    let r = peakpath(["validate", &tmp.arg("missing.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("missing.toml")]).expect_code(2);
     assert!(!r.stderr.is_empty());
     std::fs::write(
         tmp.join("m.toml"),
@@ -203,7 +203,7 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
         ),
     )
     .unwrap();
-    let r = peakpath(["validate", &tmp.arg("m.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("m.toml")]).expect_code(2);
     assert!(
         r.stderr.contains("plan") && r.stderr.contains("nowhere.toml"),
         "{}",
@@ -215,7 +215,7 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
 /// (`gdp_2020`, `energy_2020`) are still read, with a note, and both at once is an error.
 #[test]
 fn base_year_field_names_and_their_old_names() {
-    let r = peakpath(["validate", "tests/fixtures/v2/baseline.toml"]).ok();
+    let r = peakpath(["validate", "--lang", "en", "tests/fixtures/v2/baseline.toml"]).ok();
     assert!(
         r.stderr
             .contains("economy.gdp_2020: note: `gdp_2020` is the old name of `gdp_base`"),
@@ -240,6 +240,8 @@ fn base_year_field_names_and_their_old_names() {
     let r = peakpath([
         "run",
         &tmp.arg("old.toml"),
+        "--lang",
+        "en",
         "--central",
         "--out",
         &tmp.arg("o"),
@@ -260,7 +262,7 @@ fn base_year_field_names_and_their_old_names() {
         ),
     )
     .unwrap();
-    let r = peakpath(["validate", &tmp.arg("both.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("both.toml")]).expect_code(2);
     assert!(
         r.stderr.contains(
             "economy.gdp_2020: expected one of `gdp_base` and `gdp_2020` (its old name), found both"
@@ -286,7 +288,7 @@ fn init_writes_a_starting_point_that_validates_and_runs() {
         assert!(tmp.join("county").join(f).is_file(), "{f}");
     }
     for f in ["baseline.toml", "scenario.toml", "observed.toml"] {
-        peakpath(["validate", &tmp.arg(&format!("county/{f}"))]).ok();
+        peakpath(["validate", "--lang", "en", &tmp.arg(&format!("county/{f}"))]).ok();
     }
     let s = tmp.arg("county/scenario.toml");
     let r = peakpath([

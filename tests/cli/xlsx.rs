@@ -160,6 +160,8 @@ fn compare_xlsx_equals_csvs() {
         "100",
         "--no-charts",
         "--xlsx",
+        "--lang",
+        "en",
         "--out",
         &out,
     ])
