@@ -242,11 +242,7 @@ fn differences(dir: &Path, names: &[String], lang: Lang) -> (Vec<String>, Vec<Ve
         .map(|c| {
             let mut c = c.clone();
             // An input is named in the page's language, its field path under the name.
-            c[0] = match crate::names::lookup(
-                &c[0],
-                lang,
-                &crate::names::NoNames,
-            ) {
+            c[0] = match crate::names::lookup(&c[0], lang, &crate::names::NoNames) {
                 Some(n) => format!("{n}\n`{}`", c[0]),
                 None => format!("`{}`", c[0]),
             };

@@ -82,12 +82,12 @@ const PHRASES: &[(&str, &str)] = &[
         "nothing (give it here or in the file this one extends)",
         "缺失 (请在本文件或它所继承的文件中给出)",
     ),
-    (
-        "a truncation range near the mean",
-        "靠近均值的截断范围",
-    ),
+    ("a truncation range near the mean", "靠近均值的截断范围"),
     ("with almost no mass inside", "在范围内几乎没有概率"),
-    ("finite numbers of magnitude below 1e15", "绝对值小于 1e15 的有限数值"),
+    (
+        "finite numbers of magnitude below 1e15",
+        "绝对值小于 1e15 的有限数值",
+    ),
     ("a number as argument of ", "数值作为参数: "),
     (" arguments for ", " 个参数: "),
     ("a closing ')' in ", "右括号 ')': "),
@@ -137,7 +137,10 @@ const PHRASES: &[(&str, &str)] = &[
     ("a year of the horizon ", "模拟期内的年份 "),
     ("shares summing to 1", "合计为 1 的份额"),
     ("shares starting at the base year ", "从基准年开始的份额 "),
-    ("a fixed share in [0, 1] (put uncertainty in the mix's delivery ratio)", "[0, 1] 内的固定份额 (不确定性请放在结构的 delivery 落实比例中)"),
+    (
+        "a fixed share in [0, 1] (put uncertainty in the mix's delivery ratio)",
+        "[0, 1] 内的固定份额 (不确定性请放在结构的 delivery 落实比例中)",
+    ),
     ("a share in [0, 1]", "[0, 1] 内的份额"),
     ("a table of fuel shares", "各燃料份额的表"),
     ("values in ", "取值范围 "),
@@ -157,7 +160,10 @@ const PHRASES: &[(&str, &str)] = &[
     ("found both", "实为两者都有"),
     ("(its old name)", "(旧名称)"),
     ("is the old name of", "是以下字段的旧名称:"),
-    ("(the value of the base year, whatever it is); it is read as", "(基准年的值, 无论基准年是哪一年); 按以下字段读取:"),
+    (
+        "(the value of the base year, whatever it is); it is read as",
+        "(基准年的值, 无论基准年是哪一年); 按以下字段读取:",
+    ),
     ("looks wrong", "看起来有误"),
     ("it is used as written", "仍按所写使用"),
     ("a growth rate", "增速"),
@@ -180,17 +186,35 @@ const PHRASES: &[(&str, &str)] = &[
     ),
     ("not found: ", "未找到: "),
     ("refused: ", "已拒绝: "),
-    ("a Host header naming this server", "指明本服务器的 Host 请求头"),
+    (
+        "a Host header naming this server",
+        "指明本服务器的 Host 请求头",
+    ),
     ("is not this server's", "不是本服务器的"),
     ("is not this server", "不是本服务器"),
-    ("a request for another name may be DNS rebinding", "请求其他名称可能是 DNS 重绑定攻击"),
-    ("a page of another site cannot drive it", "其他网站的页面不能操作本服务器"),
+    (
+        "a request for another name may be DNS rebinding",
+        "请求其他名称可能是 DNS 重绑定攻击",
+    ),
+    (
+        "a page of another site cannot drive it",
+        "其他网站的页面不能操作本服务器",
+    ),
     ("a request from another site", "来自其他网站的请求"),
     ("cannot drive this server", "不能操作本服务器"),
     ("header is not plain text", "请求头不是纯文本"),
-    (": exists; send \"overwrite\": true to replace it", ": 已存在; 如要替换请发送 \"overwrite\": true"),
-    ("is a file of the base scenario, which the saved scenario extends; choose another name", "是基础情景的文件 (保存的情景继承它); 请换一个名称"),
-    ("ASCII letters, digits, '-' and '_'", "个 ASCII 字母、数字、'-' 或 '_'"),
+    (
+        ": exists; send \"overwrite\": true to replace it",
+        ": 已存在; 如要替换请发送 \"overwrite\": true",
+    ),
+    (
+        "is a file of the base scenario, which the saved scenario extends; choose another name",
+        "是基础情景的文件 (保存的情景继承它); 请换一个名称",
+    ),
+    (
+        "ASCII letters, digits, '-' and '_'",
+        "个 ASCII 字母、数字、'-' 或 '_'",
+    ),
     ("the name is also the scenario's id", "该名称也是情景的 id"),
     ("it whole within", "在以下时间内完整收到:"),
     ("found it unfinished", "实为未完成"),
@@ -199,27 +223,33 @@ const PHRASES: &[(&str, &str)] = &[
     ("a field path such as", "字段路径, 如"),
     ("a field path of 1 to", "字段路径, 长度 1 至"),
     (" characters such as ", " 个字符, 如 "),
-    (
-        "a distribution such as",
-        "分布, 如",
-    ),
+    ("a distribution such as", "分布, 如"),
     ("or an option name", "或选项名"),
     ("true/false", "true 或 false"),
     ("is not a field of scenario", "不是以下情景的字段:"),
     ("conflicts with the override of", "与以下覆盖项冲突:"),
     ("not a table", "不是表"),
-    (" runs (the server's --max-runs)", " 次运行 (服务器的 --max-runs)"),
+    (
+        " runs (the server's --max-runs)",
+        " 次运行 (服务器的 --max-runs)",
+    ),
     ("应为 1 to ", "应为 1 至 "),
     (" fields", " 个字段"),
     ("busy: ", "繁忙: "),
-    (" runs are waiting already; try again in a moment", " 个运行已在等待; 请稍后再试"),
+    (
+        " runs are waiting already; try again in a moment",
+        " 个运行已在等待; 请稍后再试",
+    ),
     ("run cancelled", "运行已取消"),
     ("run failed", "运行失败"),
     ("no such endpoint", "没有此接口"),
     ("forbidden", "禁止访问"),
     ("unknown field `", "未知字段 `"),
     ("unknown variable", "未知变量"),
-    ("a variable of trajectories.csv", "trajectories.csv 中的变量"),
+    (
+        "a variable of trajectories.csv",
+        "trajectories.csv 中的变量",
+    ),
     ("a relative tolerance in ", "相对容差, 范围 "),
     ("the observed value in ", "观测值, 单位 "),
     ("at least one observed year", "至少一个观测年份"),
@@ -259,10 +289,50 @@ pub fn zh(en: &str) -> String {
 
 /// Words a Chinese message may keep: units, symbols, distribution syntax, literals.
 const KEPT: &[&str] = &[
-    "min", "max", "mode", "mean", "sd", "sigma", "median", "uniform", "triangular", "pert",
-    "normal", "lognormal", "true", "false", "MW", "MWh", "GWh", "kWh", "tce", "CO", "GDP",
-    "NaN", "inf", "MiB", "GET", "POST", "API", "DNS", "Host", "Origin", "Sec", "Fetch", "Site",
-    "TOML", "UTF", "ASCII", "id", "extends", "yr", "t", "ha", "kW", "e", "g",
+    "min",
+    "max",
+    "mode",
+    "mean",
+    "sd",
+    "sigma",
+    "median",
+    "uniform",
+    "triangular",
+    "pert",
+    "normal",
+    "lognormal",
+    "true",
+    "false",
+    "MW",
+    "MWh",
+    "GWh",
+    "kWh",
+    "tce",
+    "CO",
+    "GDP",
+    "NaN",
+    "inf",
+    "MiB",
+    "GET",
+    "POST",
+    "API",
+    "DNS",
+    "Host",
+    "Origin",
+    "Sec",
+    "Fetch",
+    "Site",
+    "TOML",
+    "UTF",
+    "ASCII",
+    "id",
+    "extends",
+    "yr",
+    "t",
+    "ha",
+    "kW",
+    "e",
+    "g",
 ];
 
 /// Whether a (translated) line still has English words: outside quotes and back-quotes, a
@@ -285,16 +355,13 @@ fn leftover_english(line: &str) -> bool {
         }
     }
     outside
-        .split(|c: char| {
-        c.is_whitespace()
-            || !c.is_ascii()
-            || "(),;:!?'=+*×≤≥{}…".contains(c)
-    })
-    .filter(|w| !w.is_empty())
-    .filter(|w| !w.chars().any(|c| c.is_ascii_digit() || "._-/<>[]$%#@&|\\".contains(c)))
-    .any(|w| {
-        w.chars().filter(char::is_ascii_alphabetic).count() >= 2 && !KEPT.contains(&w)
-    })
+        .split(|c: char| c.is_whitespace() || !c.is_ascii() || "(),;:!?'=+*×≤≥{}…".contains(c))
+        .filter(|w| !w.is_empty())
+        .filter(|w| {
+            !w.chars()
+                .any(|c| c.is_ascii_digit() || "._-/<>[]$%#@&|\\".contains(c))
+        })
+        .any(|w| w.chars().filter(char::is_ascii_alphabetic).count() >= 2 && !KEPT.contains(&w))
 }
 
 /// A line's `file:line:col: field: ` frame (ids, kept) and its message.
@@ -384,7 +451,9 @@ mod tests {
     #[test]
     fn the_frame_and_common_messages_read_in_chinese() {
         assert_eq!(
-            zh("unknown field: expected one of gdp_base, growth, found `growht` (did you mean `growth`?)"),
+            zh(
+                "unknown field: expected one of gdp_base, growth, found `growht` (did you mean `growth`?)"
+            ),
             "未知字段: 应为 以下之一: gdp_base, growth, 实为 `growht` (是否想写 `growth`?)"
         );
         assert_eq!(
@@ -401,7 +470,8 @@ mod tests {
             "a.toml:2:11: economy: 应为 表, 实为 3"
         );
         // What the phrases do not cover stays English, whole.
-        let en = "r/checkpoint.json: acc.runs: expected 900 drawn (the runs 0..900 done), found 1000";
+        let en =
+            "r/checkpoint.json: acc.runs: expected 900 drawn (the runs 0..900 done), found 1000";
         assert_eq!(zh(en), en);
     }
 }

@@ -114,7 +114,9 @@ fn column_zh(col: &str) -> Option<String> {
     // One column per assessment rule: `value_<rule>`, `p_met_<rule>`.
     for (prefix, word) in [("value_", "数值"), ("p_met_", "达标概率")] {
         if let Some(rule) = col.strip_prefix(prefix)
-            && let Some((_, a)) = crate::model::Assessment::ALL.iter().find(|(n, _)| *n == rule)
+            && let Some((_, a)) = crate::model::Assessment::ALL
+                .iter()
+                .find(|(n, _)| *n == rule)
         {
             return Some(format!("{word}({})", a.name_zh()));
         }
@@ -450,7 +452,10 @@ mod tests {
     fn headers_carry_fixed_units_in_the_language() {
         assert_eq!(header_text("p_met", Lang::En), "p_met (0–1)");
         assert_eq!(header_text("peak_year", Lang::Zh), "达峰年份 (年)");
-        assert_eq!(header_text("p_met_fossil_only_lo", Lang::Zh), "达标概率(仅计化石能源)下限");
+        assert_eq!(
+            header_text("p_met_fossil_only_lo", Lang::Zh),
+            "达标概率(仅计化石能源)下限"
+        );
         assert_eq!(header_text("p95", Lang::Zh), "P95");
         assert_eq!(cell_text("unit", "万t CO2", Lang::En), "10⁴ t CO₂");
         assert_eq!(header_text("value", Lang::En), "value");

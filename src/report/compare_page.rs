@@ -87,9 +87,7 @@ fn table(h: &mut String, header: &[String], rows: &[Vec<String>], colours: &[Str
             };
             let name = name.map_or(String::new(), |n| format!("{}<br/>", escape(n)));
             match c.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
-                Some(code) => {
-                    h.push_str(&format!("<td>{name}<code>{}</code></td>", escape(code)))
-                }
+                Some(code) => h.push_str(&format!("<td>{name}<code>{}</code></td>", escape(code))),
                 None => h.push_str(&format!("<td>{name}{}</td>", escape(&c))),
             }
         }

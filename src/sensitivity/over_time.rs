@@ -174,11 +174,7 @@ pub fn write(
             series: top
                 .iter()
                 .map(|i| report::XySeries {
-                    label: crate::names::display_name(
-                        i,
-                        lang,
-                        &crate::names::NoNames,
-                    ),
+                    label: crate::names::display_name(i, lang, &crate::names::NoNames),
                     points: points
                         .iter()
                         .filter(|p| &p.0 == i)

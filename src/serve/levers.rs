@@ -9,8 +9,8 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::model::{self, Trajectory, Var};
-use crate::scenario::source::is_year_key;
 use crate::report::Lang;
+use crate::scenario::source::is_year_key;
 use crate::scenario::{Dist, Scenario};
 use crate::sensitivity::{SobolOptions, saltelli_base, saltelli_source, sobol_analyze};
 

@@ -468,7 +468,10 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
             && let Some(rule) = first.run["model_options"][key].as_str()
         {
             // The rule's name in the chart's language (the id stays in run.json).
-            let rule = match crate::model::Assessment::ALL.iter().find(|(n, _)| *n == rule) {
+            let rule = match crate::model::Assessment::ALL
+                .iter()
+                .find(|(n, _)| *n == rule)
+            {
                 Some((_, a)) if lang == Lang::Zh => a.name_zh().to_string(),
                 Some((n, _)) => n.replace('_', " "),
                 None => rule.to_string(),

@@ -380,11 +380,7 @@ pub fn report_html_with(
             // The display name (parameters.csv's name_zh/name_en; a folder written before
             // they existed gets the generated name), the field path beside it.
             parameter: match (lang, p[5].is_empty()) {
-                (_, true) => crate::names::display_name(
-                    &p[0],
-                    lang,
-                    &crate::names::NoNames,
-                ),
+                (_, true) => crate::names::display_name(&p[0], lang, &crate::names::NoNames),
                 (Lang::Zh, false) => p[5].clone(),
                 (Lang::En, false) => p[6].clone(),
             },

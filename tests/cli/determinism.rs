@@ -106,7 +106,16 @@ fn thread_count_and_shards_do_not_change_the_results() {
     assert_ne!(acc(&shards[2]), acc(&other));
 
     // A missing shard is refused and named.
-    let out = peakpath(["merge", "--lang", "en", &shards[0], &shards[2], "--out", &tmp.arg("bad")]).expect_code(2);
+    let out = peakpath([
+        "merge",
+        "--lang",
+        "en",
+        &shards[0],
+        &shards[2],
+        "--out",
+        &tmp.arg("bad"),
+    ])
+    .expect_code(2);
     assert!(out.stderr.contains("missing 2/3"), "{}", out.stderr);
     // The same shard twice is not two shards.
     let out = peakpath([

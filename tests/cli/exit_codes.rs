@@ -124,7 +124,15 @@ fn existing_results_need_force() {
 fn merge_of_a_folder_without_a_shard_exits_2() {
     let tmp = TempDir::new("noshard");
     std::fs::create_dir_all(tmp.join("empty")).unwrap();
-    let out = peakpath(["merge", "--lang", "en", &tmp.arg("empty"), "--out", &tmp.arg("m")]).expect_code(2);
+    let out = peakpath([
+        "merge",
+        "--lang",
+        "en",
+        &tmp.arg("empty"),
+        "--out",
+        &tmp.arg("m"),
+    ])
+    .expect_code(2);
     assert!(out.stderr.contains("shard.json"), "{}", out.stderr);
 }
 

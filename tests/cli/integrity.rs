@@ -668,7 +668,13 @@ fn fixed_temporary_names_are_gone() {
         "{answers:?}"
     );
     assert!(answers.iter().all(|&s| s == 201 || s == 409), "{answers:?}");
-    peakpath(["validate", "--lang", "en", &saves.join("same.toml").display().to_string()]).ok();
+    peakpath([
+        "validate",
+        "--lang",
+        "en",
+        &saves.join("same.toml").display().to_string(),
+    ])
+    .ok();
 }
 
 #[test]

@@ -139,9 +139,11 @@ pub(crate) fn is_cjk(c: char) -> bool {
 
 /// A file name (`parameters.csv`, `docs/model.md`), allowed in any text.
 fn is_file_name(chunk: &str) -> bool {
-    [".csv", ".md", ".svg", ".png", ".json", ".toml", ".xlsx", ".npz", ".html"]
-        .iter()
-        .any(|e| chunk.ends_with(e))
+    [
+        ".csv", ".md", ".svg", ".png", ".json", ".toml", ".xlsx", ".npz", ".html",
+    ]
+    .iter()
+    .any(|e| chunk.ends_with(e))
 }
 
 /// A field path or an id written with `_` (`economy.growth.2025`, `fossil_only`), which a
@@ -162,7 +164,9 @@ fn is_field_id(chunk: &str) -> bool {
 pub(crate) fn stray_latin_strict(text: &str) -> Vec<String> {
     let mut bad = stray_latin(text);
     for chunk in text.split(|c: char| {
-        c.is_whitespace() || is_cjk(c) || "，。；：、（）()[]{}=≤≥<>\"'“”·,;:|/×+−–—*%?!`".contains(c)
+        c.is_whitespace()
+            || is_cjk(c)
+            || "，。；：、（）()[]{}=≤≥<>\"'“”·,;:|/×+−–—*%?!`".contains(c)
     }) {
         if is_field_id(chunk) {
             bad.push(chunk.to_string());
@@ -343,7 +347,14 @@ fn outputs(tmp: &TempDir, lang: &str) -> (PathBuf, String) {
     keep(
         peakpath(
             [
-                "run", "--runs", "100", "--threads", "2", "--no-charts", "--xlsx", "--out",
+                "run",
+                "--runs",
+                "100",
+                "--threads",
+                "2",
+                "--no-charts",
+                "--xlsx",
+                "--out",
                 &d("book"),
             ]
             .iter()
@@ -356,8 +367,15 @@ fn outputs(tmp: &TempDir, lang: &str) -> (PathBuf, String) {
         keep(
             peakpath(
                 [
-                    "sensitivity", "--method", m, "--samples", extra, "--outcome", "co2:2030",
-                    "--out", &d(m),
+                    "sensitivity",
+                    "--method",
+                    m,
+                    "--samples",
+                    extra,
+                    "--outcome",
+                    "co2:2030",
+                    "--out",
+                    &d(m),
                 ]
                 .iter()
                 .chain(&l),
@@ -379,7 +397,15 @@ fn outputs(tmp: &TempDir, lang: &str) -> (PathBuf, String) {
         keep(
             peakpath(
                 [
-                    "run", "--runs", "100", "--threads", "2", "--shard", k, "--out", &d(&shard),
+                    "run",
+                    "--runs",
+                    "100",
+                    "--threads",
+                    "2",
+                    "--shard",
+                    k,
+                    "--out",
+                    &d(&shard),
                 ]
                 .iter()
                 .chain(&l),
@@ -400,16 +426,14 @@ fn outputs(tmp: &TempDir, lang: &str) -> (PathBuf, String) {
         &warned,
         format!(
             "extends = {:?}\n[economy.growth]\n2025 = 0.25\n2030 = 0.05\n2035 = 0.04\n",
-            crate::util::root().join("scenarios/plan.toml").display().to_string()
+            crate::util::root()
+                .join("scenarios/plan.toml")
+                .display()
+                .to_string()
         ),
     )
     .unwrap();
-    let v = peakpath(
-        ["validate", &warned.display().to_string()]
-            .iter()
-            .chain(&l),
-    )
-    .ok();
+    let v = peakpath(["validate", &warned.display().to_string()].iter().chain(&l)).ok();
     assert!(v.stderr.lines().count() >= 2, "a warning: {}", v.stderr);
     keep(v);
     (tmp.join(lang), printed)
@@ -434,12 +458,16 @@ fn errors(tmp: &TempDir, lang: &str) -> String {
         std::fs::write(&f, format!("{head}{body}")).unwrap();
         let o = peakpath(["validate", &f.display().to_string(), "--lang", lang]).expect_code(2);
         printed.push_str(&o.stderr);
-        let o = peakpath(["run", "--central", &f.display().to_string(), "--lang", lang])
-            .expect_code(2);
+        let o =
+            peakpath(["run", "--central", &f.display().to_string(), "--lang", lang]).expect_code(2);
         printed.push_str(&o.stderr);
     }
     let missing = tmp.join("missing.toml").display().to_string();
-    printed.push_str(&peakpath(["validate", &missing, "--lang", lang]).expect_code(2).stderr);
+    printed.push_str(
+        &peakpath(["validate", &missing, "--lang", lang])
+            .expect_code(2)
+            .stderr,
+    );
     let f = tmp.join(format!("{lang}-extends.toml"));
     std::fs::write(&f, "extends = \"nothere.toml\"\n").unwrap();
     printed.push_str(
@@ -666,10 +694,7 @@ fn the_server_answers_in_both_languages() {
     for lv in levers {
         let p = s(&lv["path"]);
         for k in ["name", "group", "unit"] {
-            assert!(
-                lv[format!("{k}_en")].is_string(),
-                "{p}: {k}_en missing"
-            );
+            assert!(lv[format!("{k}_en")].is_string(), "{p}: {k}_en missing");
             check(
                 format!("lever {p} {k}"),
                 &s(&lv[format!("{k}_zh")]),
@@ -678,10 +703,18 @@ fn the_server_answers_in_both_languages() {
         }
     }
     for c in sc["charted"].as_array().unwrap() {
-        check(format!("charted {}", c["name"]), &s(&c["unit_zh"]), &s(&c["unit_en"]));
+        check(
+            format!("charted {}", c["name"]),
+            &s(&c["unit_zh"]),
+            &s(&c["unit_en"]),
+        );
     }
     for d in sc["indicators"].as_array().unwrap() {
-        check(format!("indicator {}", d["id"]), &s(&d["unit_zh"]), &s(&d["unit_en"]));
+        check(
+            format!("indicator {}", d["id"]),
+            &s(&d["unit_zh"]),
+            &s(&d["unit_en"]),
+        );
     }
     // The group the issue saw as "终端需求 · 工业 · end_use_efficiency".
     let g = levers
@@ -698,7 +731,11 @@ fn the_server_answers_in_both_languages() {
         &s(&run["summary"]["co2"]["unit_en"]),
     );
     for r in run["indicators"].as_array().unwrap() {
-        check(format!("run indicator {}", r["id"]), &s(&r["unit_zh"]), &s(&r["unit_en"]));
+        check(
+            format!("run indicator {}", r["id"]),
+            &s(&r["unit_zh"]),
+            &s(&r["unit_en"]),
+        );
     }
     // Bad overrides, as the page sends them: unknown field, out of range, bad distribution,
     // wrong type, too many runs.
@@ -743,7 +780,15 @@ fn the_server_answers_in_both_languages() {
 fn without_a_chinese_font_only_the_pngs_fall_back_to_english() {
     let tmp = TempDir::new("lang-png");
     let o = std::process::Command::new(env!("CARGO_BIN_EXE_peakpath"))
-        .args(["run", "--central", "--png", "--lang", "zh", "--out", &tmp.arg("o")])
+        .args([
+            "run",
+            "--central",
+            "--png",
+            "--lang",
+            "zh",
+            "--out",
+            &tmp.arg("o"),
+        ])
         .env("PEAKPATH_NO_CJK_FONT", "1")
         .current_dir(crate::util::root())
         .output()

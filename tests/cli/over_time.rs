@@ -41,7 +41,13 @@ fn a_year_range_gives_one_long_table_and_a_chart_across_years() {
         let first = own.lines().nth(1).unwrap();
         let cells: Vec<&str> = first.split(',').collect();
         // The unit column moves to the end of the long table.
-        let u = own.lines().next().unwrap().split(',').position(|c| c == "unit").unwrap();
+        let u = own
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .position(|c| c == "unit")
+            .unwrap();
         let rest: Vec<&str> = cells
             .iter()
             .enumerate()

@@ -215,7 +215,13 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
 /// (`gdp_2020`, `energy_2020`) are still read, with a note, and both at once is an error.
 #[test]
 fn base_year_field_names_and_their_old_names() {
-    let r = peakpath(["validate", "--lang", "en", "tests/fixtures/v2/baseline.toml"]).ok();
+    let r = peakpath([
+        "validate",
+        "--lang",
+        "en",
+        "tests/fixtures/v2/baseline.toml",
+    ])
+    .ok();
     assert!(
         r.stderr
             .contains("economy.gdp_2020: note: `gdp_2020` is the old name of `gdp_base`"),

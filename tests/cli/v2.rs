@@ -406,7 +406,13 @@ fn lognormal_and_untruncated_normal_on_real_fields() {
     assert!((up / down - 1.0).abs() < 0.08, "{up} vs {down}");
     assert!((up - (1.645f64 * 0.4).exp()).abs() < 0.1, "{up}");
     // Too wide for the field: refused, saying how much falls outside.
-    let e = peakpath(["validate", "--lang", "en", "tests/fixtures/invalid/normal_too_wide.toml"]).expect_code(2);
+    let e = peakpath([
+        "validate",
+        "--lang",
+        "en",
+        "tests/fixtures/invalid/normal_too_wide.toml",
+    ])
+    .expect_code(2);
     assert!(
         e.stderr.contains("5.5 % of its draws outside"),
         "{}",
