@@ -418,8 +418,7 @@ fn zh_line(en: &str) -> String {
         .replace(", found ", ", 实为 ")
         .replace("(found ", "(实为 ")
         .replace(" (did you mean ", " (是否想写 ")
-        .replace("did you mean ", "是否想写 ")
-        .replace("?)", "?)");
+        .replace("did you mean ", "是否想写 ");
     for u in UNITS {
         let z = crate::report::unit(u, Lang::Zh);
         s = s

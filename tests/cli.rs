@@ -27,6 +27,8 @@ mod golden;
 mod integrity;
 #[path = "cli/language.rs"]
 mod language;
+#[path = "cli/language_server.rs"]
+mod language_server;
 #[path = "cli/merge.rs"]
 mod merge;
 #[path = "cli/misc.rs"]

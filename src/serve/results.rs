@@ -175,6 +175,21 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
     })
 }
 
+/// The checks of `run.json`, each with its variable's name and unit in both languages.
+fn checks_both_languages(mut checks: Value) -> Value {
+    for c in checks.as_array_mut().into_iter().flatten() {
+        let Some(v) = c["variable"].as_str().and_then(crate::model::Var::by_name) else {
+            continue;
+        };
+        let i = v.info();
+        c["name_zh"] = json!(i.zh);
+        c["name_en"] = json!(i.en);
+        c["unit_zh"] = json!(report::unit(i.unit, Lang::Zh));
+        c["unit_en"] = json!(report::unit(i.unit, Lang::En));
+    }
+    checks
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,19 +206,4 @@ mod tests {
         assert_eq!(prob(0, 500)["lo"].as_f64(), Some(0.0));
         assert_eq!(prob(500, 500)["hi"].as_f64(), Some(1.0));
     }
-}
-
-/// The checks of `run.json`, each with its variable's name and unit in both languages.
-fn checks_both_languages(mut checks: Value) -> Value {
-    for c in checks.as_array_mut().into_iter().flatten() {
-        let Some(v) = c["variable"].as_str().and_then(crate::model::Var::by_name) else {
-            continue;
-        };
-        let i = v.info();
-        c["name_zh"] = json!(i.zh);
-        c["name_en"] = json!(i.en);
-        c["unit_zh"] = json!(report::unit(i.unit, Lang::Zh));
-        c["unit_en"] = json!(report::unit(i.unit, Lang::En));
-    }
-    checks
 }

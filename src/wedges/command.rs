@@ -478,7 +478,7 @@ fn summary(game: &Game, rows: &[&Attribution], out: &Path, zh: bool) {
             a.parent,
             a.scenario,
             a.total(),
-            crate::report::unit(&a.measure.unit, if zh { Lang::Zh } else { Lang::En }),
+            crate::report::unit(a.measure.unit, if zh { Lang::Zh } else { Lang::En }),
             top.join(if zh { "；" } else { "; " })
         );
     }
