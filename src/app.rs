@@ -14,12 +14,43 @@ pub use peakpath::error::Error as AppError;
 
 type Result<T> = std::result::Result<T, AppError>;
 
+/// The language a command's messages are in (its `--lang`); English for the commands without one.
+fn message_lang(c: &Command) -> Lang {
+    use peakpath::sensitivity::run::LangArg;
+    match c {
+        Command::Run(a) => a.look.lang,
+        Command::Merge(a) => a.lang,
+        Command::Validate { lang, .. }
+        | Command::Report { lang, .. }
+        | Command::Init { lang, .. }
+        | Command::Indicators { lang, .. } => *lang,
+        Command::Compare(a) => a.look.lang,
+        Command::Sensitivity(a) => match a.lang {
+            LangArg::Zh => Lang::Zh,
+            LangArg::En => Lang::En,
+        },
+        Command::Decompose(a) => lang_of(a.lang),
+        Command::Discover(a) => lang_of(a.lang),
+        Command::Wedges(a) => lang_of(a.lang),
+        Command::Resolve { .. } | Command::Serve(_) => Lang::En,
+    }
+}
+
+fn lang_of(l: peakpath::report::Lang) -> Lang {
+    match l {
+        peakpath::report::Lang::Zh => Lang::Zh,
+        peakpath::report::Lang::En => Lang::En,
+    }
+}
+
 pub fn run(cli: Cli) -> Result<()> {
+    let lang = message_lang(&cli.command);
+    peakpath::i18n::init_message_lang(lang.into());
     match cli.command {
         Command::Run(a) => cmd_run(a),
         Command::Merge(a) => cmd_merge(a),
         Command::Sensitivity(a) => peakpath::sensitivity::run::run(a),
-        Command::Validate { files } => cmd_validate(&files),
+        Command::Validate { files, lang } => cmd_validate(&files, lang.into()),
         Command::Resolve { file } => {
             let (sc, _) = Scenario::load_or_plan(file.as_deref())?;
             let text = serde_json::to_string_pretty(&sc.resolved_json())
@@ -82,26 +113,40 @@ fn look(l: LookArgs) -> runner::Look {
     }
 }
 
-fn cmd_validate(files: &[PathBuf]) -> Result<()> {
+fn cmd_validate(files: &[PathBuf], lang: peakpath::report::Lang) -> Result<()> {
+    let zh = lang == peakpath::report::Lang::Zh;
     let mut problems = Vec::new();
     for f in files {
         match Scenario::load(f) {
             Ok(sc) => {
-                eprintln!(
-                    "{}: ok ({} parameters, {} uncertain{})",
-                    f.display(),
-                    sc.params.len(),
-                    sc.uncertain.len(),
-                    match sc.warnings.len() {
-                        0 => String::new(),
-                        n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
-                    }
-                );
+                if zh {
+                    eprintln!(
+                        "{}: 通过 ({} 个参数, 其中 {} 个不确定{})",
+                        f.display(),
+                        sc.params.len(),
+                        sc.uncertain.len(),
+                        match sc.warnings.len() {
+                            0 => String::new(),
+                            n => format!(", {n} 条警告"),
+                        }
+                    );
+                } else {
+                    eprintln!(
+                        "{}: ok ({} parameters, {} uncertain{})",
+                        f.display(),
+                        sc.params.len(),
+                        sc.uncertain.len(),
+                        match sc.warnings.len() {
+                            0 => String::new(),
+                            n => format!(", {n} warning{}", if n == 1 { "" } else { "s" }),
+                        }
+                    );
+                }
                 for w in &sc.warnings {
-                    eprintln!("{w}");
+                    eprintln!("{}", peakpath::i18n::render(w, lang));
                 }
             }
-            Err(d) => problems.push(d.to_string()),
+            Err(d) => problems.push(peakpath::i18n::render_all(&d, lang)),
         }
     }
     if problems.is_empty() {
@@ -198,36 +243,71 @@ fn cmd_merge(a: MergeArgs) -> Result<()> {
         out: a.out,
         force: a.force,
         partial: a.partial,
+        lang: a.lang.into(),
     };
+    let zh = a.lang == Lang::Zh;
     if let Some(m) = runner::merge(&req)? {
         let c = m.coverage;
+        let mem = runner::peak_memory_note();
+        let mem = if zh {
+            mem.replace(", peak memory ", ", 内存峰值 ")
+        } else {
+            mem
+        };
         if m.partial {
+            let file = req.out.join(runner::SHARD_FILE);
+            if zh {
+                eprintln!(
+                    "已将 {} 个部分结果合并为第 {}–{} 个分片 (共 {} 个, {} 次模拟), 写入 {}{mem}",
+                    m.parts,
+                    c.first,
+                    c.last,
+                    c.n,
+                    m.runs,
+                    file.display()
+                );
+            } else {
+                eprintln!(
+                    "merged {} partial results into shards {}–{} of {} ({} runs) in {}{mem}",
+                    m.parts,
+                    c.first,
+                    c.last,
+                    c.n,
+                    m.runs,
+                    file.display()
+                );
+            }
+        } else if m.parts as u64 == c.last - c.first + 1 {
+            if zh {
+                eprintln!(
+                    "已合并 {} 个分片 ({} 次模拟), 写入 {}{mem}",
+                    m.parts,
+                    m.runs,
+                    req.out.display()
+                );
+            } else {
+                eprintln!(
+                    "merged {} shards ({} runs) into {}{mem}",
+                    m.parts,
+                    m.runs,
+                    req.out.display()
+                );
+            }
+        } else if zh {
             eprintln!(
-                "merged {} partial results into shards {}–{} of {} ({} runs) in {}{}",
+                "已合并 {} 个部分结果 ({} 个分片, {} 次模拟), 写入 {}{mem}",
                 m.parts,
-                c.first,
-                c.last,
                 c.n,
                 m.runs,
-                req.out.join(runner::SHARD_FILE).display(),
-                runner::peak_memory_note()
-            );
-        } else if m.parts as u64 == c.last - c.first + 1 {
-            eprintln!(
-                "merged {} shards ({} runs) into {}{}",
-                m.parts,
-                m.runs,
-                req.out.display(),
-                runner::peak_memory_note()
+                req.out.display()
             );
         } else {
             eprintln!(
-                "merged {} partial results ({} shards, {} runs) into {}{}",
+                "merged {} partial results ({} shards, {} runs) into {}{mem}",
                 m.parts,
                 c.n,
                 m.runs,
-                req.out.display(),
-                runner::peak_memory_note()
+                req.out.display()
             );
         }
     }
@@ -356,7 +436,10 @@ fn print_precision(p: &serde_json::Value, zh: bool) {
 fn print_warnings(file: Option<&Path>) {
     if let Ok((sc, _)) = Scenario::load_or_plan(file) {
         for w in &sc.warnings {
-            eprintln!("{w}");
+            eprintln!(
+                "{}",
+                peakpath::i18n::render(w, peakpath::i18n::message_lang())
+            );
         }
     }
 }

@@ -39,6 +39,9 @@ pub enum Command {
         /// Scenario files to check.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Language of the problems and warnings printed.
+        #[arg(long, value_enum, default_value_t = Lang::Zh)]
+        lang: Lang,
     },
     /// Print the fully resolved scenario (after extends), every parameter with its distribution, as JSON.
     Resolve {
@@ -213,6 +216,9 @@ pub struct MergeArgs {
     /// sensitivity_shard.json) that merges again like a shard: a tree of merges.
     #[arg(long)]
     pub partial: bool,
+    /// Language of the messages printed.
+    #[arg(long, value_enum, default_value_t = Lang::Zh)]
+    pub lang: Lang,
 }
 
 #[derive(Args, Debug)]

@@ -85,6 +85,7 @@ impl std::error::Error for Error {}
 
 impl From<Diags> for Error {
     fn from(d: Diags) -> Self {
+        // As written; the command line prints it in its --lang (`i18n::localize`).
         Error::Input(d.to_string())
     }
 }

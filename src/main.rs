@@ -20,7 +20,12 @@ fn main() {
     let code = match std::panic::catch_unwind(|| app::run(cli)) {
         Ok(Ok(())) => 0,
         Ok(Err(e)) => {
-            eprintln!("{}", e.message());
+            // In the command's --lang: the frame and common phrases of every message
+            // (scenario problems arrive already rendered; rendering again changes nothing).
+            eprintln!(
+                "{}",
+                peakpath::i18n::localize(e.message(), peakpath::i18n::message_lang())
+            );
             e.exit_code()
         }
         Err(_) => 1,

@@ -29,6 +29,8 @@ mod golden;
 mod integrity;
 #[path = "cli/language.rs"]
 mod language;
+#[path = "cli/language_server.rs"]
+mod language_server;
 #[path = "cli/layout.rs"]
 mod layout;
 #[path = "cli/merge.rs"]

@@ -119,39 +119,42 @@ pub fn run(a: DecomposeArgs) -> Result<(), Error> {
     )
     .map_err(io(&a.out))?;
 
-    let (lang, warning) = report::chart_lang(a.lang, a.png);
+    let (passes, warning) = report::chart_passes(a.lang, a.png);
     if let Some(w) = warning {
         eprintln!("{w}");
     }
-    let zh = lang == Lang::Zh;
-    let wf = Waterfall {
-        title: if zh {
-            format!(
-                "能源活动CO₂变化的LMDI分解：{} → {}",
-                label(&s0, true),
-                label(&s1, true)
-            )
-        } else {
-            format!(
-                "LMDI decomposition of energy CO₂: {} → {}",
-                label(&s0, false),
-                label(&s1, false)
-            )
-        },
-        y_label: report::unit("万t CO2", lang),
-        start: (label(&s0, zh), d.co2_0),
-        // Effects that are exactly zero (a factor equal in both states) are left out of the chart.
-        effects: EFFECTS
-            .iter()
-            .zip(d.effects)
-            .filter(|(_, v)| *v != 0.0)
-            .map(|(e, v)| ((if zh { e.zh } else { e.en }).to_string(), v))
-            .collect(),
-        end_label: label(&s1, zh),
-        end: Some(d.co2_t),
-    };
-    let svg = report::waterfall(&wf, lang).map_err(|e| Error::Other(e.to_string()))?;
-    output::write_chart(&a.out, "decomposition", &svg, a.png)?;
+    for pass in passes {
+        let lang = pass.lang;
+        let zh = lang == Lang::Zh;
+        let wf = Waterfall {
+            title: if zh {
+                format!(
+                    "能源活动CO₂变化的LMDI分解：{} → {}",
+                    label(&s0, true),
+                    label(&s1, true)
+                )
+            } else {
+                format!(
+                    "LMDI decomposition of energy CO₂: {} → {}",
+                    label(&s0, false),
+                    label(&s1, false)
+                )
+            },
+            y_label: report::unit("万t CO2", lang),
+            start: (label(&s0, zh), d.co2_0),
+            // Effects that are exactly zero (a factor equal in both states) are left out of the chart.
+            effects: EFFECTS
+                .iter()
+                .zip(d.effects)
+                .filter(|(_, v)| *v != 0.0)
+                .map(|(e, v)| ((if zh { e.zh } else { e.en }).to_string(), v))
+                .collect(),
+            end_label: label(&s1, zh),
+            end: Some(d.co2_t),
+        };
+        let svg = report::waterfall(&wf, lang).map_err(|e| Error::Other(e.to_string()))?;
+        output::write_chart(&a.out, "decomposition", &svg, pass)?;
+    }
 
     print_summary(&d, &s0, &s1, &a.out, a.lang == Lang::Zh);
     Ok(())

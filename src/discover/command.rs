@@ -127,38 +127,41 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
         write_atomic(&a.out.join("discover.json"), &output::json_bytes(&json))
             .map_err(io(&a.out))?;
         // A chart that says so in words, not an empty frame.
-        let (lang, warning) = report::chart_lang(a.lang, a.png);
+        let (passes, warning) = report::chart_passes(a.lang, a.png);
         if let Some(w) = warning {
             eprintln!("{w}");
         }
-        let zh = lang == Lang::Zh;
-        let svg = report::message_chart(
-            &if zh {
-                format!("PRIM: {}", a.outcome.describe(true))
-            } else {
-                format!("PRIM: {}", a.outcome.describe(false))
-            },
-            &match (zh, all_fail) {
-                (true, false) => format!(
-                    "该结果在全部 {} 次运行中都成立, 没有失败的情形, 因此没有需要找出的输入区间。",
-                    a.runs
-                ),
-                (true, true) => format!(
-                    "该结果在全部 {} 次运行中都不成立, 没有成立的情形, 因此没有能决定它的输入区间。",
-                    a.runs
-                ),
-                (false, false) => format!(
-                    "The outcome holds in all {} runs: no run fails, so there is no input range to find.",
-                    a.runs
-                ),
-                (false, true) => format!(
-                    "The outcome fails in all {} runs: no run holds, so no input range decides it.",
-                    a.runs
-                ),
-            },
-        )
-        .map_err(|e| Error::Other(e.to_string()))?;
-        output::write_chart(&a.out, "prim_trajectory", &svg, a.png)?;
+        for pass in passes {
+            let lang = pass.lang;
+            let zh = lang == Lang::Zh;
+            let svg = report::message_chart(
+                &if zh {
+                    format!("PRIM: {}", a.outcome.describe(true))
+                } else {
+                    format!("PRIM: {}", a.outcome.describe(false))
+                },
+                &match (zh, all_fail) {
+                    (true, false) => format!(
+                        "该结果在全部 {} 次运行中都成立, 没有失败的情形, 因此没有需要找出的输入区间。",
+                        a.runs
+                    ),
+                    (true, true) => format!(
+                        "该结果在全部 {} 次运行中都不成立, 没有成立的情形, 因此没有能决定它的输入区间。",
+                        a.runs
+                    ),
+                    (false, false) => format!(
+                        "The outcome holds in all {} runs: no run fails, so there is no input range to find.",
+                        a.runs
+                    ),
+                    (false, true) => format!(
+                        "The outcome fails in all {} runs: no run holds, so no input range decides it.",
+                        a.runs
+                    ),
+                },
+            )
+            .map_err(|e| Error::Other(e.to_string()))?;
+            output::write_chart(&a.out, "prim_trajectory", &svg, pass)?;
+        }
         eprintln!(
             "{}: {} {} in all {} runs; nothing to discover (discover.json in {})",
             sc.info.id,
@@ -182,6 +185,8 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
             let p = &sc.params[ex.inputs[j]];
             serde_json::json!({
                 "input": p.path,
+                "name_zh": sc.input_name(ex.inputs[j], Lang::Zh),
+                "name_en": sc.input_name(ex.inputs[j], Lang::En),
                 "unit": p.unit,
                 "lower": finite(b.lower[j]),
                 "upper": finite(b.upper[j]),
@@ -211,31 +216,34 @@ pub fn run(a: DiscoverArgs) -> Result<(), Error> {
     write_atomic(&a.out.join("prim_box.csv"), &box_csv(&sc, &ex.inputs, b)).map_err(io(&a.out))?;
     write_atomic(&a.out.join("discover.json"), &output::json_bytes(&json)).map_err(io(&a.out))?;
 
-    let (lang, warning) = report::chart_lang(a.lang, a.png);
+    let (passes, warning) = report::chart_passes(a.lang, a.png);
     if let Some(w) = warning {
         eprintln!("{w}");
     }
-    let svg = report::line_xy(&chart(&a.outcome, &traj, chosen, lang), lang)
+    for pass in passes {
+        let lang = pass.lang;
+        let svg = report::line_xy(&chart(&a.outcome, &traj, chosen, lang), lang)
+            .map_err(|e| Error::Other(e.to_string()))?;
+        output::write_chart(&a.out, "prim_trajectory", &svg, pass)?;
+        let bc = box_chart(&sc, &a.outcome, &ex, b, lang);
+        // A chosen box that restricts no input (the outcome fails almost everywhere) is said in
+        // words, not drawn as an empty frame.
+        let svg = if bc.rows.is_empty() {
+            let zh = lang == Lang::Zh;
+            report::message_chart(
+                &bc.title,
+                if zh {
+                    "选定的区域不限制任何输入: 没有一组输入区间能解释这些失败。"
+                } else {
+                    "The chosen box restricts no input: no set of input ranges explains the failures."
+                },
+            )
+        } else {
+            report::box_chart(&bc)
+        }
         .map_err(|e| Error::Other(e.to_string()))?;
-    output::write_chart(&a.out, "prim_trajectory", &svg, a.png)?;
-    let bc = box_chart(&sc, &a.outcome, &ex, b, lang);
-    // A chosen box that restricts no input (the outcome fails almost everywhere) is said in
-    // words, not drawn as an empty frame.
-    let svg = if bc.rows.is_empty() {
-        let zh = lang == Lang::Zh;
-        report::message_chart(
-            &bc.title,
-            if zh {
-                "选定的区域不限制任何输入: 没有一组输入区间能解释这些失败。"
-            } else {
-                "The chosen box restricts no input: no set of input ranges explains the failures."
-            },
-        )
-    } else {
-        report::box_chart(&bc)
+        output::write_chart(&a.out, "prim_box", &svg, pass)?;
     }
-    .map_err(|e| Error::Other(e.to_string()))?;
-    output::write_chart(&a.out, "prim_box", &svg, a.png)?;
 
     print_summary(
         &sc,
@@ -280,7 +288,7 @@ fn box_chart(
                 (None, None) => String::new(),
             };
             report::BoxRow {
-                label: p.path.clone(),
+                label: sc.input_name(ex.inputs[j], lang),
                 min,
                 max,
                 lower,
@@ -343,12 +351,13 @@ pub fn trajectory_csv(traj: &[PrimBox]) -> Vec<u8> {
     csv_bytes(rows)
 }
 
-/// `prim_box.csv`: `input,unit,lower,upper` for each restricted input of the box, by the
-/// scenario's field path and unit; an unrestricted side is empty.
+/// `prim_box.csv`: `input,name_zh,name_en,unit,lower,upper` for each restricted input of the
+/// box, by the scenario's field path, its display names and unit; an unrestricted side is
+/// empty.
 pub fn box_csv(sc: &Scenario, inputs: &[usize], b: &PrimBox) -> Vec<u8> {
     let side = |x: f64| if x.is_finite() { num(x) } else { String::new() };
     let mut rows = vec![
-        ["input", "unit", "lower", "upper"]
+        ["input", "name_zh", "name_en", "unit", "lower", "upper"]
             .map(String::from)
             .to_vec(),
     ];
@@ -356,6 +365,8 @@ pub fn box_csv(sc: &Scenario, inputs: &[usize], b: &PrimBox) -> Vec<u8> {
         let p = &sc.params[inputs[j]];
         vec![
             p.path.clone(),
+            sc.input_name(inputs[j], Lang::Zh),
+            sc.input_name(inputs[j], Lang::En),
             p.unit.to_string(),
             side(b.lower[j]),
             side(b.upper[j]),
@@ -470,7 +481,16 @@ fn print_summary(
                 crate::report::Lang::En
             },
         );
-        eprintln!("  {lo} ≤ {} ≤ {hi} {unit}", p.path);
+        let l = if zh {
+            crate::report::Lang::Zh
+        } else {
+            crate::report::Lang::En
+        };
+        eprintln!(
+            "  {lo} ≤ {} ≤ {hi} {unit}   ({})",
+            sc.input_name(inputs[j], l),
+            p.path
+        );
     }
     if zh {
         eprintln!("结果已写入 {}", out.display());
@@ -557,7 +577,7 @@ mod tests {
         let n = json["box"]["n_restricted"].as_u64().unwrap() as usize;
         assert!(n > 0);
         assert_eq!(boxes.lines().count(), 1 + n, "{boxes}");
-        assert!(boxes.starts_with("input,unit,lower,upper\n"));
+        assert!(boxes.starts_with("input,name_zh,name_en,unit,lower,upper\n"));
         // Every restricted input is a field of the scenario.
         let sc = Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/plan.toml"))
             .unwrap();

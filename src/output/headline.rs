@@ -360,7 +360,7 @@ pub fn headline_text(
                 "  {y}年单位GDP能耗: 实物量 {:.4} tce/万元, 考核口径 {:.4} tce/万元 (口径 {}: {})",
                 f(Var::EnergyIntensity, y),
                 assessed,
-                rule.name(),
+                rule.name_zh(),
                 rule.describe(true)
             );
         } else {
@@ -437,7 +437,11 @@ pub fn headline_text(
     }
     for (k, &year) in sc.indicators.years().iter().enumerate() {
         let m = sc.indicators.binding(k, true);
-        let rule = o.rule(year).name();
+        let rule = if zh {
+            o.rule(year).name_zh()
+        } else {
+            o.rule(year).name()
+        };
         // "(indicators 1 and 14 assessed as fossil_only)", naming the plan's own indicators.
         let ruled = assessed_words(&assessed_ids(sc), zh).map_or(String::new(), |w| {
             if zh {
@@ -588,7 +592,12 @@ pub fn checks_json(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>) ->
 
 /// One check as a line of the terminal headline.
 pub fn check_line(c: &Value, zh: bool) -> String {
-    let var = c["variable"].as_str().unwrap_or("");
+    let id = c["variable"].as_str().unwrap_or("");
+    // The variable's name in the language (its id stays in run.json).
+    let var = match crate::model::Var::by_name(id) {
+        Some(v) if zh => v.info().zh.to_string(),
+        _ => id.to_string(),
+    };
     let unit = c["unit"].as_str().unwrap_or("");
     let year = c["year"].as_i64().unwrap_or(0);
     let f = |v: &Value| v.as_f64().map_or("—".to_string(), |x| format!("{x:.1}"));

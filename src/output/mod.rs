@@ -253,9 +253,10 @@ pub fn indicators_csv(sc: &Scenario, tr: &Trajectory, acc: Option<&Accumulator>)
     csv_bytes(&header, rows)
 }
 
-/// `parameters.csv`: every parameter of the resolved scenario, its distribution, median and
-/// the comment that gives its source.
+/// `parameters.csv`: every parameter of the resolved scenario, its distribution, median, the
+/// comment that gives its source, and its display names in both languages.
 pub fn parameters_csv(sc: &Scenario) -> Vec<u8> {
+    use crate::report::Lang;
     let rows = sc.params.iter().enumerate().map(|(i, p)| {
         vec![
             p.path.clone(),
@@ -263,10 +264,20 @@ pub fn parameters_csv(sc: &Scenario) -> Vec<u8> {
             p.dist.to_syntax(),
             num(p.dist.median()),
             sc.param_note(i),
+            sc.input_name(i, Lang::Zh),
+            sc.input_name(i, Lang::En),
         ]
     });
     csv_bytes(
-        &["parameter", "unit", "distribution", "median", "source"],
+        &[
+            "parameter",
+            "unit",
+            "distribution",
+            "median",
+            "source",
+            "name_zh",
+            "name_en",
+        ],
         rows,
     )
 }
@@ -652,17 +663,21 @@ pub fn parameters_diff(scs: &[&Scenario]) -> String {
     s
 }
 
-/// Write a chart as `dir/STEM.svg`, and `dir/STEM.png` too when `png`.
+/// Write a chart as `dir/STEM.svg` and/or `dir/STEM.png`, as `out` says (a `bool`: the SVG,
+/// and the PNG too when true).
 pub fn write_chart(
     dir: &Path,
     stem: &str,
     svg: &str,
-    png: bool,
+    out: impl Into<crate::report::ChartOut>,
 ) -> Result<(), crate::error::Error> {
     use crate::error::{Error, io};
-    let path = dir.join(format!("{stem}.svg"));
-    write_atomic(&path, svg.as_bytes()).map_err(io(&path))?;
-    if png {
+    let out = out.into();
+    if out.svg {
+        let path = dir.join(format!("{stem}.svg"));
+        write_atomic(&path, svg.as_bytes()).map_err(io(&path))?;
+    }
+    if out.png {
         let path = dir.join(format!("{stem}.png"));
         let bytes = crate::report::svg_to_png(svg, 2.0)
             .map_err(|e| Error::Other(format!("{}: {e}", path.display())))?;

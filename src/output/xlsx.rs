@@ -67,12 +67,109 @@ fn header_unit(col: &str, lang: Lang) -> Option<String> {
     }
 }
 
-/// The header cell of a CSV column: the column name and, where fixed, its unit.
-pub fn header_text(col: &str, lang: Lang) -> String {
-    match header_unit(col, lang) {
-        Some(u) => format!("{col} ({u})"),
-        None => col.to_string(),
+/// A CSV column's name in Chinese (the workbook's header under `--lang zh`); `None` for a
+/// column no entry names (its CSV name is kept).
+fn column_zh(col: &str) -> Option<String> {
+    const NAMES: &[(&str, &str)] = &[
+        ("scenario", "情景"),
+        ("variable", "变量"),
+        ("unit", "单位"),
+        ("year", "年份"),
+        ("mean", "均值"),
+        ("value", "数值"),
+        ("id", "编号"),
+        ("name_zh", "中文名称"),
+        ("name_en", "英文名称"),
+        ("target", "目标值"),
+        ("direction", "方向"),
+        ("binding", "约束性/预期性"),
+        ("kind", "类型"),
+        ("assessment", "考核口径"),
+        ("assumption", "假设"),
+        ("met", "是否达标"),
+        ("parameter", "参数"),
+        ("distribution", "分布"),
+        ("median", "中位数"),
+        ("source", "来源"),
+        ("peak_year", "达峰年份"),
+        ("probability", "概率"),
+        ("indicator", "指标"),
+        ("p_met", "达标概率"),
+    ];
+    if let Some((_, z)) = NAMES.iter().find(|(c, _)| *c == col) {
+        return Some(z.to_string());
     }
+    // Quantiles: p5 … p95 (the CSV name is the usual symbol).
+    if let Some(q) = col.strip_prefix('p')
+        && q.parse::<u8>().is_ok()
+    {
+        return Some(format!("P{q}"));
+    }
+    // Interval bounds: `<column>_lo`, `<column>_hi`.
+    for (suffix, word) in [("_lo", "下限"), ("_hi", "上限")] {
+        if let Some(base) = col.strip_suffix(suffix) {
+            return column_zh(base).map(|b| format!("{b}{word}"));
+        }
+    }
+    // One column per assessment rule: `value_<rule>`, `p_met_<rule>`.
+    for (prefix, word) in [("value_", "数值"), ("p_met_", "达标概率")] {
+        if let Some(rule) = col.strip_prefix(prefix)
+            && let Some((_, a)) = crate::model::Assessment::ALL
+                .iter()
+                .find(|(n, _)| *n == rule)
+        {
+            return Some(format!("{word}({})", a.name_zh()));
+        }
+    }
+    None
+}
+
+/// The header cell of a CSV column: the column's name in `lang` and, where fixed, its unit.
+pub fn header_text(col: &str, lang: Lang) -> String {
+    let name = match lang {
+        Lang::Zh => column_zh(col).unwrap_or_else(|| col.to_string()),
+        Lang::En => col.to_string(),
+    };
+    match header_unit(col, lang) {
+        Some(u) => format!("{name} ({u})"),
+        None => name,
+    }
+}
+
+/// A text cell in `lang`: units in the words of the language; under `Lang::Zh` the values of
+/// the indicator table's state columns in Chinese too (ids, field paths and distributions are
+/// kept as written).
+fn cell_text(col: &str, cell: &str, lang: Lang) -> String {
+    if col == "unit" {
+        return unit(cell, lang);
+    }
+    if lang == Lang::En {
+        return cell.to_string();
+    }
+    let zh = match (col, cell) {
+        ("direction", "at_least") => "不低于",
+        ("direction", "at_most") => "不高于",
+        ("binding", "binding") => "约束性",
+        ("binding", "expected") => "预期性",
+        ("kind", "modelled") => "模型计算",
+        ("kind", "assumed") => "假设",
+        ("met", "true") => "是",
+        ("met", "false") => "否",
+        ("met", "no target") => "无目标",
+        ("assessment", rule) => {
+            return crate::model::Assessment::ALL
+                .iter()
+                .find(|(n, _)| *n == rule)
+                .map_or(cell.to_string(), |(_, a)| a.name_zh().to_string());
+        }
+        ("peak_year", "not peaked") => "未达峰",
+        ("peak_year", d) if d.starts_with("declining from ") => {
+            return format!("自{}年起下降", &d["declining from ".len()..]);
+        }
+        ("assumption", _) => return crate::report::compare::assumption_text(cell, lang),
+        _ => cell,
+    };
+    zh.to_string()
 }
 
 /// A CSV table read back: header and rows of text.
@@ -147,7 +244,8 @@ fn table_sheet(
                     ws.write_number(r, c, x).map_err(&err)?;
                 }
                 None => {
-                    ws.write_string(r, c, cell).map_err(&err)?;
+                    ws.write_string(r, c, cell_text(col, cell, lang))
+                        .map_err(&err)?;
                 }
             }
         }
@@ -353,7 +451,13 @@ mod tests {
     #[test]
     fn headers_carry_fixed_units_in_the_language() {
         assert_eq!(header_text("p_met", Lang::En), "p_met (0–1)");
-        assert_eq!(header_text("peak_year", Lang::Zh), "peak_year (年)");
+        assert_eq!(header_text("peak_year", Lang::Zh), "达峰年份 (年)");
+        assert_eq!(
+            header_text("p_met_fossil_only_lo", Lang::Zh),
+            "达标概率(仅计化石能源)下限"
+        );
+        assert_eq!(header_text("p95", Lang::Zh), "P95");
+        assert_eq!(cell_text("unit", "万t CO2", Lang::En), "10⁴ t CO₂");
         assert_eq!(header_text("value", Lang::En), "value");
     }
 

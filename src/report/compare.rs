@@ -241,11 +241,20 @@ fn differences(dir: &Path, names: &[String], lang: Lang) -> (Vec<String>, Vec<Ve
         .filter(|c| !other_language(&c[0]))
         .map(|c| {
             let mut c = c.clone();
-            c[0] = format!("`{}`", c[0]);
+            // An input is named in the page's language, its field path under the name.
+            c[0] = match crate::names::lookup(&c[0], lang, &crate::names::NoNames) {
+                Some(n) => format!("{n}\n`{}`", c[0]),
+                None => format!("`{}`", c[0]),
+            };
             // A list of field paths (an action's `fields`) is ids too.
             for x in c.iter_mut().skip(2) {
                 if let Ok(list) = serde_json::from_str::<Vec<String>>(x) {
                     *x = format!("`{}`", list.join(", "));
+                } else if (x.starts_with('[') || x.starts_with('{'))
+                    && serde_json::from_str::<serde_json::Value>(x).is_ok()
+                {
+                    // Tables as written in the files (correlations, say): code too.
+                    *x = format!("`{x}`");
                 }
             }
             if c.len() > 1 {

@@ -79,10 +79,16 @@ fn table(h: &mut String, header: &[String], rows: &[Vec<String>], colours: &[Str
     for r in rows {
         h.push_str("<tr>");
         for c in r {
-            // A cell written as `…` holds ids (field paths): typeset as code.
+            // A cell written as `…` holds ids (field paths): typeset as code; `name\n`…``
+            // is a display name with its field path under it.
+            let (name, c) = match c.split_once("\n`") {
+                Some((n, rest)) => (Some(n), format!("`{rest}")),
+                None => (None, c.clone()),
+            };
+            let name = name.map_or(String::new(), |n| format!("{}<br/>", escape(n)));
             match c.strip_prefix('`').and_then(|x| x.strip_suffix('`')) {
-                Some(code) => h.push_str(&format!("<td><code>{}</code></td>", escape(code))),
-                None => h.push_str(&format!("<td>{}</td>", escape(c))),
+                Some(code) => h.push_str(&format!("<td>{name}<code>{}</code></td>", escape(code))),
+                None => h.push_str(&format!("<td>{name}{}</td>", escape(&c))),
             }
         }
         h.push_str("</tr>\n");

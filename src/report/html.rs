@@ -6,7 +6,10 @@ use super::Lang;
 /// One row of the assumptions table.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Assumption {
+    /// The input's display name in the report's language.
     pub parameter: String,
+    /// Its field path as typed in scenario files (shown as code under the name).
+    pub field: String,
     /// Value or distribution, e.g. "三角分布 (2.0, 3.5, 5.0)".
     pub value: String,
     pub unit: String,
@@ -231,10 +234,19 @@ pub fn render_report(d: &ReportData, lang: Lang) -> String {
             }
             h.push_str("</tr></thead>\n<tbody>\n");
             for (ind, a, p) in &d.assumed {
+                // `field = distribution` as typed in a scenario file: code.
+                let a = match (a.split_once(" = "), a.split_once(": ")) {
+                    (Some((f, dist)), _) if !f.contains(' ') => {
+                        format!("<code>{}</code> = <code>{}</code>", e(f), e(dist))
+                    }
+                    (_, Some((f, rest))) if !f.contains(' ') && f.contains('.') => {
+                        format!("<code>{}</code>: {}", e(f), e(rest))
+                    }
+                    _ => e(a),
+                };
                 h.push_str(&format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                    "<tr><td>{}</td><td>{a}</td><td>{}</td></tr>\n",
                     e(ind),
-                    e(a),
                     e(p)
                 ));
             }
@@ -274,8 +286,13 @@ pub fn render_report(d: &ReportData, lang: Lang) -> String {
     h.push_str("</tr></thead>\n<tbody>\n");
     for a in &d.assumptions {
         h.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             e(&a.parameter),
+            if a.field.is_empty() {
+                String::new()
+            } else {
+                format!("<br/><code>{}</code>", e(&a.field))
+            },
             e(&a.value),
             e(&a.unit),
             e(&a.source)
@@ -341,6 +358,7 @@ mod tests {
             outside_charts: Vec::new(),
             assumptions: vec![Assumption {
                 parameter: "GDP 增速".into(),
+                field: "economy.growth.2025".into(),
                 value: "N(5.0, 1.0)".into(),
                 unit: "%/a".into(),
                 source: "十四五规划 p.3".into(),
@@ -378,7 +396,9 @@ mod tests {
             assert!(html.contains("73.2 % (72.3–74.1 %)"));
             assert!(html.contains("未达峰单列 &lt;不记作末年&gt;"));
             assert!(html.contains("id=\"assumed\""));
-            assert!(html.contains("sinks.forest_cover.delivery = pert(0.6, 0.95, 1.1)"));
+            assert!(html.contains(
+                "<code>sinks.forest_cover.delivery</code> = <code>pert(0.6, 0.95, 1.1)</code>"
+            ));
             assert!(html.contains("十四五规划 p.3"));
             assert_eq!(html.matches("<svg").count(), 2);
         }

@@ -42,18 +42,64 @@ pub enum Lang {
     En,
 }
 
-/// The language of charts that may be rasterised to PNG: Chinese labels need a system
-/// font covering Chinese, so without one (`cjk_font_available()` false) a PNG falls back to
-/// English, with a warning for the user. SVGs alone keep the requested language (the
-/// viewer's fonts render them).
-pub fn chart_lang(lang: Lang, png: bool) -> (Lang, Option<String>) {
-    if lang == Lang::Zh && png && !cjk_font_available() {
-        let w = "warning: no system font covering Chinese was found, so the charts are labelled in English \
-                 (install e.g. fonts-wqy-microhei or fonts-noto-cjk for Chinese, or use --lang en)";
-        (Lang::En, Some(w.to_string()))
-    } else {
-        (lang, None)
+/// Which files one drawing of a chart writes: the SVG, the PNG, or both, and in which
+/// language it is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChartOut {
+    pub lang: Lang,
+    pub svg: bool,
+    pub png: bool,
+}
+
+impl From<bool> for ChartOut {
+    /// The SVG, and the PNG when `png`, in the language the chart was drawn in.
+    fn from(png: bool) -> Self {
+        ChartOut {
+            lang: Lang::Zh,
+            svg: true,
+            png,
+        }
     }
+}
+
+/// The drawings of each chart, with a warning for the user. SVGs always keep the requested
+/// language (a browser or viewer renders them with its own fonts). Chinese labels in a PNG
+/// need a system font covering Chinese: without one (`cjk_font_available()` false) the PNGs
+/// alone are drawn a second time, in English, and the warning says so.
+pub fn chart_passes(lang: Lang, png: bool) -> (Vec<ChartOut>, Option<String>) {
+    if lang == Lang::Zh && png && !cjk_font_available() {
+        let w = "warning: no system font covering Chinese was found, so the PNG charts are labelled in English (the SVGs stay in Chinese; \
+                 install e.g. fonts-wqy-microhei or fonts-noto-cjk for Chinese PNGs, or use --lang en)";
+        (
+            vec![
+                ChartOut {
+                    lang,
+                    svg: true,
+                    png: false,
+                },
+                ChartOut {
+                    lang: Lang::En,
+                    svg: false,
+                    png: true,
+                },
+            ],
+            Some(w.to_string()),
+        )
+    } else {
+        (
+            vec![ChartOut {
+                lang,
+                svg: true,
+                png,
+            }],
+            None,
+        )
+    }
+}
+
+/// Whether PNGs of `lang` fall back to English (no system font covering Chinese).
+pub fn png_falls_back(lang: Lang, png: bool) -> bool {
+    lang == Lang::Zh && png && !cjk_font_available()
 }
 
 /// Generic chart words translated by this module.

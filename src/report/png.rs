@@ -45,6 +45,11 @@ fn face_has(db: &fontdb::Database, id: fontdb::ID, c: char) -> bool {
 
 fn face_has_cjk(db: &fontdb::Database, id: fontdb::ID) -> bool {
     use skrifa::MetadataProvider;
+    // PEAKPATH_NO_CJK_FONT=1 acts as if no installed font covered Chinese (to see, or test,
+    // what a machine without one writes).
+    if std::env::var_os("PEAKPATH_NO_CJK_FONT").is_some_and(|v| v == "1") {
+        return false;
+    }
     db.with_face_data(id, |data, index| {
         skrifa::FontRef::from_index(data, index)
             .map(|f| {

@@ -25,6 +25,8 @@ pub struct MergeRequest {
     pub force: bool,
     /// Write a partial result of the (consecutive) shards instead of a run's files.
     pub partial: bool,
+    /// Language of the merged run's charts.
+    pub lang: crate::report::Lang,
 }
 
 /// What a merge did.
@@ -152,7 +154,15 @@ pub fn merge(req: &MergeRequest) -> Result<Option<Merged>> {
             &req.out,
             serde_json::json!({ "elapsed_s": null, "threads": null }),
         )?;
-        finish(&req.out, Look::default(), false, false)?;
+        finish(
+            &req.out,
+            Look {
+                lang: req.lang,
+                ..Look::default()
+            },
+            false,
+            false,
+        )?;
         output::remove_stale(
             &req.out,
             RUN_FILES,

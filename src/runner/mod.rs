@@ -175,10 +175,7 @@ pub fn finish(out: &Path, look: Look, report: bool, xlsx: bool) -> Result<()> {
         crate::report::run::write_charts(&[&d], &out.join("charts"), look.lang, look.png)?;
     }
     if report {
-        crate::report::run::write_report(
-            out,
-            crate::report::run::effective_lang(look.lang, false),
-        )?;
+        crate::report::run::write_report(out, look.lang)?;
     }
     Ok(())
 }

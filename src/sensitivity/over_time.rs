@@ -156,40 +156,49 @@ pub fn write(
     };
     top.sort_by(|a, b| peak(b).total_cmp(&peak(a)));
     top.truncate(TOP);
-    let zh = lang == Lang::Zh;
-    let info = crate::model::Var::by_name(&span.var).map(|v| v.info());
-    let name = info.map_or(span.var.as_str(), |i| if zh { i.zh } else { i.en });
-    let chart = report::XyChart {
-        title: if zh {
-            format!(
-                "{name}：{}–{} 年逐年敏感性（{zh_name}）",
-                span.from, span.to
-            )
-        } else {
-            format!("{name}, each year {}–{}: {en_name}", span.from, span.to)
-        },
-        x_label: if zh { "年份".into() } else { "year".into() },
-        y_label: if zh { zh_name.into() } else { en_name.into() },
-        series: top
-            .iter()
-            .map(|i| report::XySeries {
-                label: i.clone(),
-                points: points
-                    .iter()
-                    .filter(|p| &p.0 == i)
-                    .map(|p| (f64::from(p.1), p.2))
-                    .collect(),
-                point_labels: Vec::new(),
-                line: true,
-            })
-            .collect(),
+    let chart_in = |lang: Lang| {
+        let zh = lang == Lang::Zh;
+        let info = crate::model::Var::by_name(&span.var).map(|v| v.info());
+        let name = info.map_or(span.var.as_str(), |i| if zh { i.zh } else { i.en });
+        let chart = report::XyChart {
+            title: if zh {
+                format!(
+                    "{name}：{}–{} 年逐年敏感性（{zh_name}）",
+                    span.from, span.to
+                )
+            } else {
+                format!("{name}, each year {}–{}: {en_name}", span.from, span.to)
+            },
+            x_label: if zh { "年份".into() } else { "year".into() },
+            y_label: if zh { zh_name.into() } else { en_name.into() },
+            series: top
+                .iter()
+                .map(|i| report::XySeries {
+                    label: crate::names::display_name(i, lang, &crate::names::NoNames),
+                    points: points
+                        .iter()
+                        .filter(|p| &p.0 == i)
+                        .map(|p| (f64::from(p.1), p.2))
+                        .collect(),
+                    point_labels: Vec::new(),
+                    line: true,
+                })
+                .collect(),
+        };
+        report::line_xy(&chart, lang).map_err(|e| Error::Other(e.to_string()))
     };
-    let svg = report::line_xy(&chart, lang).map_err(|e| Error::Other(e.to_string()))?;
+    let svg = chart_in(lang)?;
     write_atomic(&out.join(format!("{stem}.svg")), svg.as_bytes()).map_err(io_err(out))?;
     let mut files = vec![format!("{stem}.csv"), format!("{stem}.svg")];
     if png {
-        let p =
-            report::svg_to_png(&svg, 2.0).map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
+        // Without a system font covering Chinese, the PNG alone is drawn in English.
+        let png_svg = if report::png_falls_back(lang, png) {
+            chart_in(Lang::En)?
+        } else {
+            svg.clone()
+        };
+        let p = report::svg_to_png(&png_svg, 2.0)
+            .map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
         write_atomic(&out.join(format!("{stem}.png")), &p).map_err(io_err(out))?;
         files.push(format!("{stem}.png"));
     }

@@ -673,6 +673,11 @@ pub(crate) fn run_with(a: SensitivityArgs, hooks: &Hooks) -> Result<()> {
     let (m, id, k, rows) = (method.name(), &sc.info.id, an.k(), an.setup.rows);
     let rate = evaluated as f64 / eval_s.max(1e-9);
     if a.lang == LangArg::Zh {
+        let m = match method {
+            Method::Tornado => "龙卷风图",
+            Method::Morris => "Morris",
+            Method::Sobol => "Sobol'",
+        };
         eprintln!(
             "情景 {id} 的 {m} 分析：{k} 个输入，{rows} 次模型运行（本次 {evaluated} 次，用时 {eval_s:.1} s，{threads} 线程每秒 {rate:.0} 次）；共 {total_s:.1} s；结果已写入 {}",
             out.display()

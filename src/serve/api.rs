@@ -295,14 +295,43 @@ fn open_browser(url: &str, log: &Log) {
     }
 }
 
-/// An error answer: `{"error": message}`.
+/// An error answer: `{"error": message, "error_en": …, "error_zh": …}`, the message in
+/// both languages (`error` is English, or Chinese for a request with `?lang=zh`: see
+/// [`guard`]).
 pub(crate) fn error(status: StatusCode, msg: impl Into<String>) -> Response {
+    let en = msg.into();
+    let zh = crate::i18n::zh(&en);
     (
         status,
         [(header::CACHE_CONTROL, "no-store")],
-        axum::Json(json!({ "error": msg.into() })),
+        axum::Json(json!({ "error": en, "error_en": en, "error_zh": zh })),
     )
         .into_response()
+}
+
+/// Whether the request asks for Chinese (`?lang=zh` in its query).
+fn wants_zh(req: &Request) -> bool {
+    req.uri()
+        .query()
+        .is_some_and(|q| q.split('&').any(|kv| kv == "lang=zh"))
+}
+
+/// An error answer of [`error`] with its `error` in Chinese.
+async fn in_chinese(resp: Response) -> Response {
+    let (parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return Response::from_parts(parts, axum::body::Body::empty());
+    };
+    let mut v: Value = match serde_json::from_slice(&bytes) {
+        Ok(v) => v,
+        Err(_) => return Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    if let Some(zh) = v.get("error_zh").cloned() {
+        v["error"] = zh;
+    }
+    let mut parts = parts;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(v.to_string()))
 }
 
 fn answer(status: StatusCode, v: Value) -> Response {
@@ -321,6 +350,7 @@ async fn guard(
         Some(local) => safety::allowed_hosts(local, st.opts.host.as_deref()),
         None => Vec::new(),
     };
+    let zh = wants_zh(&req);
     let mut resp = match safety::check_request(&allowed, req.headers()) {
         Ok(()) => next.run(req).await,
         Err(m) => {
@@ -328,6 +358,9 @@ async fn guard(
             error(StatusCode::FORBIDDEN, m)
         }
     };
+    if zh && (resp.status().is_client_error() || resp.status().is_server_error()) {
+        resp = in_chinese(resp).await;
+    }
     safety::harden(resp.headers_mut());
     resp
 }

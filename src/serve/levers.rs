@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::model::{self, Trajectory, Var};
+use crate::report::Lang;
 use crate::scenario::source::is_year_key;
 use crate::scenario::{Dist, Scenario};
 use crate::sensitivity::{SobolOptions, saltelli_base, saltelli_source, sobol_analyze};
@@ -151,8 +152,14 @@ pub fn levers(sc: &Scenario, inf: &Influence) -> Vec<Value> {
             let rank = inf.ranking.iter().position(|(j, _)| *j == i).map(|r| r + 1);
             json!({
                 "path": p.path,
+                "name_zh": sc.input_name(i, Lang::Zh),
+                "name_en": sc.input_name(i, Lang::En),
                 "group": group_of(&p.path),
+                "group_zh": group_title(sc, &group_of(&p.path), Lang::Zh),
+                "group_en": group_title(sc, &group_of(&p.path), Lang::En),
                 "unit": p.unit,
+                "unit_zh": crate::report::unit(p.unit, Lang::Zh),
+                "unit_en": crate::report::unit(p.unit, Lang::En),
                 "dist": p.dist.to_syntax(),
                 "uncertain": !p.dist.is_fixed(),
                 "median": p.dist.median(),
@@ -164,6 +171,25 @@ pub fn levers(sc: &Scenario, inf: &Influence) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// A group's title in `lang`: an indicator's id and name, a project's name, else the
+/// group's path in words (see [`crate::names::group_name`]).
+fn group_title(sc: &Scenario, group: &str, lang: Lang) -> String {
+    use crate::names::{Known, group_name};
+    let segs: Vec<&str> = group.split('.').collect();
+    let head = group_name(segs[0], lang);
+    match (segs.first(), segs.get(1)) {
+        (Some(&"indicators"), Some(id)) => match sc.indicator(id, lang) {
+            Some(n) => format!("{head} {id} {n}"),
+            None => format!("{head} {id}"),
+        },
+        (Some(&"projects"), Some(id)) => match sc.project(id, lang) {
+            Some(n) => format!("{head} · {n}"),
+            None => group_name(group, lang),
+        },
+        _ => group_name(group, lang),
+    }
 }
 
 /// The scenario's options the page offers as choices.

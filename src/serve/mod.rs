@@ -101,6 +101,8 @@ pub fn serve(opts: ServeOptions, log: Log) -> Result<(), Error> {
         "charted": results::charted_meta(),
         "indicators": base.indicators.defs().iter().map(|d| json!({
             "id": d.id, "name_zh": d.name_zh, "name_en": d.name_en, "unit": d.unit, "binding": d.binding,
+            "unit_zh": crate::report::unit(&d.unit, crate::report::Lang::Zh),
+            "unit_en": crate::report::unit(&d.unit, crate::report::Lang::En),
         })).collect::<Vec<_>>(),
     });
     let pool = Arc::new(pool::RunPool::new(

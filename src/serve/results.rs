@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 
 use crate::engine::{Accumulator, QUANTILES};
 use crate::model::{Trajectory, Var};
+use crate::report::{self, Lang};
 use crate::scenario::Scenario;
 use crate::stats::wilson;
 
@@ -34,7 +35,10 @@ pub fn charted_meta() -> Value {
         .iter()
         .map(|&(v, _, unit)| {
             let i = v.info();
-            json!({ "name": i.name, "unit": unit, "zh": i.zh, "en": i.en })
+            json!({
+                "name": i.name, "unit": unit, "zh": i.zh, "en": i.en,
+                "unit_zh": report::unit(unit, Lang::Zh), "unit_en": report::unit(unit, Lang::En),
+            })
         })
         .collect()
 }
@@ -62,6 +66,8 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
             };
             let mut o = json!({
                 "unit": unit,
+                "unit_zh": report::unit(unit, Lang::Zh),
+                "unit_en": report::unit(unit, Lang::En),
                 "mean": (0..acc.n_years).map(|t| s(t).mean() * scale).collect::<Vec<_>>(),
                 "central": years.iter().map(|&y| tr.at(v, y).map(|x| x * scale)).collect::<Vec<_>>(),
             });
@@ -90,6 +96,7 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
             };
             let mut row = json!({
                 "id": d.id, "name_zh": d.name_zh, "name_en": d.name_en, "unit": d.unit,
+                "unit_zh": report::unit(&d.unit, Lang::Zh), "unit_en": report::unit(&d.unit, Lang::En),
                 "year": year, "binding": d.binding, "kind": d.kind(), "direction": d.direction.name(),
                 "target": target, "status": status,
             });
@@ -164,11 +171,26 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
         "peak_year": peak_bars,
         "assessment_rules": crate::output::rules_json(sc, acc),
         "cap": crate::output::cap_json(sc, acc),
-        "checks": crate::output::checks_json(sc, tr, Some(acc)),
+        "checks": checks_both_languages(crate::output::checks_json(sc, tr, Some(acc))),
         "headlines": headlines,
         "summary": summary,
         "indicators": indicators,
     })
+}
+
+/// The checks of `run.json`, each with its variable's name and unit in both languages.
+fn checks_both_languages(mut checks: Value) -> Value {
+    for c in checks.as_array_mut().into_iter().flatten() {
+        let Some(v) = c["variable"].as_str().and_then(crate::model::Var::by_name) else {
+            continue;
+        };
+        let i = v.info();
+        c["name_zh"] = json!(i.zh);
+        c["name_en"] = json!(i.en);
+        c["unit_zh"] = json!(report::unit(i.unit, Lang::Zh));
+        c["unit_en"] = json!(report::unit(i.unit, Lang::En));
+    }
+    checks
 }
 
 #[cfg(test)]

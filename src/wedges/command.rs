@@ -134,11 +134,11 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
             Some(got.ok_or_else(|| Error::Interrupted("interrupted: nothing was written".into()))?)
         }
     };
-    let (lang, warning) = report::chart_lang(a.lang, a.png);
+    let (passes, warning) = report::chart_passes(a.lang, a.png);
     if let Some(w) = warning {
         eprintln!("{w}");
     }
-    let zh = lang == Lang::Zh;
+    let zh = a.lang == Lang::Zh;
     let mut rows: Vec<&Attribution> = central.iter().collect();
     rows.extend(mc.iter().flatten());
     write_atomic(&out.join("wedges.csv"), &wedges_csv(&game, &rows, zh)).map_err(io(&out))?;
@@ -165,7 +165,9 @@ pub fn run(a: WedgesArgs) -> Result<(), Error> {
         started.elapsed().as_secs_f64(),
     );
     write_atomic(&out.join("wedges.json"), &output::json_bytes(&json)).map_err(io(&out))?;
-    charts(&game, &central, mc.as_deref(), &headline, &out, lang, a.png)?;
+    for pass in passes {
+        charts(&game, &central, mc.as_deref(), &headline, &out, pass)?;
+    }
     // A chart an earlier attribution in this folder wrote (P(peak) without --runs now, PNGs
     // without --png) would no longer match the CSV: remove it.
     let written: Vec<&str> = FILES
@@ -186,9 +188,9 @@ fn charts(
     mc: Option<&[Attribution]>,
     headline: &[&Attribution],
     out: &Path,
-    lang: Lang,
-    png: bool,
+    png: report::ChartOut,
 ) -> Result<(), Error> {
+    let lang = png.lang;
     let zh = lang == Lang::Zh;
     let chart_err = |e: report::ChartError| Error::Other(e.to_string());
     let co2: Vec<&Attribution> = central
@@ -216,7 +218,7 @@ fn charts(
         y_label: if zh {
             "能源活动CO₂排放（万t CO₂）"
         } else {
-            "Energy CO₂ (万t CO₂)"
+            "Energy CO₂ (10⁴ t CO₂)"
         }
         .into(),
         years,
@@ -288,12 +290,12 @@ fn charts(
         let title = if zh {
             format!("2030年各行动避免的CO₂排放（合计 {:.2} 万t）", t)
         } else {
-            format!("CO₂ avoided in 2030 by action (total {t:.2} 万t)")
+            format!("CO₂ avoided in 2030 by action (total {t:.2} 10⁴ t)")
         };
         let x = if zh {
             "避免的CO₂排放（万t CO₂）"
         } else {
-            "CO₂ avoided (万t CO₂)"
+            "CO₂ avoided (10⁴ t CO₂)"
         };
         let svg = report::index_bars(&bars(a, -1.0, title, x.into()), lang).map_err(chart_err)?;
         output::write_chart(out, "wedges_co2_2030", &svg, png)?;
@@ -336,7 +338,7 @@ fn charts(
                 } else {
                     format!("CO₂ {}", m.year)
                 },
-                "万t",
+                if zh { "万t" } else { "10⁴ t" },
             ),
             Kind::Co2Cumulative { from } => (
                 if zh {
@@ -344,7 +346,7 @@ fn charts(
                 } else {
                     format!("CO₂ {from}–{}", m.year)
                 },
-                "万t",
+                if zh { "万t" } else { "10⁴ t" },
             ),
             Kind::PPeaked => (
                 if zh {
@@ -373,7 +375,7 @@ fn charts(
             ps.iter()
                 .map(|&p| game.players[p].name(zh))
                 .collect::<Vec<_>>()
-                .join("、"),
+                .join(if zh { "、" } else { "; " }),
         ];
         for a in headline {
             let scale = if a.measure.unit == "probability" {
@@ -454,7 +456,17 @@ fn summary(game: &Game, rows: &[&Attribution], out: &Path, zh: bool) {
         let top: Vec<String> = order
             .iter()
             .take(3)
-            .map(|&p| format!("{} {:+.3}", game.players[p].key, a.shapley[p]))
+            .map(|&p| {
+                // The action's name in the language (cut to fit a line), not its key.
+                let name = game.players[p].name(zh);
+                let max = if zh { 16 } else { 40 };
+                let shown: String = if name.chars().count() > max {
+                    name.chars().take(max - 1).chain(['…']).collect()
+                } else {
+                    name.to_string()
+                };
+                format!("{shown} {:+.3}", a.shapley[p])
+            })
             .collect();
         let (what, largest) = if zh {
             (&a.measure.zh, "贡献最大")
@@ -466,8 +478,8 @@ fn summary(game: &Game, rows: &[&Attribution], out: &Path, zh: bool) {
             a.parent,
             a.scenario,
             a.total(),
-            a.measure.unit,
-            top.join(", ")
+            crate::report::unit(a.measure.unit, if zh { Lang::Zh } else { Lang::En }),
+            top.join(if zh { "；" } else { "; " })
         );
     }
     if zh {

@@ -26,12 +26,12 @@ fn run_charts_are_svg_with_titles_and_units() {
         ("fan_energy_intensity.svg", "单位GDP能耗", "tce/万元"),
         (
             "fan_energy_intensity_assessed_2025.svg",
-            "单位GDP能耗(2025年目标考核口径) (fossil_only)",
+            "单位GDP能耗(2025年目标考核口径) (仅计化石能源)",
             "tce/万元",
         ),
         (
             "fan_energy_intensity_assessed_2030.svg",
-            "单位GDP能耗(2030年目标考核口径) (fossil_only)",
+            "单位GDP能耗(2030年目标考核口径) (仅计化石能源)",
             "tce/万元",
         ),
         ("fan_cap_pv.svg", "光伏装机容量", "MW"),
@@ -455,9 +455,9 @@ fn constant_outcomes_say_so_and_prim_box_is_drawn() {
     assert!(!rows.is_empty());
     for r in &rows {
         assert!(
-            t.iter().any(|x| x == &r["input"]),
+            t.iter().any(|x| x == &r["name_en"]),
             "{} not drawn: {t:?}",
-            r["input"]
+            r["name_en"]
         );
     }
 }

@@ -201,6 +201,8 @@ fn review_scenario_is_reproducible_and_states_drawn_and_kept() {
     }
     peakpath([
         "merge",
+        "--lang",
+        "en",
         &tmp.arg("s2"),
         &tmp.arg("s1"),
         "--out",

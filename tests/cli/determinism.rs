@@ -46,6 +46,8 @@ fn thread_count_and_shards_do_not_change_the_results() {
     // In another order than 1, 2, 3: merge does not care.
     let out = peakpath([
         "merge",
+        "--lang",
+        "en",
         &shards[2],
         &shards[0],
         &shards[1],
@@ -70,6 +72,8 @@ fn thread_count_and_shards_do_not_change_the_results() {
     .ok();
     let out = peakpath([
         "merge",
+        "--lang",
+        "en",
         &shards[0],
         &shards[1],
         &other,
@@ -102,11 +106,22 @@ fn thread_count_and_shards_do_not_change_the_results() {
     assert_ne!(acc(&shards[2]), acc(&other));
 
     // A missing shard is refused and named.
-    let out = peakpath(["merge", &shards[0], &shards[2], "--out", &tmp.arg("bad")]).expect_code(2);
+    let out = peakpath([
+        "merge",
+        "--lang",
+        "en",
+        &shards[0],
+        &shards[2],
+        "--out",
+        &tmp.arg("bad"),
+    ])
+    .expect_code(2);
     assert!(out.stderr.contains("missing 2/3"), "{}", out.stderr);
     // The same shard twice is not two shards.
     let out = peakpath([
         "merge",
+        "--lang",
+        "en",
         &shards[0],
         &shards[1],
         &shards[1],

@@ -14,7 +14,7 @@ fn usage_errors_exit_2() {
         vec!["run", "--threads", "0"],
         vec!["indicators", "--lang", "fr"],
         vec!["validate"],
-        vec!["merge", "somewhere"],
+        vec!["merge", "--lang", "en", "somewhere"],
     ] {
         let out = peakpath(&args);
         assert_eq!(out.code, 2, "peakpath {args:?}: {}", out.stderr);
@@ -58,6 +58,8 @@ fn missing_scenario_file_exits_2_and_names_it() {
     let out = peakpath([
         "run",
         "no/such/scenario.toml",
+        "--lang",
+        "en",
         "--central",
         "--out",
         &tmp.arg("o"),
@@ -68,9 +70,9 @@ fn missing_scenario_file_exits_2_and_names_it() {
         "no/such/scenario.toml:1:1: file not found"
     );
     peakpath(["resolve", "no/such/scenario.toml"]).expect_code(2);
-    peakpath(["validate", "no/such/scenario.toml"]).expect_code(2);
+    peakpath(["validate", "--lang", "en", "no/such/scenario.toml"]).expect_code(2);
     // A folder is not a scenario file.
-    let out = peakpath(["validate", "scenarios"]).expect_code(2);
+    let out = peakpath(["validate", "--lang", "en", "scenarios"]).expect_code(2);
     assert!(
         out.stderr.contains("expected a file, found a directory"),
         "{}",
@@ -122,7 +124,15 @@ fn existing_results_need_force() {
 fn merge_of_a_folder_without_a_shard_exits_2() {
     let tmp = TempDir::new("noshard");
     std::fs::create_dir_all(tmp.join("empty")).unwrap();
-    let out = peakpath(["merge", &tmp.arg("empty"), "--out", &tmp.arg("m")]).expect_code(2);
+    let out = peakpath([
+        "merge",
+        "--lang",
+        "en",
+        &tmp.arg("empty"),
+        "--out",
+        &tmp.arg("m"),
+    ])
+    .expect_code(2);
     assert!(out.stderr.contains("shard.json"), "{}", out.stderr);
 }
 

@@ -36,7 +36,7 @@ fn scenario_ids_are_names_not_paths() {
         ("tests/fixtures/invalid/id_path.toml", "\"../victrun\""),
         ("tests/fixtures/invalid/id_empty.toml", "\"\""),
     ] {
-        let out = peakpath(["validate", file]).expect_code(2);
+        let out = peakpath(["validate", "--lang", "en", file]).expect_code(2);
         assert!(
             out.stderr.contains(&format!("{file}:5:6: scenario.id:")) && out.stderr.contains(found),
             "{}",
@@ -119,6 +119,8 @@ fn tampered_shards_are_not_merged() {
     let merge = || {
         peakpath([
             "merge",
+            "--lang",
+            "en",
             &tmp.arg("a"),
             &tmp.arg("b"),
             "--out",
@@ -269,7 +271,7 @@ fn force_leaves_nothing_stale() {
     peakpath(["run", "--runs", "100", "--out", &o, "--force"]).ok();
     assert!(!tmp.join("o/shard.json").exists());
     assert!(tmp.join("o/charts").read_dir().unwrap().next().is_some());
-    let out = peakpath(["merge", &o, "--out", &tmp.arg("m")]).expect_code(2);
+    let out = peakpath(["merge", "--lang", "en", &o, "--out", &tmp.arg("m")]).expect_code(2);
     assert!(out.stderr.contains("shard.json"), "{}", out.stderr);
     // --force --no-charts: the previous run's charts go too.
     peakpath([
@@ -529,6 +531,8 @@ fn counts_that_would_wrap_are_refused() {
         reseal(&tmp.join("b/shard.json"), edit);
         let out = peakpath([
             "merge",
+            "--lang",
+            "en",
             &tmp.arg("a"),
             &tmp.arg("b"),
             "--out",
@@ -664,7 +668,13 @@ fn fixed_temporary_names_are_gone() {
         "{answers:?}"
     );
     assert!(answers.iter().all(|&s| s == 201 || s == 409), "{answers:?}");
-    peakpath(["validate", &saves.join("same.toml").display().to_string()]).ok();
+    peakpath([
+        "validate",
+        "--lang",
+        "en",
+        &saves.join("same.toml").display().to_string(),
+    ])
+    .ok();
 }
 
 #[test]
@@ -860,7 +870,7 @@ fn a_nested_extends_is_refused() {
     )
     .unwrap();
     let f = tmp.arg("s.toml");
-    let out = peakpath(["validate", &f]).expect_code(2);
+    let out = peakpath(["validate", "--lang", "en", &f]).expect_code(2);
     assert!(
         out.stderr.contains(&format!("{f}:4:1")) && out.stderr.contains("economy.extends"),
         "{}",

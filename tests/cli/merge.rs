@@ -24,7 +24,9 @@ fn run_json(dir: &std::path::Path) -> serde_json::Value {
 fn merges_of_merges_give_the_bytes_of_one_run() {
     let tmp = TempDir::new("tree");
     let run = |extra: &[&str], out: &str| {
-        let mut a = vec!["run", "--runs", "3000", "--seed", "7", "--out", out];
+        let mut a = vec![
+            "run", "--runs", "3000", "--seed", "7", "--lang", "en", "--out", out,
+        ];
         a.extend_from_slice(extra);
         peakpath(&a).ok();
     };
@@ -34,7 +36,7 @@ fn merges_of_merges_give_the_bytes_of_one_run() {
         run(&["--shard", &format!("{}/5", k + 1)], d);
     }
     let merge = |args: &[&str]| {
-        let mut a = vec!["merge"];
+        let mut a = vec!["merge", "--lang", "en"];
         a.extend_from_slice(args);
         peakpath(&a)
     };
@@ -186,7 +188,7 @@ fn merge_memory_stays_flat_from_200_to_2000_shards() {
             })
             .collect();
         let out_dir = tmp.arg(&format!("merged{n}"));
-        let mut args = vec!["merge"];
+        let mut args = vec!["merge", "--lang", "en"];
         args.extend(dirs.iter().map(String::as_str));
         args.extend(["--out", &out_dir]);
         let out = peakpath(&args).ok();

@@ -29,7 +29,7 @@ fn a_year_range_gives_one_long_table_and_a_chart_across_years() {
         let mut lines = long.lines();
         let header = lines.next().unwrap();
         assert!(
-            header.starts_with(&format!("input,year,{col},")),
+            header.starts_with(&format!("input,year,name_zh,name_en,{col},")),
             "{header}"
         );
         assert!(header.ends_with(",unit"), "{header}");
@@ -40,7 +40,21 @@ fn a_year_range_gives_one_long_table_and_a_chart_across_years() {
         assert_eq!(rows.len(), (own.lines().count() - 1) * 3, "{method}");
         let first = own.lines().nth(1).unwrap();
         let cells: Vec<&str> = first.split(',').collect();
-        let expect = format!("{},2022,{},{}", cells[0], cells[2..].join(","), cells[1]);
+        // The unit column moves to the end of the long table.
+        let u = own
+            .lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .position(|c| c == "unit")
+            .unwrap();
+        let rest: Vec<&str> = cells
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| i != 0 && i != u)
+            .map(|(_, c)| *c)
+            .collect();
+        let expect = format!("{},2022,{},{}", cells[0], rest.join(","), cells[u]);
         assert!(rows.contains(&expect.as_str()), "{expect}");
         let svg = read_string(tmp.join(method).join(format!("{method}_co2_2021_2023.svg")));
         assert!(svg.contains("2021–2023"), "chart title names the years");

@@ -117,7 +117,7 @@ en = "A note for the test"
     )
     .unwrap();
     let s = tmp.arg("s.toml");
-    peakpath(["validate", &s]).ok();
+    peakpath(["validate", "--lang", "en", &s]).ok();
     peakpath([
         "run",
         &s,
@@ -378,7 +378,7 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
         ),
     )
     .unwrap();
-    let r = peakpath(["validate", &tmp.arg("s.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("s.toml")]).expect_code(2);
     assert!(
         r.stderr.contains("p.toml:")
             && r.stderr.contains("indicators.2.evaluate")
@@ -386,7 +386,7 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
         "{}",
         r.stderr
     );
-    let r = peakpath(["validate", &tmp.arg("missing.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("missing.toml")]).expect_code(2);
     assert!(!r.stderr.is_empty());
     std::fs::write(
         tmp.join("m.toml"),
@@ -396,7 +396,7 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
         ),
     )
     .unwrap();
-    let r = peakpath(["validate", &tmp.arg("m.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("m.toml")]).expect_code(2);
     assert!(
         r.stderr.contains("plan") && r.stderr.contains("nowhere.toml"),
         "{}",
@@ -408,7 +408,13 @@ fn a_bad_plan_file_is_named_with_its_line_and_field() {
 /// (`gdp_2020`, `energy_2020`) are still read, with a note, and both at once is an error.
 #[test]
 fn base_year_field_names_and_their_old_names() {
-    let r = peakpath(["validate", "tests/fixtures/v2/baseline.toml"]).ok();
+    let r = peakpath([
+        "validate",
+        "--lang",
+        "en",
+        "tests/fixtures/v2/baseline.toml",
+    ])
+    .ok();
     assert!(
         r.stderr
             .contains("economy.gdp_2020: note: `gdp_2020` is the old name of `gdp_base`"),
@@ -433,6 +439,8 @@ fn base_year_field_names_and_their_old_names() {
     let r = peakpath([
         "run",
         &tmp.arg("old.toml"),
+        "--lang",
+        "en",
         "--central",
         "--out",
         &tmp.arg("o"),
@@ -453,7 +461,7 @@ fn base_year_field_names_and_their_old_names() {
         ),
     )
     .unwrap();
-    let r = peakpath(["validate", &tmp.arg("both.toml")]).expect_code(2);
+    let r = peakpath(["validate", "--lang", "en", &tmp.arg("both.toml")]).expect_code(2);
     assert!(
         r.stderr.contains(
             "economy.gdp_2020: expected one of `gdp_base` and `gdp_2020` (its old name), found both"
@@ -479,7 +487,7 @@ fn init_writes_a_starting_point_that_validates_and_runs() {
         assert!(tmp.join("county").join(f).is_file(), "{f}");
     }
     for f in ["baseline.toml", "scenario.toml", "observed.toml"] {
-        peakpath(["validate", &tmp.arg(&format!("county/{f}"))]).ok();
+        peakpath(["validate", "--lang", "en", &tmp.arg(&format!("county/{f}"))]).ok();
     }
     let s = tmp.arg("county/scenario.toml");
     let r = peakpath([

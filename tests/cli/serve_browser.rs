@@ -457,3 +457,108 @@ fn which(bin: &str) -> String {
         })
         .map_or_else(|| bin.to_string(), |p| p.display().to_string())
 }
+
+/// The page as a reader sees it, in each language: English shows no Chinese (units
+/// included); Chinese shows no stray English, and lever names and group titles no field
+/// paths; an error after a bad input reads in the page's language.
+#[test]
+#[cfg_attr(
+    not(peakpath_has_browser),
+    ignore = "needs Chromium and chromedriver (Debian: chromium chromium-driver; .ci/run installs them)"
+)]
+fn serve_page_in_one_language() {
+    use crate::language::{is_cjk, stray_latin, stray_latin_strict};
+    let (Some(chromium), Some(driver)) = (
+        on_path(&["chromium", "chromium-browser", "google-chrome"]),
+        on_path(&["chromedriver"]),
+    ) else {
+        eprintln!("SKIPPED serve_page_in_one_language: Chromium and chromedriver are needed");
+        return;
+    };
+    let srv = Server::start(&["--runs", "500", "--threads", "2"]);
+    let drv = start_driver(driver);
+    let profile = TempDir::new("serve-lang-profile");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let addr = srv.addr.clone();
+    rt.block_on(async move {
+        let caps = json!({ "goog:chromeOptions": {
+            "binary": which(chromium),
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,900", "--no-first-run", "--disable-background-networking",
+                     format!("--user-data-dir={}", profile.join("p").display())],
+        }});
+        let caps = caps.as_object().unwrap().clone();
+        let c = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", drv.1))
+            .await
+            .expect("a WebDriver session");
+        let text = |sel: &'static str| {
+            let c = c.clone();
+            async move {
+                let v = c
+                    .execute(
+                        &format!(
+                            "const out = []; for (const r of document.querySelectorAll('{sel}')) {{ const w = document.createTreeWalker(r, NodeFilter.SHOW_TEXT); while (w.nextNode()) out.push(w.currentNode.nodeValue); }} return out.join('\\n')"
+                        ),
+                        vec![],
+                    )
+                    .await
+                    .expect("script");
+                v.as_str().unwrap_or("").to_string()
+            }
+        };
+        // Open every group so that every lever's text is in the page.
+        let open_all = "for (const d of document.querySelectorAll('details')) d.open = true; return 1";
+
+        c.goto(&format!("http://{addr}/?lang=en")).await.unwrap();
+        settled(&c, None).await;
+        c.execute(open_all, vec![]).await.unwrap();
+        // The language switch names the other language in that language ("中文").
+        c.execute("document.getElementById('lang').remove(); return 1", vec![])
+            .await
+            .unwrap();
+        let body = text("body").await;
+        let cjk: String = body.chars().filter(|&ch| is_cjk(ch)).take(60).collect();
+        assert!(cjk.is_empty(), "Chinese on the English page: {cjk}");
+        assert!(body.contains("10⁴ t"), "English units on the English page");
+
+        c.goto(&format!("http://{addr}/?lang=zh")).await.unwrap();
+        settled(&c, None).await;
+        c.execute(open_all, vec![]).await.unwrap();
+        // Field paths are shown as what a user types (`.field`), not read: left out.
+        c.execute(
+            "for (const e of document.querySelectorAll('#lang, .field, input, select, script, style')) e.remove(); return 1",
+            vec![],
+        )
+        .await
+        .unwrap();
+        let body = text("body").await;
+        // Folders (the save folder) are paths, not words.
+        let words: Vec<&str> = body.split_whitespace().filter(|w| !w.contains('/')).collect();
+        let bad = stray_latin(&words.join(" "));
+        assert!(bad.is_empty(), "Latin words on the Chinese page: {bad:?}\n{body}");
+        let names = text("summary, .lname .label, #fan svg text").await;
+        let bad = stray_latin_strict(&names);
+        assert!(bad.is_empty(), "field paths in the Chinese page's names: {bad:?}");
+
+        // A bad input: the error reads in Chinese.
+        c.goto(&format!("http://{addr}/?lang=zh&set.electricity.loss=0.9"))
+            .await
+            .unwrap();
+        let until = Instant::now() + Duration::from_secs(120);
+        let err = loop {
+            let e = text("#error").await;
+            if !e.trim().is_empty() {
+                break e;
+            }
+            assert!(Instant::now() < until, "no error shown");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        assert!(err.chars().any(is_cjk), "the error in Chinese: {err}");
+        c.close().await.unwrap();
+    });
+}

@@ -371,7 +371,7 @@ fn indicators_are_marked_modelled_or_assumed_with_their_assumption() {
 fn lognormal_and_untruncated_normal_on_real_fields() {
     let out = TempDir::new("unbounded");
     let f = "tests/fixtures/valid/unbounded_dists.toml";
-    peakpath(["validate", f]).ok();
+    peakpath(["validate", "--lang", "en", f]).ok();
     peakpath([
         "run",
         f,
@@ -406,7 +406,13 @@ fn lognormal_and_untruncated_normal_on_real_fields() {
     assert!((up / down - 1.0).abs() < 0.08, "{up} vs {down}");
     assert!((up - (1.645f64 * 0.4).exp()).abs() < 0.1, "{up}");
     // Too wide for the field: refused, saying how much falls outside.
-    let e = peakpath(["validate", "tests/fixtures/invalid/normal_too_wide.toml"]).expect_code(2);
+    let e = peakpath([
+        "validate",
+        "--lang",
+        "en",
+        "tests/fixtures/invalid/normal_too_wide.toml",
+    ])
+    .expect_code(2);
     assert!(
         e.stderr.contains("5.5 % of its draws outside"),
         "{}",
@@ -417,7 +423,7 @@ fn lognormal_and_untruncated_normal_on_real_fields() {
 #[test]
 fn plausibility_warnings_name_file_and_line_and_never_stop_a_run() {
     let f = "tests/fixtures/valid/plausibility.toml";
-    let v = peakpath(["validate", f]).ok();
+    let v = peakpath(["validate", "--lang", "en", f]).ok();
     let warnings: Vec<&str> = v
         .stderr
         .lines()
@@ -436,11 +442,21 @@ fn plausibility_warnings_name_file_and_line_and_never_stop_a_run() {
     assert!(warnings[2].contains("write 17 for 17 %"));
     assert!(warnings[3].contains("write 7 for 7 %"), "{}", warnings[3]);
     let out = TempDir::new("plausible");
-    let r = peakpath(["run", f, "--central", "--no-charts", "--out", &out.arg("o")]).ok();
+    let r = peakpath([
+        "run",
+        f,
+        "--lang",
+        "en",
+        "--central",
+        "--no-charts",
+        "--out",
+        &out.arg("o"),
+    ])
+    .ok();
     assert_eq!(r.stderr.matches("warning:").count(), 4, "{}", r.stderr);
     // The shipped scenarios give none.
     for s in ["baseline", "plan", "enhanced"] {
-        let v = peakpath(["validate", &format!("scenarios/{s}.toml")]).ok();
+        let v = peakpath(["validate", "--lang", "en", &format!("scenarios/{s}.toml")]).ok();
         assert!(!v.stderr.contains("warning"), "{}", v.stderr);
     }
 }

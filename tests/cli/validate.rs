@@ -71,7 +71,7 @@ fn every_invalid_fixture_fails_with_its_expected_message() {
     let mut failures = Vec::new();
     for f in &files {
         let arg = rel(f);
-        let out = peakpath(["validate", &arg]);
+        let out = peakpath(["validate", "--lang", "en", &arg]);
         let err_file = f.with_extension("err");
         if bless() {
             std::fs::write(&err_file, &out.stderr).unwrap();
@@ -113,7 +113,7 @@ fn valid_fixtures_and_shipped_scenarios_validate() {
         .map(String::from),
     );
     for f in &files {
-        let out = peakpath(["validate", f]).ok();
+        let out = peakpath(["validate", "--lang", "en", f]).ok();
         assert!(
             out.stderr.starts_with(&format!("{f}: ok (")),
             "{f}: {}",
@@ -168,7 +168,7 @@ fn extending_a_device_is_refused_without_reading_it_all() {
     // (it used to allocate until the process died).
     let tmp = crate::util::TempDir::new("dev-zero");
     std::fs::write(tmp.join("a.toml"), "extends = \"/dev/zero\"\n").unwrap();
-    let out = peakpath(["validate", &tmp.arg("a.toml")]).expect_code(2);
+    let out = peakpath(["validate", "--lang", "en", &tmp.arg("a.toml")]).expect_code(2);
     assert!(
         out.stderr.contains(
             "1:11: extends: expected a readable scenario file at /dev/zero, found: expected a scenario file under 4 MiB, found more than 4194304 bytes"
@@ -183,6 +183,8 @@ fn a_byte_order_mark_changes_nothing() {
     // bom.toml is the plan with a BOM and another id: same parameters, same numbers.
     let out = peakpath([
         "validate",
+        "--lang",
+        "en",
         "tests/fixtures/valid/bom.toml",
         "scenarios/plan.toml",
     ])
@@ -199,6 +201,8 @@ fn a_byte_order_mark_changes_nothing() {
 fn validate_reports_every_file_and_fails_if_any_is_bad() {
     let out = peakpath([
         "validate",
+        "--lang",
+        "en",
         "scenarios/plan.toml",
         "tests/fixtures/invalid/nan.toml",
         "tests/fixtures/invalid/empty.toml",
@@ -232,6 +236,8 @@ fn a_bad_scenario_stops_run_with_the_same_message() {
     let out = peakpath([
         "run",
         "tests/fixtures/invalid/negative_capacity.toml",
+        "--lang",
+        "en",
         "--central",
         "--out",
         &tmp.arg("out"),

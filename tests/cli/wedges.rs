@@ -225,7 +225,7 @@ fn a_misspelt_action_field_is_an_input_error_with_its_line() {
     )
     .unwrap();
     let f = file.display().to_string();
-    let r = peakpath(["wedges", &f, "--out", &tmp.arg("o")]).expect_code(2);
+    let r = peakpath(["wedges", &f, "--lang", "en", "--out", &tmp.arg("o")]).expect_code(2);
     assert!(
         r.stderr
             .contains(&format!("{f}:8:11: actions.wind.fields:")),
@@ -237,13 +237,13 @@ fn a_misspelt_action_field_is_an_input_error_with_its_line() {
         "{}",
         r.stderr
     );
-    peakpath(["validate", &f]).expect_code(2);
+    peakpath(["validate", "--lang", "en", &f]).expect_code(2);
     // Fixed, the field overlaps the plan's energy action, which lists all of `power`.
     let text = std::fs::read_to_string(&file)
         .unwrap()
         .replace("power.wnd", "power.wind");
     std::fs::write(&file, text).unwrap();
-    let r = peakpath(["wedges", &f, "--out", &tmp.arg("o")]).expect_code(2);
+    let r = peakpath(["wedges", &f, "--lang", "en", "--out", &tmp.arg("o")]).expect_code(2);
     assert!(
         r.stderr.contains("overlapping `power` of action `energy`"),
         "{}",

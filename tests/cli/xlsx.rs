@@ -57,6 +57,10 @@ fn sheet_equals_csv(book: &Path, sheet: &str, csv: &Path) {
                     numbers += 1;
                     w.parse::<f64>() == Ok(*x as f64)
                 }
+                // Units in the words of the workbook's language (English here).
+                Data::String(s) if header[j] == "unit" => {
+                    *s == peakpath::report::unit(w, peakpath::report::Lang::En)
+                }
                 Data::String(s) => s == w && !(header[j] == "value" && w.parse::<f64>().is_ok()),
                 other => panic!("{sheet} row {}: {other:?}", i + 2),
             };
@@ -156,6 +160,8 @@ fn compare_xlsx_equals_csvs() {
         "100",
         "--no-charts",
         "--xlsx",
+        "--lang",
+        "en",
         "--out",
         &out,
     ])

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::{Error, io};
-use crate::output::write_atomic;
 use crate::report::{self, BarChart, BoardRow, FanChart, FanSeries, Lang, StackedArea, Target};
 
 /// The target years of a run's plan, as `run.json` gives them (2025 and 2030 for a results
@@ -92,7 +91,7 @@ pub struct RunData {
     pub indicators: Vec<IndicatorRow>,
     /// `peak.csv`: (peak year or "not peaked", probability, interval).
     pub peak: Vec<(String, f64, (f64, f64))>,
-    pub parameters: Vec<[String; 5]>,
+    pub parameters: Vec<[String; 7]>,
 }
 
 /// Read a CSV file that peakpath wrote, verified before use: its header starts with the
@@ -269,7 +268,7 @@ impl RunData {
                 0,
             )?
             .iter()
-            .map(|r| [0, 1, 2, 3, 4].map(|k| r.get(k).unwrap_or("").to_string()))
+            .map(|r| [0, 1, 2, 3, 4, 5, 6].map(|k| r.get(k).unwrap_or("").to_string()))
             .collect()
         } else {
             Vec::new()
@@ -540,6 +539,15 @@ fn fan(runs: &[&RunData], vc: &VarChart, lang: Lang) -> Result<String, Error> {
         if vc.var.ends_with(&format!("assessed_{y}"))
             && let Some(rule) = first.run["model_options"][format!("assessment_{y}")].as_str()
         {
+            // The rule's name in the chart's language (the id stays in run.json).
+            let rule = match crate::model::Assessment::ALL
+                .iter()
+                .find(|(n, _)| *n == rule)
+            {
+                Some((_, a)) if lang == Lang::Zh => a.name_zh().to_string(),
+                Some((n, _)) => n.replace('_', " "),
+                None => rule.to_string(),
+            };
             title = format!("{title} ({rule})");
         }
     }
@@ -940,32 +948,21 @@ pub fn charts(runs: &[&RunData], lang: Lang) -> Result<Vec<(String, String, Stri
     Ok(out)
 }
 
-/// Write charts as `dir/NAME.svg` (and `.png` at twice the size with `png`). Returns the language actually
-/// used: PNG in Chinese needs a CJK font; without one, labels fall back to English.
+/// Write charts as `dir/NAME.svg` (and `.png` at twice the size with `png`), the SVGs in
+/// `lang`. Chinese PNGs need a CJK font: without one, the PNGs alone are labelled in English
+/// (with a warning). Returns the language of the SVGs.
 pub fn write_charts(runs: &[&RunData], dir: &Path, lang: Lang, png: bool) -> Result<Lang, Error> {
-    let lang = effective_lang(lang, png);
+    let (passes, warning) = report::chart_passes(lang, png);
+    if let Some(w) = warning {
+        eprintln!("{w}");
+    }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    for (stem, _, svg) in charts(runs, lang)? {
-        write_atomic(&dir.join(format!("{stem}.svg")), svg.as_bytes()).map_err(io(dir))?;
-        if png {
-            // Twice the SVG's size (1600 px wide): sharp in print, like every other PNG.
-            let bytes = report::svg_to_png(&svg, 2.0)
-                .map_err(|e| Error::Other(format!("{stem}.png: {e:?}")))?;
-            write_atomic(&dir.join(format!("{stem}.png")), &bytes).map_err(io(dir))?;
+    for pass in passes {
+        for (stem, _, svg) in charts(runs, pass.lang)? {
+            crate::output::write_chart(dir, &stem, &svg, pass)?;
         }
     }
     Ok(lang)
-}
-
-/// Chinese PNGs need a CJK font; fall back to English labels, with a warning, without one.
-pub fn effective_lang(lang: Lang, png: bool) -> Lang {
-    if png && lang == Lang::Zh && !report::cjk_font_available() {
-        eprintln!(
-            "warning: no font that renders Chinese was found (install fonts-wqy-microhei); PNG labels fall back to English"
-        );
-        return Lang::En;
-    }
-    lang
 }
 
 mod page;

@@ -59,11 +59,15 @@ pub fn report_html_with(
         |x: Option<f64>, digits: usize| x.map_or("—".to_string(), |x| format!("{x:.digits$}"));
     let by = d.run["model_options"]["peak_by"].as_i64().unwrap_or(2030);
     let y1 = d.run["years"][1].as_i64().unwrap_or(2035);
+    // The rule of year y by its name in the report's language (the id stays in run.json).
     let rule = |y: i32| {
-        d.run["model_options"][format!("assessment_{y}")]
+        let id = d.run["model_options"][format!("assessment_{y}")]
             .as_str()
-            .unwrap_or("total")
-            .to_string()
+            .unwrap_or("total");
+        match crate::model::Assessment::ALL.iter().find(|(n, _)| *n == id) {
+            Some((_, a)) if zh => a.name_zh().to_string(),
+            _ => id.replace('_', " "),
+        }
     };
     let t_years = super::target_years(&d.run);
     let assessed_ids = super::assessed_ids(&d.run);
@@ -397,7 +401,14 @@ pub fn report_html_with(
         .parameters
         .iter()
         .map(|p| report::html::Assumption {
-            parameter: p[0].clone(),
+            // The display name (parameters.csv's name_zh/name_en; a folder written before
+            // they existed gets the generated name), the field path beside it.
+            parameter: match (lang, p[5].is_empty()) {
+                (_, true) => crate::names::display_name(&p[0], lang, &crate::names::NoNames),
+                (Lang::Zh, false) => p[5].clone(),
+                (Lang::En, false) => p[6].clone(),
+            },
+            field: p[0].clone(),
             value: p[2].clone(),
             unit: report::unit(&p[1], lang),
             source: crate::report::compare::source_text(&p[4], lang),

@@ -33,6 +33,9 @@ impl Analysis<'_> {
         let sc = self.sc;
         let k = self.k();
         let path = |c: usize| sc.params[sc.uncertain[c]].path.as_str();
+        // What a reader sees: the input's display name in the output's language.
+        let name = |c: usize| sc.input_name(sc.uncertain[c], lang);
+        let name_in = |c: usize, l: Lang| sc.input_name(sc.uncertain[c], l);
         let unit = |c: usize| sc.params[sc.uncertain[c]].unit;
         let bad = |e: crate::sensitivity::SensitivityError| match e {
             crate::sensitivity::SensitivityError::NonFiniteOutput { row } => Error::Other(format!(
@@ -62,6 +65,8 @@ impl Analysis<'_> {
                     let c = b.input;
                     vec![
                         path(c).into(),
+                        name_in(c, Lang::Zh),
+                        name_in(c, Lang::En),
                         unit(c).into(),
                         num(self.quantile(c, TORNADO_LOW)),
                         num(self.quantile(c, TORNADO_HIGH)),
@@ -73,6 +78,8 @@ impl Analysis<'_> {
                 let csv = output::csv_table(
                     &[
                         "input",
+                        "name_zh",
+                        "name_en",
                         "unit",
                         "low_value",
                         "high_value",
@@ -111,7 +118,7 @@ impl Analysis<'_> {
                         .iter()
                         .take(CHART_ROWS)
                         .map(|b| report::TornadoRow {
-                            label: path(b.input).into(),
+                            label: name(b.input),
                             low: b.low,
                             high: b.high,
                         })
@@ -124,7 +131,7 @@ impl Analysis<'_> {
                     .map(|b| {
                         format!(
                             "{:<45} P10 → {:<12} P90 → {:<12} {} {}",
-                            path(b.input),
+                            name(b.input),
                             if *o == Outcome::PeakYear && b.low > f64::from(y1) {
                                 shown_outcome(b.low)
                             } else {
@@ -163,6 +170,8 @@ impl Analysis<'_> {
                     let m = &res[c];
                     vec![
                         path(c).into(),
+                        name_in(c, Lang::Zh),
+                        name_in(c, Lang::En),
                         unit(c).into(),
                         num(m.mu),
                         num(m.mu_star),
@@ -174,6 +183,8 @@ impl Analysis<'_> {
                 let csv = output::csv_table(
                     &[
                         "input",
+                        "name_zh",
+                        "name_en",
                         "unit",
                         "mu",
                         "mu_star",
@@ -202,7 +213,7 @@ impl Analysis<'_> {
                     } else {
                         format!("μ*, σ ({ounit} per unit probability)")
                     },
-                    rows: shown_idx.iter().map(|&c| path(c).to_string()).collect(),
+                    rows: shown_idx.iter().map(|&c| name(c)).collect(),
                     series: vec![
                         report::IndexSeries {
                             name: "μ*".into(),
@@ -227,12 +238,15 @@ impl Analysis<'_> {
                     .map(|&c| {
                         let m = &res[c];
                         format!(
-                            "{:<45} mu* {} [{}, {}]  mu {}  sigma {}",
-                            path(c),
+                            "{:<45} {} {} [{}, {}]  {} {}  {} {}",
+                            name(c),
+                            if zh { "μ*" } else { "mu*" },
                             fmt4(m.mu_star),
                             fmt4(m.mu_star_lo),
                             fmt4(m.mu_star_hi),
+                            if zh { "μ" } else { "mu" },
                             fmt4(m.mu),
+                            if zh { "σ" } else { "sigma" },
                             fmt4(m.sigma)
                         )
                     })
@@ -256,6 +270,8 @@ impl Analysis<'_> {
                     let s = &res[c];
                     vec![
                         path(c).into(),
+                        name_in(c, Lang::Zh),
+                        name_in(c, Lang::En),
                         unit(c).into(),
                         num(s.s1),
                         num(s.s1_lo),
@@ -267,7 +283,8 @@ impl Analysis<'_> {
                 });
                 let csv = output::csv_table(
                     &[
-                        "input", "unit", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi",
+                        "input", "name_zh", "name_en", "unit", "s1", "s1_lo", "s1_hi", "st",
+                        "st_lo", "st_hi",
                     ],
                     rows,
                 );
@@ -290,7 +307,7 @@ impl Analysis<'_> {
                     } else {
                         "sensitivity index".into()
                     },
-                    rows: shown_idx.iter().map(|&c| path(c).to_string()).collect(),
+                    rows: shown_idx.iter().map(|&c| name(c)).collect(),
                     series: vec![
                         report::IndexSeries {
                             name: if zh {
@@ -329,7 +346,7 @@ impl Analysis<'_> {
                         let s = &res[c];
                         format!(
                             "{:<45} S1 {} [{}, {}]  ST {} [{}, {}]",
-                            path(c),
+                            name(c),
                             fmt4(s.s1),
                             fmt4(s.s1_lo),
                             fmt4(s.s1_hi),
@@ -368,25 +385,33 @@ impl Analysis<'_> {
                 outputs.len()
             )));
         }
-        let mut lang = match self.setup.lang {
+        let lang = match self.setup.lang {
             LangArg::Zh => Lang::Zh,
             LangArg::En => Lang::En,
         };
-        if self.setup.png && lang == Lang::Zh && !report::cjk_font_available() {
-            eprintln!(
-                "warning: no font with Chinese characters found for the PNG charts; labels in English"
-            );
-            lang = Lang::En;
+        // SVGs keep the requested language; without a system font covering Chinese, the PNGs
+        // alone are drawn in English.
+        let (passes, warning) = report::chart_passes(lang, self.setup.png);
+        if let Some(w) = warning {
+            eprintln!("{w}");
         }
-        let tables: Vec<Result<Table>> = self
-            .outcomes
-            .par_iter()
-            .enumerate()
-            .map(|(o, oc)| {
-                let y: Vec<f64> = (0..rows).map(|j| outputs[j * m + o]).collect();
-                self.table(oc, &y, lang)
-            })
-            .collect();
+        let tables_in = |l: Lang| -> Vec<Result<Table>> {
+            self.outcomes
+                .par_iter()
+                .enumerate()
+                .map(|(o, oc)| {
+                    let y: Vec<f64> = (0..rows).map(|j| outputs[j * m + o]).collect();
+                    self.table(oc, &y, l)
+                })
+                .collect()
+        };
+        let tables = tables_in(lang);
+        let png_lang = passes.iter().find(|p| p.png).map_or(lang, |p| p.lang);
+        let mut png_tables: Vec<Option<Table>> = if png_lang == lang {
+            Vec::new()
+        } else {
+            tables_in(png_lang).into_iter().map(|t| t.ok()).collect()
+        };
         let method = self.setup.method.name();
         let mut files = Vec::new();
         for (oc, t) in self.outcomes.iter().zip(tables) {
@@ -407,8 +432,7 @@ impl Analysis<'_> {
                 Method::Sobol => 2 * self.setup.samples.unwrap_or(0) as usize,
                 _ => rows,
             };
-            let zh = lang == Lang::Zh;
-            let value = match oc {
+            let value = |zh: bool| match oc {
                 Outcome::Met(..) if y0 == 1.0 && zh => "1(达标)".to_string(),
                 Outcome::Met(..) if y0 == 1.0 => "1 (met)".to_string(),
                 Outcome::Met(..) if y0 == 0.0 && zh => "0(未达标)".to_string(),
@@ -417,45 +441,75 @@ impl Analysis<'_> {
                 Outcome::PeakYear if y0 > f64::from(y1) => format!("not peaked by {y1}"),
                 _ => format!("{y0}"),
             };
+            let var_constant = (0..var_rows.min(rows)).all(|j| outputs[j * m + o] == y0);
+            // A chart that says in words why there is nothing to draw (None: draw the table's).
+            let message = |l: Lang| -> Result<Option<String>> {
+                let zh = l == Lang::Zh;
+                let value = value(zh);
+                let text = if constant {
+                    if zh {
+                        format!(
+                            "该结果在全部 {rows} 次模型运行中都是 {value}: 没有哪个不确定输入能改变它, 因此各输入的敏感性均为 0, 无可绘制的内容。"
+                        )
+                    } else {
+                        format!(
+                            "This outcome is {value} in all {rows} model runs: no uncertain input changes it, so every input's sensitivity is 0 and there is nothing to draw."
+                        )
+                    }
+                } else if var_constant {
+                    if zh {
+                        format!(
+                            "该结果在样本矩阵 A 与 B 的全部 {var_rows} 行中都是 {value} (全部 {rows} 次运行中只有 {differ} 次不同), 方差估计为 0, 无法计算指数: 请增大 --samples。"
+                        )
+                    } else {
+                        format!(
+                            "This outcome is {value} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0: use a larger --samples."
+                        )
+                    }
+                } else {
+                    return Ok(None);
+                };
+                Ok(Some(
+                    report::message_chart(&oc.label(l), &text).map_err(chart_err)?,
+                ))
+            };
+            let shown_zh = if *oc == Outcome::PeakYear && y0 > f64::from(y1) {
+                format!("{y1}年前未达峰")
+            } else {
+                y0.to_string()
+            };
             if constant {
                 t.top.insert(
                     0,
                     if lang == Lang::Zh {
-                        format!("注：结果在全部 {rows} 次运行中都是 {shown}，所有指数均为 0（按输入顺序列出）")
+                        format!("注：结果在全部 {rows} 次运行中都是 {shown_zh}，所有指数均为 0（按输入顺序列出）")
                     } else {
                         format!("note: the outcome is {shown} in all {rows} runs, so every index is 0 (input order)")
                     },
                 );
-                // Say so in words instead of an empty frame.
-                t.svg = report::message_chart(
-                    &oc.label(lang),
-                    &if zh {
-                        format!("该结果在全部 {rows} 次模型运行中都是 {value}: 没有哪个不确定输入能改变它, 因此各输入的敏感性均为 0, 无可绘制的内容。")
+            } else if var_constant {
+                t.top.insert(
+                    0,
+                    if lang == Lang::Zh {
+                        format!("注：结果在样本矩阵 A 与 B 的全部 {var_rows} 行中都是 {shown_zh}（全部 {rows} 次运行中只有 {differ} 次不同），方差估计与所有指数均为 0；请增大 --samples")
                     } else {
-                        format!("This outcome is {value} in all {rows} model runs: no uncertain input changes it, so every input's sensitivity is 0 and there is nothing to draw.")
+                        format!("note: the outcome is {shown} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples")
                     },
-                )
-                .map_err(chart_err)?;
-            } else if (0..var_rows.min(rows)).all(|j| outputs[j * m + o] == y0) {
-                t.top.insert(0, format!(
-                    "note: the outcome is {shown} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0; use a larger --samples"
-                ));
-                t.svg = report::message_chart(
-                    &oc.label(lang),
-                    &if zh {
-                        format!("该结果在样本矩阵 A 与 B 的全部 {var_rows} 行中都是 {value} (全部 {rows} 次运行中只有 {differ} 次不同), 方差估计为 0, 无法计算指数: 请增大 --samples。")
-                    } else {
-                        format!("This outcome is {value} in all {var_rows} rows of A and B (only {differ} of {rows} runs differ), so its variance estimate and every index are 0: use a larger --samples.")
-                    },
-                )
-                .map_err(chart_err)?;
+                );
             }
+            if let Some(svg) = message(lang)? {
+                t.svg = svg;
+            }
+            let png_svg = match png_tables.get_mut(o).and_then(Option::take) {
+                Some(pt) => message(png_lang)?.unwrap_or(pt.svg),
+                None => t.svg.clone(),
+            };
             let stem = format!("{method}_{}", oc.file_stem());
             write_atomic(&out.join(format!("{stem}.csv")), &t.csv).map_err(io_err(out))?;
             write_atomic(&out.join(format!("{stem}.svg")), t.svg.as_bytes())
                 .map_err(io_err(out))?;
             if self.setup.png {
-                let png = report::svg_to_png(&t.svg, 2.0)
+                let png = report::svg_to_png(&png_svg, 2.0)
                     .map_err(|e| Error::Other(format!("{stem}.png: {e}")))?;
                 write_atomic(&out.join(format!("{stem}.png")), &png).map_err(io_err(out))?;
             }
@@ -501,7 +555,7 @@ impl Analysis<'_> {
         let inputs: Vec<serde_json::Value> = sc
             .uncertain
             .iter()
-            .map(|&p| serde_json::json!({ "input": sc.params[p].path, "unit": sc.params[p].unit, "distribution": sc.params[p].dist.to_syntax() }))
+            .map(|&p| serde_json::json!({ "input": sc.params[p].path, "name_zh": sc.input_name(p, Lang::Zh), "name_en": sc.input_name(p, Lang::En), "unit": sc.params[p].unit, "distribution": sc.params[p].dist.to_syntax() }))
             .collect();
         let mut over_time = Vec::new();
         for span in &self.setup.over_time {

@@ -179,6 +179,8 @@ fn tornado_and_sobol_on_the_plan_threads_invariant() {
                     h,
                     [
                         "input",
+                        "name_zh",
+                        "name_en",
                         "unit",
                         "low_value",
                         "high_value",
@@ -187,11 +189,11 @@ fn tornado_and_sobol_on_the_plan_threads_invariant() {
                         "swing"
                     ]
                 );
-                assert!(sorted_desc(&col(&rows, 6)));
+                assert!(sorted_desc(&col(&rows, 8)));
                 assert!(
-                    col(&rows, 2)
+                    col(&rows, 4)
                         .iter()
-                        .zip(col(&rows, 3))
+                        .zip(col(&rows, 5))
                         .all(|(lo, hi)| *lo <= hi)
                 );
             }
@@ -199,14 +201,15 @@ fn tornado_and_sobol_on_the_plan_threads_invariant() {
                 assert_eq!(
                     h,
                     [
-                        "input", "unit", "s1", "s1_lo", "s1_hi", "st", "st_lo", "st_hi"
+                        "input", "name_zh", "name_en", "unit", "s1", "s1_lo", "s1_hi", "st",
+                        "st_lo", "st_hi"
                     ]
                 );
-                let st = col(&rows, 5);
+                let st = col(&rows, 7);
                 assert!(sorted_desc(&st));
                 assert!(st[0] > 0.05, "some input matters for co2:2030");
                 for r in &rows {
-                    let v: Vec<f64> = r[2..].iter().map(|x| x.parse().unwrap()).collect();
+                    let v: Vec<f64> = r[4..].iter().map(|x| x.parse().unwrap()).collect();
                     assert!(
                         v[1] <= v[0] && v[0] <= v[2] && v[4] <= v[3] && v[3] <= v[5],
                         "{r:?}"

@@ -25,7 +25,7 @@ const T = {
     base: 'base', points: 'points', running: 'running…', done: '{n} runs in {ms} ms',
     influential: 'Inputs that matter most for energy CO₂ {y}', influentialNote: "ranked by Sobol' total effect ST (N = {n}, {r} model runs, {s} s)",
     options: 'Accounting options', headlines: 'Binding targets by year', allBinding: 'all modelled binding targets met',
-    assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', inWindow: 'peak in {a}–{b}', declining: 'declining from {y}', rules: 'Indicators 1 and 14 under each assessment rule (the scenario\'s first)', capBinds: 'coal cap binds', check: 'check', expected: 'expected', outside: 'outside the 5–95 % band', after: { trend: 'measures continued at their last pace after their last milestone', hold: 'measures held at their last milestone after it' }, ruleNames: { total: 'total', new_renewables_excluded: 'new_renewables_excluded', fossil_only: 'fossil_only' }, board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
+    assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', inWindow: 'peak in {a}–{b}', declining: 'declining from {y}', rules: 'Indicators 1 and 14 under each assessment rule (the scenario\'s first)', capBinds: 'coal cap binds', check: 'check', expected: 'expected', outside: 'outside the 5–95 % band', after: { trend: 'measures continued at their last pace after their last milestone', hold: 'measures held at their last milestone after it' }, ruleNames: { total: 'total', new_renewables_excluded: 'new renewables excluded', fossil_only: 'fossil only' }, board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
     noValue: 'not modelled', save: 'Save as scenario', saveName: 'file name (the scenario id: ASCII letters, digits, - and _)', saveTitle: 'display name (any language)', saveBtn: 'Save',
     overwrite: 'Confirm overwrite', saved: 'Saved and validated: {path} ({n} parameters, {u} uncertain)',
     saveNote: 'Written into {dir}/: the file extends this scenario and holds only the changed fields.', changed: '{n} changed',
@@ -73,6 +73,8 @@ const zh = () => state.lang === 'zh';
 const t = (k, args) => (T[state.lang][k] || k).replace(/\{(\w+)\}/g, (_, a) => (args && a in args ? args[a] : ''));
 const name = (k) => (NAMES[k] ? NAMES[k][zh() ? 0 : 1] : k);
 const unit = (u) => (UNITS[u] ? UNITS[u][zh() ? 0 : 1] : u);
+// An object's unit in the page's language (the server gives unit_zh and unit_en).
+const unitOf = (o) => (zh() ? o.unit_zh : o.unit_en) || unit(o.unit);
 const pct = (p) => (100 * p).toFixed(1) + ' %';
 function num(x) {
   if (x === null || x === undefined || !isFinite(x)) return '';
@@ -132,10 +134,14 @@ function setOverride(path, value) {
 }
 function optionBase(path) { const o = (meta.options || []).find((x) => x.path === path); return o ? o.value : undefined; }
 function fieldLabel(path, group) {
+  const lv = leverByPath[path];
+  if (lv && lv.name_zh) return zh() ? lv.name_zh : lv.name_en;
   const rest = path.slice(group.length + 1).split('.');
   return rest.map((s) => (/^\d{4}$/.test(s) ? s : name(s))).join(' · ');
 }
 function groupTitle(g) {
+  const lv = (meta.levers || []).find((x) => x.group === g);
+  if (lv && lv.group_zh) return zh() ? lv.group_zh : lv.group_en;
   const segs = g.split('.');
   if (segs[0] === 'indicators' && segs[1]) {
     const d = meta.indicators.find((x) => x.id === segs[1]);
@@ -156,7 +162,7 @@ function leverRow(lv, group) {
   const dist = lv.uncertain ? lv.dist + ' · ' + num(lv.min) + ' – ' + num(lv.max) : t('fixed') + ' ' + num(Number(lv.dist));
   return el('div', { class: 'lever', 'data-lever': lv.path },
     el('div', { class: 'lname' }, el('span', { class: 'label', text: fieldLabel(lv.path, group) }),
-      el('span', { class: 'field', text: lv.path }), el('span', { class: 'unit', text: unit(lv.unit) }), st),
+      el('span', { class: 'field', text: lv.path }), el('span', { class: 'unit', text: unitOf(lv) }), st),
     el('div', { class: 'lctl' }, range, text, undo),
     el('div', { class: 'lrange', text: dist, title: lv.note || '' }));
 }
@@ -225,9 +231,11 @@ function schedule() {
   timer = setTimeout(runNow, 120);
 }
 async function post(path, body, signal) {
-  const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal });
+  const r = await fetch(path + '?lang=' + state.lang, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal });
   let j = null;
   try { j = await r.json(); } catch (_) { j = { error: r.status + ' ' + r.statusText }; }
+  // Errors come in both languages: the page's own.
+  if (j && j.error_en) j.error = zh() ? j.error_zh : j.error_en;
   return { ok: r.ok, status: r.status, j };
 }
 async function runNow() {
@@ -347,8 +355,8 @@ function renderHeadlines() {
     }
     for (const c of current.checks.filter((x) => x.year === h.year)) {
       const band = c.p5 === null ? '' : ' [' + num(c.p5) + ' – ' + num(c.p95) + ']';
-      tb.append(el('tr', { 'data-check': c.variable + ':' + c.year }, el('td', { text: t('check') + ' ' + c.variable }),
-        el('td', { colspan: 2, class: 'num wrap' + (c.outside_band ? ' down' : ''), text: t('expected') + ' ' + num(c.expected) + ' ' + c.unit + ' · ' + num(c.central) + band + (c.outside_band ? ' · ' + t('outside') : '') })));
+      tb.append(el('tr', { 'data-check': c.variable + ':' + c.year }, el('td', { text: t('check') + ' ' + (c.name_zh ? (zh() ? c.name_zh : c.name_en) : c.variable) }),
+        el('td', { colspan: 2, class: 'num wrap' + (c.outside_band ? ' down' : ''), text: t('expected') + ' ' + num(c.expected) + ' ' + unitOf(c) + ' · ' + num(c.central) + band + (c.outside_band ? ' · ' + t('outside') : '') })));
     }
     cols.append(tb);
   }
@@ -362,7 +370,7 @@ function renderBoard() {
     state.compare && base ? el('th', { class: 'num', text: t('base') }) : null));
   for (const r of rows) {
     const nm = (r.binding ? '★ ' : '') + r.id + ' ' + (zh() ? r.name_zh : r.name_en);
-    const target = r.target === null ? '' : (r.direction === 'at_least' ? '≥ ' : '≤ ') + num(r.target) + ' ' + r.unit;
+    const target = r.target === null ? '' : (r.direction === 'at_least' ? '≥ ' : '≤ ') + num(r.target) + ' ' + unitOf(r);
     let p;
     if (r.status === 'evaluated') p = el('td', { class: 'num' }, pbar(r.p_met), ' ' + pct(r.p_met.p));
     else p = el('td', { text: r.status === 'no target' ? t('noTarget') : t('noValue') });
@@ -402,7 +410,7 @@ function renderFan() {
   const series = [];
   if (state.compare && base) series.push({ d: base.summary[v], color: '#7f7f7f', label: t('base') + ': ' + (zh() ? base.scenario.name_zh : base.scenario.name_en) });
   series.push({ d: current.summary[v], color: '#1f77b4', label: t('current') });
-  const title = (zh() ? m.zh : m.en) + ' (' + current.summary[v].unit + ')';
+  const title = (zh() ? m.zh : m.en) + ' (' + unitOf(current.summary[v]) + ')';
   // Drawn at the width it is shown at (text at its own size, not scaled down in a narrow window).
   const w = Math.round($('fan').clientWidth) || 760;
   $('fan').replaceChildren(fanSvg(current.years, series, title, current.peaked.by, Math.max(420, Math.min(1100, w))));
