@@ -9,7 +9,7 @@ mod paths;
 mod vars;
 
 pub use paths::{MixSpec, PathSpec, Periods, bounded_ratio, trend_mix, trend_value};
-pub use vars::{VARS, Var, VarInfo};
+pub use vars::{VARS, Var, VarInfo, unit_in};
 
 use serde::Serialize;
 

@@ -74,6 +74,17 @@ pub struct VarInfo {
     pub en: &'static str,
 }
 
+/// A variable's unit for a scenario whose base year is `y0`: money is in the prices of the
+/// base year (`亿元 (2020 prices)` for a 2020 base, `亿元 (2022 prices)` for 2022).
+pub fn unit_in(unit: &'static str, y0: i32) -> std::borrow::Cow<'static, str> {
+    if y0 != 2020 && unit.contains("(2020 prices)") {
+        unit.replace("(2020 prices)", &format!("({y0} prices)"))
+            .into()
+    } else {
+        unit.into()
+    }
+}
+
 macro_rules! vars {
     ($($v:ident, $name:literal, $unit:literal, $zh:literal, $en:literal;)*) => {
         /// Every variable, in `Var` order.

@@ -100,7 +100,7 @@ pub fn trajectories_csv(sc: &Scenario, tr: &Trajectory) -> Vec<u8> {
             vec![
                 sc.info.id.clone(),
                 v.name.to_string(),
-                v.unit.to_string(),
+                crate::model::unit_in(v.unit, tr.y0).into_owned(),
                 (tr.y0 + t as i32).to_string(),
                 num(row[t]),
             ]
@@ -291,7 +291,7 @@ pub fn summary_csv(sc: &Scenario, acc: &Accumulator) -> Vec<u8> {
             let mut r = vec![
                 sc.info.id.clone(),
                 v.name.to_string(),
-                v.unit.to_string(),
+                crate::model::unit_in(v.unit, sc.spec.y0).into_owned(),
                 (sc.spec.y0 + t as i32).to_string(),
                 num(s.mean()),
             ];

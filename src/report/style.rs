@@ -62,6 +62,17 @@ const UNITS: [(&str, &str, &str); 11] = [
 /// `lang`: Chinese keeps 万/亿 and says 2020年价; English writes 10⁴ and 10⁸ (no Chinese
 /// character, so no missing-glyph box without a Chinese font).
 pub fn unit(u: &str, lang: Lang) -> String {
+    // Money in the prices of another base year: `亿元 (2022 prices)`.
+    if let Some(y) = u
+        .strip_prefix("亿元 (")
+        .and_then(|r| r.strip_suffix(" prices)"))
+        .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return match lang {
+            Lang::Zh => format!("亿元({y}年价)"),
+            Lang::En => format!("10⁸ yuan ({y} prices)"),
+        };
+    }
     if let Some((_, zh, en)) = UNITS.iter().find(|(f, _, _)| *f == u) {
         return if lang == Lang::Zh { zh } else { en }.to_string();
     }
@@ -132,6 +143,24 @@ mod tests {
         for id in ["a", "b", "county-x", "plan2"] {
             assert!(!SHIPPED.iter().any(|(_, c)| *c == scenario_rgb(id)), "{id}");
         }
+    }
+
+    #[test]
+    fn money_is_in_the_prices_of_the_base_year() {
+        assert_eq!(unit("亿元 (2022 prices)", Lang::Zh), "亿元(2022年价)");
+        assert_eq!(
+            unit("亿元 (2022 prices)", Lang::En),
+            "10⁸ yuan (2022 prices)"
+        );
+        assert_eq!(
+            crate::model::unit_in("亿元 (2020 prices)", 2022),
+            "亿元 (2022 prices)"
+        );
+        assert_eq!(
+            crate::model::unit_in("亿元 (2020 prices)", 2020),
+            "亿元 (2020 prices)"
+        );
+        assert_eq!(crate::model::unit_in("万t", 2022), "万t");
     }
 
     #[test]

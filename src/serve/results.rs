@@ -58,6 +58,8 @@ pub fn run_json(sc: &Scenario, tr: &Trajectory, acc: &Accumulator, seed: u64) ->
     let summary: serde_json::Map<String, Value> = CHARTED
         .iter()
         .map(|&(v, scale, unit)| {
+            let unit = crate::model::unit_in(unit, spec.y0);
+            let unit = unit.as_ref();
             let s = |t: usize| &acc.series[v as usize * acc.n_years + t];
             let q = |p: f64| -> Vec<f64> {
                 (0..acc.n_years)

@@ -34,7 +34,7 @@ fn assert_no_huzhu(what: &str, text: &str) {
 #[test]
 fn every_file_of_the_example_validates() {
     for f in ["baseline.toml", "plan-scenario.toml", "observed.toml"] {
-        let out = peakpath(["validate", &format!("{DIR}/{f}")]).ok();
+        let out = peakpath(["validate", &format!("{DIR}/{f}"), "--lang", "en"]).ok();
         let said = format!("{}{}", out.stdout, out.stderr);
         assert!(said.contains(": ok ("), "{f}: {said}");
         assert!(!said.contains("warning"), "{f}: {said}");
@@ -208,6 +208,29 @@ fn the_report_speaks_of_the_county_in_both_languages() {
         assert!(en.contains(w), "the English report lacks {w:?}");
     }
     assert_no_huzhu("the English report", &en);
+    // Nothing says 2020 where the base year is 2022: money in 2022 prices, the fans' base
+    // point named 2022, the central line from 2022 (issue 22, item 4).
+    let traj = read_string(tmp.join("o/trajectories.csv"));
+    assert!(
+        traj.contains("gdp,亿元 (2022 prices),2022,"),
+        "GDP in base-year prices"
+    );
+    assert!(!traj.contains("2020"), "trajectories.csv names 2020");
+    let fan = read_string(tmp.join("o/charts/fan_gdp.svg"));
+    assert!(
+        fan.contains("2022 基数") && fan.contains("2022年价"),
+        "zh GDP fan"
+    );
+    for (what, text) in [("zh", &zh), ("en", &en)] {
+        assert!(
+            !text.contains("2020 prices")
+                && !text.contains("2020年价")
+                && !text.contains("2020 基数")
+                && !text.contains("2020 base"),
+            "the {what} report speaks of 2020"
+        );
+    }
+    assert!(en.contains("2022 prices"), "en: GDP in 2022 prices");
 }
 
 #[test]

@@ -10,8 +10,8 @@ const T = {
     base: '基准', points: '个百分点', running: '计算中…', done: '{n} 次模拟, {ms} 毫秒',
     influential: '对{y}年能源CO₂影响最大的输入', influentialNote: "按 Sobol' 总效应指数 ST 排序 (N = {n}, {r} 次模型运行, {s} 秒)",
     options: '核算选项', headlines: '约束性目标 (逐年)', allBinding: '全部约束性目标达成 (模型计算的指标)',
-    assumed: '假定', notPeaked: '至{y}年未达峰', rebound: '达峰后反弹', inWindow: '{a}–{b}年间达峰', declining: '自{y}年起下降', rules: '指标1、14在三种考核口径下的达标概率 (第一项为本情景口径)', capBinds: '煤炭消费上限生效', check: '核对', expected: '规划预期', outside: '超出5–95 %区间', after: { trend: '末个节点后措施按最后速度延续', hold: '末个节点后措施保持不变' }, ruleNames: { total: '全口径', new_renewables_excluded: '扣除新增可再生能源', fossil_only: '仅计化石能源' }, board: '指标达标概率 (★ 约束性)', noTarget: '无目标(待省市下达)',
-    noValue: '情景未给出', save: '另存为情景', saveName: '文件名 (即情景 id: 英文字母、数字、- 和 _)', saveTitle: '显示名称 (可用中文)', saveBtn: '保存',
+    assumed: '假定', notPeaked: '至{y}年未达峰', rebound: '达峰后反弹', inWindow: '{a}–{b}年间达峰', declining: '自{y}年起下降', rules: '按考核口径评估的指标在三种口径下的达标概率 (第一项为本情景口径)', capBinds: '煤炭消费上限生效', check: '核对', expected: '规划预期', outside: '超出5–95 %区间', after: { trend: '末个节点后措施按最后速度延续', hold: '末个节点后措施保持不变' }, ruleNames: { total: '全口径', new_renewables_excluded: '扣除新增可再生能源', fossil_only: '仅计化石能源' }, board: '指标达标概率 (★ 约束性)', noTarget: '无目标(待省市下达)',
+    noValue: '情景未给出', save: '另存为情景', saveName: '文件名 (即情景标识: 英文字母、数字、- 和 _)', saveTitle: '显示名称 (可用中文)', saveBtn: '保存',
     overwrite: '确认覆盖', saved: '已保存并通过校验: {path} ({n} 个参数, 其中 {u} 个不确定)',
     saveNote: '写入 {dir}/, 文件以 extends 继承当前情景, 只含改动的字段。', changed: '已改 {n} 项',
     median: '中位数', band50: '50 % 区间', band90: '90 % 区间', central: '中心情景', year: '年份',
@@ -25,7 +25,7 @@ const T = {
     base: 'base', points: 'points', running: 'running…', done: '{n} runs in {ms} ms',
     influential: 'Inputs that matter most for energy CO₂ {y}', influentialNote: "ranked by Sobol' total effect ST (N = {n}, {r} model runs, {s} s)",
     options: 'Accounting options', headlines: 'Binding targets by year', allBinding: 'all modelled binding targets met',
-    assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', inWindow: 'peak in {a}–{b}', declining: 'declining from {y}', rules: 'Indicators 1 and 14 under each assessment rule (the scenario\'s first)', capBinds: 'coal cap binds', check: 'check', expected: 'expected', outside: 'outside the 5–95 % band', after: { trend: 'measures continued at their last pace after their last milestone', hold: 'measures held at their last milestone after it' }, ruleNames: { total: 'total', new_renewables_excluded: 'new renewables excluded', fossil_only: 'fossil only' }, board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
+    assumed: 'assumed', notPeaked: 'not peaked by {y}', rebound: 'rebound after peaking', inWindow: 'peak in {a}–{b}', declining: 'declining from {y}', rules: 'Assessed indicators under each assessment rule (the scenario\'s first)', capBinds: 'coal cap binds', check: 'check', expected: 'expected', outside: 'outside the 5–95 % band', after: { trend: 'measures continued at their last pace after their last milestone', hold: 'measures held at their last milestone after it' }, ruleNames: { total: 'total', new_renewables_excluded: 'new renewables excluded', fossil_only: 'fossil only' }, board: 'Probability of meeting each target (★ binding)', noTarget: 'no target',
     noValue: 'not modelled', save: 'Save as scenario', saveName: 'file name (the scenario id: ASCII letters, digits, - and _)', saveTitle: 'display name (any language)', saveBtn: 'Save',
     overwrite: 'Confirm overwrite', saved: 'Saved and validated: {path} ({n} parameters, {u} uncertain)',
     saveNote: 'Written into {dir}/: the file extends this scenario and holds only the changed fields.', changed: '{n} changed',
@@ -342,7 +342,8 @@ function renderHeadlines() {
       tb.append(el('tr', {}, el('td', { text: '★ ' + b.id + ' ' + (zh() ? b.name_zh : b.name_en) + tag }),
         el('td', { class: 'num', text: ci(b.p_met) }), el('td', {}, pbar(b.p_met))));
     }
-    // Indicators 1 and 14 under every rule (MODEL.md §6a), the scenario's rule first.
+    // The plan's assessed indicators (Huzhu's 1 and 14) under every rule (docs/model.md §6a),
+    // the scenario's rule first.
     for (const r of current.assessment_rules.filter((x) => x.year === h.year)) {
       const names = [r.scenario_rule, ...['total', 'new_renewables_excluded', 'fossil_only'].filter((n) => n !== r.scenario_rule)];
       const cells = names.map((n) => T[state.lang].ruleNames[n] + ' ' + ci(r.p_met[n])).join('; ');
