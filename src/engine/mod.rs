@@ -260,7 +260,8 @@ impl Accumulator {
         use crate::indicators::plan::{MAX_INDICATORS, MAX_TARGET_YEARS};
         let years = sc.indicators.years();
         let nk = years.len();
-        let mut met_k = [[false; MAX_INDICATORS]; MAX_TARGET_YEARS];
+        // met_k[k][i / 64] bit i % 64: indicator i meets its target in target year k.
+        let mut met_k = [[0u64; MAX_INDICATORS.div_ceil(64)]; MAX_TARGET_YEARS];
         for (i, m) in self.met.iter_mut().enumerate() {
             for (k, c) in m.iter_mut().enumerate() {
                 let Some(x) = sc.indicators.value(i, spec, values, tr, years[k]) else {
@@ -273,7 +274,7 @@ impl Accumulator {
                     .is_some_and(|t| sc.indicators.def(i).direction.met(x, t))
                 {
                     *c += 1;
-                    met_k[k][i] = true;
+                    met_k[k][i / 64] |= 1 << (i % 64);
                 }
             }
         }
@@ -314,8 +315,9 @@ impl Accumulator {
         self.peaked += u64::from(peak.peaked_by);
         self.rebound += u64::from(peak.rebound);
         for (k, met) in met_k.iter().take(nk).enumerate() {
-            self.all_modelled[k] += u64::from(judged.modelled[k].iter().all(|&i| met[i]));
-            self.all_binding[k] += u64::from(judged.all[k].iter().all(|&i| met[i]));
+            let is_met = |&i: &usize| met[i / 64] >> (i % 64) & 1 == 1;
+            self.all_modelled[k] += u64::from(judged.modelled[k].iter().all(is_met));
+            self.all_binding[k] += u64::from(judged.all[k].iter().all(is_met));
         }
     }
 

@@ -200,9 +200,27 @@ impl IndicatorSet {
         let d = self.def(i);
         match d.source {
             Source::AssessedDecline(a) => {
-                let rule = spec.options.rule(year);
-                crate::model::assessed_declines(tr, rule, year)
-                    [usize::from(a == Assessed::Industry)]
+                // 2025 and 2030 have their assessed series in the trajectory (under the same
+                // rule and period): read, not recomputed. Other years are computed.
+                let var = match (year, a) {
+                    (2025, Assessed::Energy) => Some(Var::AssessedIntensity2025),
+                    (2025, Assessed::Industry) => Some(Var::AssessedIndustry2025),
+                    (2030, Assessed::Energy) => Some(Var::AssessedIntensity2030),
+                    (2030, Assessed::Industry) => Some(Var::AssessedIndustry2030),
+                    _ => None,
+                };
+                match var {
+                    Some(var) => {
+                        let x0 = tr.at(var, year - crate::model::PLAN_PERIOD)?;
+                        let x1 = tr.at(var, year)?;
+                        (x0 != 0.0).then(|| 100.0 * (1.0 - x1 / x0))
+                    }
+                    None => {
+                        let rule = spec.options.rule(year);
+                        crate::model::assessed_declines(tr, rule, year)
+                            [usize::from(a == Assessed::Industry)]
+                    }
+                }
             }
             Source::Decline(var) => {
                 let start = year - crate::model::PLAN_PERIOD;
