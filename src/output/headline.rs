@@ -99,6 +99,7 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
     let o = &sc.spec.options;
     let by = o.peak_by;
     let mut targets = serde_json::Map::new();
+    let assessed = assessed_ids(sc);
     for (k, &year) in sc.indicators.years().iter().enumerate() {
         let m = sc.indicators.binding(k, true);
         let all = sc.indicators.binding(k, false);
@@ -133,8 +134,8 @@ pub fn mc_headline_json(sc: &Scenario, acc: &Accumulator) -> Value {
             year.to_string(),
             json!({
                 "assessment": o.rule(year).name(),
-                "assessment_note": assessed_words(&assessed_ids(sc), false).map(|w| {
-                    let verb = if assessed_ids(sc).len() == 1 { "is" } else { "are" };
+                "assessment_note": assessed_words(&assessed, false).map(|w| {
+                    let verb = if assessed.len() == 1 { "is" } else { "are" };
                     format!("{w} {verb} assessed as `{}`: {}", o.rule(year).name(), o.rule(year).describe(false))
                 }),
                 "all_modelled_binding": modelled,
@@ -435,6 +436,7 @@ pub fn headline_text(
             let _ = writeln!(s, "  coal cap: P(cap binds) {}", years.join("; "));
         }
     }
+    let assessed = assessed_ids(sc);
     for (k, &year) in sc.indicators.years().iter().enumerate() {
         let m = sc.indicators.binding(k, true);
         let rule = if zh {
@@ -443,7 +445,7 @@ pub fn headline_text(
             o.rule(year).name()
         };
         // "(indicators 1 and 14 assessed as fossil_only)", naming the plan's own indicators.
-        let ruled = assessed_words(&assessed_ids(sc), zh).map_or(String::new(), |w| {
+        let ruled = assessed_words(&assessed, zh).map_or(String::new(), |w| {
             if zh {
                 format!(" ({w}按 {rule} 口径考核)")
             } else {
