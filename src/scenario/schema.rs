@@ -25,6 +25,7 @@ const ANY: Range = Range(-1e9, 1e9);
 
 mod fields;
 mod paths;
+mod settings;
 mod v3;
 
 struct Reader<'s> {
@@ -682,89 +683,8 @@ pub fn read(root: &Node, src: &Sources) -> Result<Scenario, Diags> {
     let wetland_ha = r.param(sk, "wetland_area_ha", "sinks", "ha", NONNEG);
     let wetland_rate = r.param(sk, "wetland_rate", "sinks", "tCO2/ha/yr", rate);
 
-    let defs = &plan.indicators;
     // [indicators.<id>]
-    let n_years = plan.target_years.len();
-    let target_keys: Vec<String> = plan
-        .target_years
-        .iter()
-        .map(|y| format!("target_{y}"))
-        .collect();
-    let mut settings = vec![
-        Setting {
-            path: None,
-            target: vec![None; n_years],
-        };
-        defs.len()
-    ];
-    if let Some(it) = r.table(root, "indicators", "") {
-        let ids: Vec<&str> = defs.iter().map(|d| d.id.as_str()).collect();
-        r.keys(it, "indicators", &ids);
-        for (i, d) in defs.iter().enumerate() {
-            let path = format!("indicators.{}", d.id);
-            let Some(t) = r.table(it, &d.id, "indicators") else {
-                continue;
-            };
-            let mut keys = vec!["path"];
-            keys.extend(target_keys.iter().map(String::as_str));
-            r.keys(t, &path, &keys);
-            if t.get("path").is_some() {
-                if matches!(d.source, indicators::Source::Path) {
-                    let unit = indicators::plan::intern(&d.unit);
-                    let mut p = r.path(t, "path", &path, unit, ANY);
-                    if d.unit == "%" {
-                        p.trend = r.trend_bounds((0.0, 100.0));
-                    }
-                    settings[i].path = Some(p);
-                } else if let Some(n) = t.get("path") {
-                    r.err(
-                        n.at,
-                        &join(&path, "path"),
-                        format!(
-                            "expected no path: indicator {} is computed by the model, found a path",
-                            d.id
-                        ),
-                    );
-                }
-            }
-            for (k, key) in target_keys.iter().enumerate() {
-                if let Some(n) = t.get(key) {
-                    if d.unit == "%"
-                        && let Kind::Int(_) | Kind::Float(_) = n.kind
-                    {
-                        let x = match n.kind {
-                            Kind::Int(x) => x as f64,
-                            Kind::Float(x) => x,
-                            _ => 0.0,
-                        };
-                        if x > 0.0 && x < 1.0 {
-                            r.warn(
-                                    n.at,
-                                    &join(&path, key),
-                                    format!(
-                                        "warning: indicator {} is in %, and {} reads as {} % — a fraction? (write {} for {} %); it is used as written",
-                                        d.id,
-                                        show_num(x),
-                                        show_num(x),
-                                        fmt_num(x * 100.0),
-                                        fmt_num(x * 100.0)
-                                    ),
-                                );
-                        }
-                    }
-                    match n.kind {
-                        Kind::Int(x) => settings[i].target[k] = Some(x as f64),
-                        Kind::Float(x) if x.is_finite() => settings[i].target[k] = Some(x),
-                        _ => r.err(
-                            n.at,
-                            &join(&path, key),
-                            format!("expected a fixed target in {}, found {}", d.unit, n.found()),
-                        ),
-                    }
-                }
-            }
-        }
-    }
+    let settings = r.indicator_settings(root, &plan);
 
     // v3 (MODEL.md §4a, §4b, §7): parameters drawn after all of v2's, in this order.
     let cap = r.caps(root);
